@@ -1,0 +1,142 @@
+"""The lesson's parameters: one validated object, overridable per render.
+
+A render passes overrides to every scene process through the environment
+variable ``BACKPROP_PARAMS`` (JSON), so ``./render.sh --set w1=0.3`` reaches
+all scenes, including ones rendered in parallel processes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import os
+from dataclasses import dataclass, fields
+
+ENV_VAR = "BACKPROP_PARAMS"
+
+LOSS_CHOICES = ("squared", "half")
+
+# (low, high) inclusive bounds. Wide enough for any sensible lesson, narrow
+# enough that sigmoids don't saturate to exactly 0/1 in floating point and the
+# numbers still fit on screen.
+NUMERIC_FIELDS: dict[str, tuple[float, float, str]] = {
+    "x": (-5.0, 5.0, "the network's input"),
+    "w1": (-5.0, 5.0, "the hidden unit's weight"),
+    "w2": (-5.0, 5.0, "the output unit's weight"),
+    "b1": (-5.0, 5.0, "the hidden unit's bias"),
+    "b2": (-5.0, 5.0, "the output unit's bias"),
+    "y": (0.0, 1.0, "the target (a sigmoid output lies between 0 and 1)"),
+    "lr": (1e-4, 10.0, "the learning rate eta (must be > 0)"),
+}
+
+
+class ParameterError(ValueError):
+    """A parameter value was refused; the message names the field and the fix."""
+
+
+@dataclass(frozen=True)
+class Params:
+    """Everything a viewer could change about the lesson's network.
+
+    Defaults are the notebook's: x=1.0, w1=0.5, w2=0.8, b1=b2=0, y=1.0.
+    The learning rate defaults to 1.0, so the update reads w1 - dL/dw1.
+    ``loss`` is "squared" for L=(a2-y)^2 or "half" for L=1/2(a2-y)^2.
+    """
+
+    x: float = 1.0
+    w1: float = 0.5
+    w2: float = 0.8
+    b1: float = 0.0
+    b2: float = 0.0
+    y: float = 1.0
+    lr: float = 1.0
+    loss: str = "squared"
+
+    def __post_init__(self) -> None:
+        for name, (low, high, meaning) in NUMERIC_FIELDS.items():
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ParameterError(
+                    f"parameter {name} ({meaning}) must be a number, got {value!r}; "
+                    f"use a value in [{low:g}, {high:g}], e.g. --set {name}={getattr(DEFAULTS_RAW, name)}"
+                )
+            if not math.isfinite(value):
+                raise ParameterError(
+                    f"parameter {name} ({meaning}) must be finite, got {value!r}; "
+                    f"use a value in [{low:g}, {high:g}]"
+                )
+            if not low <= value <= high:
+                raise ParameterError(
+                    f"parameter {name} ({meaning}) = {value:g} is out of range; "
+                    f"use a value in [{low:g}, {high:g}]"
+                )
+            object.__setattr__(self, name, float(value))
+        if self.loss not in LOSS_CHOICES:
+            raise ParameterError(
+                f"parameter loss must be one of {', '.join(LOSS_CHOICES)}, got {self.loss!r}; "
+                "squared is L=(a2-y)^2, half is L=1/2(a2-y)^2"
+            )
+
+    # -- construction from text -------------------------------------------
+    def with_overrides(self, assignments: list[str] | tuple[str, ...]) -> "Params":
+        """Apply ``name=value`` strings (as given to ``--set``)."""
+        changes: dict[str, object] = {}
+        names = [f.name for f in fields(self)]
+        for item in assignments:
+            if "=" not in item:
+                raise ParameterError(
+                    f"--set expects name=value, got {item!r}; e.g. --set w1=0.3 "
+                    f"(names: {', '.join(names)})"
+                )
+            name, _, text = item.partition("=")
+            name, text = name.strip(), text.strip()
+            if name not in names:
+                raise ParameterError(
+                    f"unknown parameter {name!r}; known parameters: {', '.join(names)}"
+                )
+            if name == "loss":
+                changes[name] = text
+                continue
+            try:
+                changes[name] = float(text)
+            except ValueError:
+                low, high, meaning = NUMERIC_FIELDS[name]
+                raise ParameterError(
+                    f"parameter {name} ({meaning}) must be a number, got {text!r}; "
+                    f"use a value in [{low:g}, {high:g}]"
+                ) from None
+        return dataclasses.replace(self, **changes)
+
+    def to_json(self) -> str:
+        return json.dumps(dataclasses.asdict(self), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> "Params":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ParameterError(f"{ENV_VAR} is not valid JSON ({exc}); unset it or fix it") from None
+        if not isinstance(data, dict):
+            raise ParameterError(f"{ENV_VAR} must be a JSON object of parameters")
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ParameterError(
+                f"unknown parameter(s) {', '.join(unknown)} in {ENV_VAR}; known: {', '.join(sorted(known))}"
+            )
+        return cls(**data)
+
+    def is_default(self) -> bool:
+        return self == Params()
+
+
+DEFAULTS_RAW = Params.__new__(Params)  # field defaults, for messages, without validation
+for _f in fields(Params):
+    object.__setattr__(DEFAULTS_RAW, _f.name, _f.default)
+
+
+def current() -> Params:
+    """The parameters of this render: the defaults plus any overrides in the environment."""
+    text = os.environ.get(ENV_VAR, "").strip()
+    return Params.from_json(text) if text else Params()

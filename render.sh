@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Render the lesson. Run ./render.sh --help for everything it can do.
+set -euo pipefail
+source "$(dirname "$0")/scripts/bootstrap.sh"
+bootstrap || exit 1
+cd "$ROOT"
+exec "$PY" -m renderer "$@"

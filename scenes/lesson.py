@@ -1,0 +1,216 @@
+"""LessonScene: what every scene of the lesson shares.
+
+* ``self.params`` (this render's parameters) and ``self.theme`` (colours).
+* ``self.beat(name, narration)``: starts a named section (one clip per idea)
+  whose narration line becomes its subtitle. A beat lasts at least as long as a
+  viewer needs to read that line; the subtitle spans the whole beat.
+* At the end of every beat the scene records what is on screen (texts shown,
+  anything outside the frame, texts overlapping) so tests can check it
+  without rendering video.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import combinations
+
+import numpy as np
+from manim import (
+    DOWN,
+    UP,
+    DecimalNumber,
+    MathTex,
+    Mobject,
+    Scene,
+    SingleStringMathTex,
+    Tex,
+    Text,
+    VGroup,
+    VMobject,
+    config,
+)
+
+from manim.mobject.types.image_mobject import AbstractImageMobject
+
+from backprop_core import current
+from backprop_core.numbers import READOUT_DECIMALS
+
+from scenes import style
+from scenes.manifest import section_for_scene
+
+TEXT_TYPES = (SingleStringMathTex, Text, DecimalNumber)
+
+
+@dataclass
+class Beat:
+    name: str
+    narration: str
+    start: float
+    end: float = 0.0
+    texts: list[str] = field(default_factory=list)
+    off_frame: list[str] = field(default_factory=list)
+    overlaps: list[tuple[str, str]] = field(default_factory=list)
+
+
+def reading_seconds(narration: str) -> float:
+    words = len(narration.split())
+    return max(style.MIN_BEAT_SECONDS, words / style.READING_WORDS_PER_SECOND + style.BEAT_PAUSE)
+
+
+def describe(mob: Mobject) -> str:
+    """A short human name for a mobject, for test failure messages."""
+    if isinstance(mob, SingleStringMathTex):
+        return f"{type(mob).__name__}({mob.tex_string!r})"
+    if isinstance(mob, Text):
+        return f"Text({mob.text!r})"
+    if isinstance(mob, DecimalNumber):
+        return f"DecimalNumber({mob.get_value():.{mob.num_decimal_places}f})"
+    return type(mob).__name__
+
+
+def text_of(mob: Mobject) -> str:
+    if isinstance(mob, SingleStringMathTex):
+        return mob.tex_string
+    if isinstance(mob, Text):
+        return mob.text
+    return f"{mob.get_value():.{mob.num_decimal_places}f}"
+
+
+def is_visible(mob: Mobject) -> bool:
+    """Drawn with some opacity (ValueTrackers and empty groups are not)."""
+    if isinstance(mob, AbstractImageMobject):
+        return True
+    if not isinstance(mob, VMobject) or not mob.has_points():
+        return False
+    stroke = mob.get_stroke_opacity() if mob.get_stroke_width() > 0 else 0.0
+    return bool(mob.get_fill_opacity() > 0.01 or stroke > 0.01)
+
+
+def visible_texts(mobjects: list[Mobject]) -> list[Mobject]:
+    """Text-like mobjects on screen, each taken whole (not its glyphs)."""
+    found: list[Mobject] = []
+
+    def walk(mob: Mobject) -> None:
+        if isinstance(mob, TEXT_TYPES):
+            if any(is_visible(m) for m in mob.get_family()):
+                found.append(mob)
+            return
+        for sub in mob.submobjects:
+            walk(sub)
+
+    for mob in mobjects:
+        walk(mob)
+    return found
+
+
+def _box(mob: Mobject) -> tuple[float, float, float, float]:
+    points = np.vstack([m.points for m in mob.get_family() if m.has_points()])
+    return points[:, 0].min(), points[:, 0].max(), points[:, 1].min(), points[:, 1].max()
+
+
+class LessonScene(Scene):
+    """Base class of every scene in the lesson."""
+
+    # Overlap smaller than this (in frame units) counts as touching, not overlapping.
+    OVERLAP_TOLERANCE = 0.02
+
+    def setup(self) -> None:
+        super().setup()
+        self.params = current()
+        self.theme = style.theme()
+        self.camera.background_color = self.theme.background
+        self.beats: list[Beat] = []
+
+    # -- beats ------------------------------------------------------------
+    def beat(self, name: str, narration: str) -> None:
+        """Start a named section of the video, with its narration line."""
+        self._close_beat()
+        if any(b.name == name for b in self.beats):
+            raise ValueError(f"beat name {name!r} used twice in {type(self).__name__}")
+        self.next_section(name)
+        self.beats.append(Beat(name, " ".join(narration.split()), start=self.time))
+
+    def _close_beat(self) -> None:
+        if not self.beats or self.beats[-1].end:
+            return
+        current_beat = self.beats[-1]
+        elapsed = self.time - current_beat.start
+        needed = reading_seconds(current_beat.narration)
+        if elapsed < needed:
+            self.wait(needed - elapsed)
+        current_beat.end = self.time
+        duration = current_beat.end - current_beat.start
+        self.add_subcaption(current_beat.narration, duration=duration, offset=-duration)
+        self._inspect(current_beat)
+
+    def tear_down(self) -> None:
+        self._close_beat()
+        super().tear_down()
+
+    # -- checks recorded for the tests ------------------------------------
+    def _inspect(self, beat: Beat) -> None:
+        half_w, half_h = config.frame_width / 2, config.frame_height / 2
+        eps = 1e-3
+
+        def outside(box: tuple[float, float, float, float]) -> bool:
+            left, right, bottom, top = box
+            return left < -half_w - eps or right > half_w + eps or bottom < -half_h - eps or top > half_h + eps
+
+        def walk(mob: Mobject) -> None:
+            # A text is judged whole, so a failure names the text, not a glyph.
+            if isinstance(mob, TEXT_TYPES):
+                if any(is_visible(m) for m in mob.get_family()) and outside(_box(mob)):
+                    beat.off_frame.append(describe(mob))
+                return
+            if is_visible(mob):
+                pts = mob.points
+                if outside((pts[:, 0].min(), pts[:, 0].max(), pts[:, 1].min(), pts[:, 1].max())):
+                    beat.off_frame.append(describe(mob))
+            for sub in mob.submobjects:
+                walk(sub)
+
+        for mob in self.mobjects:
+            walk(mob)
+        texts = visible_texts(self.mobjects)
+        beat.texts = [text_of(t) for t in texts]
+        boxes = [_box(t) for t in texts]
+        tol = self.OVERLAP_TOLERANCE
+        for (i, a), (j, b) in combinations(enumerate(boxes), 2):
+            if a[0] < b[1] - tol and b[0] < a[1] - tol and a[2] < b[3] - tol and b[2] < a[3] - tol:
+                beat.overlaps.append((describe(texts[i]), describe(texts[j])))
+
+    # -- building blocks ---------------------------------------------------
+    @classmethod
+    def section(cls):
+        """This scene's manifest entry (tests render subclasses, so walk the MRO)."""
+        for klass in cls.__mro__:
+            try:
+                return section_for_scene(klass.__name__)
+            except KeyError:
+                continue
+        raise KeyError(f"{cls.__name__} is not in the lesson manifest (scenes/manifest.py)")
+
+    def title(self) -> VGroup:
+        """The section's number and title from the manifest, at the top edge."""
+        section = self.section()
+        parts = [self.words(section.title, size=style.TITLE)]
+        if section.number:
+            parts.insert(0, self.words(section.number, size=style.TITLE, color=self.theme.muted))
+        group = VGroup(*parts).arrange(buff=0.3)
+        return group.to_edge(UP, buff=style.TITLE_BUFF)
+
+    def math(self, *tex: str, size: int = style.BODY, color: str | None = None) -> MathTex:
+        return MathTex(*tex, font_size=size, color=color or self.theme.text)
+
+    def words(self, text: str, size: int = style.BODY, color: str | None = None) -> Text:
+        return Text(text, font=style.FONT, font_size=size, color=color or self.theme.text)
+
+    def readout(self, value: float, size: int = style.BODY, color: str | None = None) -> DecimalNumber:
+        """A live number with the lesson's fixed readout places."""
+        return DecimalNumber(
+            value, num_decimal_places=READOUT_DECIMALS, font_size=size, color=color or self.theme.text
+        )
+
+    def caption_bar(self, text: str, size: int = style.LABEL) -> Text:
+        """A one-line caption at the bottom edge."""
+        return self.words(text, size=size).to_edge(DOWN, buff=style.EDGE)

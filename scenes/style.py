@@ -1,0 +1,118 @@
+"""One look for the whole lesson: colours by meaning, sizes, themes.
+
+A colour means one thing in every scene: a symbol (x, w, b, z, a, y, L) or a
+role (a slope/gradient, a function's curve). Scenes ask for ``theme().w``, never
+for a literal colour. The theme is chosen at render time with the environment
+variable ``BACKPROP_THEME`` (dark or light); both share the meanings.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+THEME_ENV_VAR = "BACKPROP_THEME"
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    background: str
+    text: str  # body text and neutral symbols
+    muted: str  # axes, grid, waiting states
+    panel: str  # fill behind boxes and panels
+    # Symbols of the network (after 3Blue1Brown's convention).
+    x: str  # an input: x of the network, x of a refresher function
+    w: str  # weights
+    b: str  # biases
+    z: str  # weighted sums (and the inner value u of the chain example)
+    a: str  # activations (sigmoid outputs)
+    y: str  # the target
+    L: str  # the loss
+    # Roles.
+    grad: str  # a derivative: slopes, tangent lines, gradients, chain boxes
+    curve: str  # a function's graph / its value f
+    highlight: str  # "being computed now"
+    done: str  # a finished box's outline
+
+
+DARK = Theme(
+    name="dark",
+    background="#0E1117",
+    text="#EDEDED",
+    muted="#7D8590",
+    panel="#1B2130",
+    x="#D9D9D9",
+    w="#58C4DD",
+    b="#C55F73",
+    z="#83C167",
+    a="#E07EB0",
+    y="#F4D345",
+    L="#FC6255",
+    grad="#FF9B42",
+    curve="#B59CE6",
+    highlight="#FFE57A",
+    done="#83C167",
+)
+
+# Same meanings, darker inks with enough contrast on white (slides, print).
+LIGHT = Theme(
+    name="light",
+    background="#FFFFFF",
+    text="#1A1A1A",
+    muted="#6E7781",
+    panel="#F1F3F6",
+    x="#3D3D3D",
+    w="#1F6FB2",
+    b="#8E2C48",
+    z="#2E7D32",
+    a="#B0306F",
+    y="#9A7B00",
+    L="#C62828",
+    grad="#C25E00",
+    curve="#6A4FB3",
+    highlight="#B8860B",
+    done="#2E7D32",
+)
+
+THEMES = {t.name: t for t in (DARK, LIGHT)}
+
+
+def theme() -> Theme:
+    name = os.environ.get(THEME_ENV_VAR, "dark").strip() or "dark"
+    if name not in THEMES:
+        raise ValueError(f"{THEME_ENV_VAR}={name!r} is not a theme; choose one of: {', '.join(THEMES)}")
+    return THEMES[name]
+
+
+def symbol_colors(t: Theme | None = None) -> dict[str, str]:
+    """LaTeX symbol -> colour, for MathTex(tex_to_color_map=...)."""
+    t = t or theme()
+    return {
+        "w_1": t.w, "w_2": t.w,
+        "b_1": t.b, "b_2": t.b,
+        "z_1": t.z, "z_2": t.z,
+        "a_1": t.a, "a_2": t.a,
+        "L": t.L,
+    }
+
+
+# Text font (Debian's fonts-dejavu-core): the same glyphs on every machine.
+FONT = "DejaVu Sans"
+
+# Sizes (manim font_size). Nothing smaller than SMALL: it must read at 480p.
+TITLE = 44
+HEADING = 36
+BODY = 32
+LABEL = 30
+SMALL = 28
+
+# Layout.
+EDGE = 0.35  # margin kept free at the frame's edges
+TITLE_BUFF = 0.35
+
+# Pacing: a viewer reads about this many words per second; every beat stays
+# on screen at least long enough to read its narration line, plus a pause.
+READING_WORDS_PER_SECOND = 2.6
+BEAT_PAUSE = 0.8
+MIN_BEAT_SECONDS = 2.5

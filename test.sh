@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Run the test suite (installs what is missing first). Extra arguments go to pytest.
+set -euo pipefail
+source "$(dirname "$0")/scripts/bootstrap.sh"
+bootstrap || exit 1
+cd "$ROOT"
+exec "$PY" -m pytest "$@"
