@@ -1,0 +1,36 @@
+"""One formatting rule for every number in the lesson."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from backprop_core.numbers import fmt, fmt_fixed, tex_factor, tex_term
+
+
+def test_exact_values_print_exactly():
+    assert fmt(sp.Integer(42)) == "42"
+    assert fmt(sp.Rational(494209, 10000)) == "49.4209"
+    assert fmt(sp.Rational(3, 2)) == "1.5"
+    assert fmt(sp.Integer(0)) == "0"
+
+
+def test_irrational_values_round_to_three_places_or_three_significant_digits():
+    assert fmt(1 / (1 + sp.exp(-sp.Rational(1, 2)))) == "0.622"
+    assert fmt(-0.033419) == "-0.0334"
+    assert fmt(0.0011088) == "0.00111"
+    assert fmt(123.45678) == "123.457"
+    assert fmt(sp.Rational(1, 3)) == "0.333"
+
+
+def test_no_negative_zero_and_signs_on_request():
+    assert fmt_fixed(-0.0000001) == "0.000"
+    assert fmt(1.0, sign=True) == "+1.000"
+    assert fmt_fixed(1.2, sign=True) == "+1.200"
+    assert fmt_fixed(-1.2, sign=True) == "-1.200"
+
+
+def test_factors_and_terms():
+    assert tex_factor(-0.756) == "(-0.756)"
+    assert tex_factor(sp.Rational(4, 5)) == "0.8"
+    assert tex_term(sp.Rational(-3, 10)) == "- 0.3"
+    assert tex_term(sp.Integer(0)) == "+ 0"
