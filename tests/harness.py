@@ -79,6 +79,9 @@ def _run(section: Section | str, params: Params | None, theme: str | None):
         with tempconfig(cfg):
             scene = cls(skip_animations=True)
             scene.render()
+            # The last frame, drawn once (animations were skipped, so no frame was).
+            scene.renderer.update_frame(scene)
+            scene.last_frame = scene.renderer.get_frame().copy()
     return scene
 
 
