@@ -14,10 +14,12 @@ PY="$VENV/bin/python"
 #   texlive-fonts-recommended dvisvgm           LaTeX for every formula and number (MathTex)
 #   fonts-dejavu-core                           the one text font, so frames match on every machine
 #   ffmpeg                                      ffprobe/ffmpeg to join sections and inspect videos
+#   espeak-ng                                   the fallback narration voice (--voice espeak)
 SYSTEM_PACKAGES=(
   libpango1.0-dev libcairo2-dev pkg-config
   texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended dvisvgm
   fonts-dejavu-core ffmpeg
+  espeak-ng
 )
 
 bootstrap_system() {
