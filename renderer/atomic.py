@@ -1,0 +1,88 @@
+"""Writes that are all-or-nothing, and locks shared by concurrent runs.
+
+Every output is first written to a temporary name in the same folder (so the
+final ``os.replace`` is an atomic rename on one filesystem) and only then
+moved over the old file: an interrupted or failed render never leaves a half
+written video where a good one was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Callable, Iterator
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def temp_path(final: Path, tag: str = "") -> Path:
+    """A unique temporary name beside ``final`` (same folder, same suffix)."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{final.stem}.{tag}", suffix=final.suffix, dir=final.parent)
+    os.close(fd)
+    return Path(tmp)
+
+
+def replace(src: Path, dst: Path) -> None:
+    """Move ``src`` over ``dst`` atomically (same filesystem)."""
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(src, dst)
+
+
+def replace_dir(src: Path, dst: Path) -> None:
+    """Swap the folder ``src`` in at ``dst``; the old one is removed afterwards."""
+    trash = None
+    if dst.exists():
+        trash = dst.with_name(f".{dst.name}.old-{os.getpid()}")
+        shutil.rmtree(trash, ignore_errors=True)
+        os.replace(dst, trash)
+    os.replace(src, dst)
+    if trash is not None:
+        shutil.rmtree(trash, ignore_errors=True)
+
+
+def link_or_copy(src: Path, dst: Path) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+@contextlib.contextmanager
+def locked(path: Path, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+    """Hold an exclusive fcntl lock on ``path`` (created if needed).
+
+    If another process holds it, ``on_wait`` is called once and we block until
+    it is released. The lock goes away with the process, even on a crash.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait is not None:
+                on_wait()
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

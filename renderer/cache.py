@@ -1,0 +1,146 @@
+"""Incremental rendering: a section is rendered again only when an input changed.
+
+A section's fingerprint hashes the *contents* of everything its video depends on:
+
+* its scene file, and any ``scenes/*.py`` module it imports (transitively);
+* the shared scene code: scenes/lesson.py, scenes/style.py, scenes/manifest.py
+  (and the manifest file in use, when it is another one);
+* every backprop_core/*.py and every file under assets/;
+* manim.cfg and requirements.lock (the pinned versions);
+* the parameters (JSON), the theme, the quality, the format and transparency;
+* ``RECIPE``, bumped when the way the renderer calls manim changes.
+
+Its record (``.cache/NN-name.json``) stores the fingerprint with the outputs'
+facts (duration, render time, clips). Same fingerprint and outputs present:
+the previous video is reused. Editing a file (not just ``touch``-ing it)
+changes its fingerprint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from renderer import atomic
+from renderer.plan import ROOT, Entry, Plan
+
+RECIPE = "renderer-1"
+
+SHARED_FILES = ("scenes/lesson.py", "scenes/style.py", "scenes/manifest.py", "manim.cfg", "requirements.lock")
+SHARED_GLOBS = ("backprop_core/*.py", "assets/**/*")
+
+_IMPORT = re.compile(r"^\s*(?:from\s+scenes(?:\.(\w+))?\s+import\s+([\w\s,()]+)|import\s+scenes\.(\w+))", re.M)
+
+_file_hashes: dict[Path, str] = {}
+
+
+def file_hash(path: Path) -> str:
+    path = path.resolve()
+    if path not in _file_hashes:
+        try:
+            _file_hashes[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+        except FileNotFoundError:
+            _file_hashes[path] = "missing"
+    return _file_hashes[path]
+
+
+def scene_imports(path: Path) -> set[Path]:
+    """The scenes/*.py modules a scene file imports, transitively."""
+    seen: set[Path] = set()
+    todo = [path]
+    scenes_dir = ROOT / "scenes"
+    while todo:
+        current = todo.pop()
+        try:
+            text = current.read_text(encoding="utf-8")
+        except OSError:
+            continue
+        for sub, names, direct in _IMPORT.findall(text):
+            candidates = [sub or direct] if (sub or direct) else re.findall(r"\w+", names)
+            for name in candidates:
+                found = scenes_dir / f"{name}.py"
+                if found.is_file() and found not in seen:
+                    seen.add(found)
+                    todo.append(found)
+    return seen
+
+
+def shared_inputs(plan: Plan) -> list[Path]:
+    files = [ROOT / f for f in SHARED_FILES]
+    for pattern in SHARED_GLOBS:
+        files.extend(p for p in sorted(ROOT.glob(pattern)) if p.is_file())
+    if plan.manifest.source is not None:
+        files.append(plan.manifest.source)
+    return files
+
+
+def inputs(plan: Plan, entry: Entry) -> list[Path]:
+    files = {p.resolve() for p in shared_inputs(plan)}
+    files.add(entry.path)
+    files |= {p.resolve() for p in scene_imports(entry.path)}
+    return sorted(files)
+
+
+def fingerprint(plan: Plan, entry: Entry) -> str:
+    h = hashlib.sha256()
+    for key, value in (
+        ("recipe", RECIPE),
+        ("section", f"{entry.name}:{entry.module}:{entry.scene}"),
+        ("params", plan.params_json),
+        ("theme", plan.theme),
+        ("quality", plan.quality.name),
+        ("format", plan.fmt),
+        ("transparent", str(plan.transparent)),
+    ):
+        h.update(f"{key}={value}\n".encode())
+    for path in inputs(plan, entry):
+        try:
+            name = str(path.relative_to(ROOT))
+        except ValueError:
+            name = path.name
+        h.update(f"{name}={file_hash(path)}\n".encode())
+    return h.hexdigest()
+
+
+@dataclass
+class Record:
+    """What a finished render of one section left behind."""
+
+    fingerprint: str
+    video: str  # file names relative to the variant folder
+    subtitles: str | None
+    poster: str
+    store: str
+    duration: float
+    render_seconds: float
+    rendered_at: str
+    clips: list[dict[str, Any]]  # name, file (relative to the store), duration, thumb, subtitle
+
+    def to_json(self) -> str:
+        return json.dumps(self.__dict__, indent=2)
+
+
+def load(plan: Plan, entry: Entry) -> Record | None:
+    try:
+        data = json.loads(plan.record(entry).read_text(encoding="utf-8"))
+        return Record(**data)
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def save(plan: Plan, entry: Entry, record: Record) -> None:
+    atomic.write_text(plan.record(entry), record.to_json())
+
+
+def is_current(plan: Plan, entry: Entry, record: Record | None, fp: str) -> bool:
+    """The record matches ``fp`` and every output it names is still there."""
+    if record is None or record.fingerprint != fp:
+        return False
+    needed = [record.video, record.poster, record.store]
+    if record.subtitles:
+        needed.append(record.subtitles)
+    return all((plan.out_dir / name).exists() for name in needed)

@@ -1,0 +1,140 @@
+"""What a viewer or a teacher gets besides the videos.
+
+* posters/NN-name.png: each section's last frame (made by the job, see job.py);
+* contact-sheet.png: one row per section, a labelled thumbnail of the last
+  frame of each beat, to review the whole lesson at a glance;
+* clips/NN-name/KK-beat.<ext> and clips.json (with --sections): one clip per
+  beat and their index.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+from renderer import atomic, cache
+from renderer.plan import Entry, Plan
+
+FONT_PATHS = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+)
+
+THUMB_W = 320
+PER_ROW = 6
+PAD = 16
+LABEL_H = 26
+ROW_TITLE_H = 40
+
+
+def current_records(plan: Plan) -> list[tuple[Entry, cache.Record]]:
+    """Every section of the lesson whose outputs in this folder are up to date."""
+    found = []
+    for entry in plan.manifest.entries:
+        record = cache.load(plan, entry)
+        if cache.is_current(plan, entry, record, cache.fingerprint(plan, entry)):
+            found.append((entry, record))
+    return found
+
+
+def _font(size: int, bold: bool = False):
+    from PIL import ImageFont
+
+    path = FONT_PATHS[1 if bold else 0]
+    try:
+        return ImageFont.truetype(path, size)
+    except OSError:
+        return ImageFont.load_default()
+
+
+def _fit(draw, text: str, font, width: int) -> str:
+    if draw.textlength(text, font=font) <= width:
+        return text
+    while text and draw.textlength(text + "…", font=font) > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def contact_sheet(plan: Plan, records: list[tuple[Entry, cache.Record]], dest: Path) -> None:
+    """Draw the contact sheet of ``records`` to ``dest`` (atomically)."""
+    from PIL import Image, ImageDraw
+
+    rows: list[tuple[str, list[tuple[Path, str]]]] = []
+    for entry, record in records:
+        store = plan.out_dir / record.store
+        thumbs = [(store / c["thumb"], f"{k + 1}. {c['name']}") for k, c in enumerate(record.clips)]
+        if not thumbs:
+            thumbs = [(plan.out_dir / record.poster, entry.name)]
+        rows.append((f"{entry.stem}  {entry.label}", thumbs))
+    if not rows:
+        return
+    first = Image.open(rows[0][1][0][0])
+    thumb_h = round(THUMB_W * first.height / first.width)
+    cell_h = thumb_h + LABEL_H
+    lines = sum(ROW_TITLE_H + cell_h * (-(-len(t) // PER_ROW)) + PAD for _, t in rows)
+    width = PAD + PER_ROW * (THUMB_W + PAD)
+    sheet = Image.new("RGB", (width, PAD + lines), "#202124")
+    draw = ImageDraw.Draw(sheet)
+    title_font, label_font = _font(22, bold=True), _font(15)
+    y = PAD
+    for title, thumbs in rows:
+        draw.text((PAD, y + 8), _fit(draw, title, title_font, width - 2 * PAD), fill="#FFFFFF", font=title_font)
+        y += ROW_TITLE_H
+        for k, (path, label) in enumerate(thumbs):
+            col, row = k % PER_ROW, k // PER_ROW
+            x, ty = PAD + col * (THUMB_W + PAD), y + row * cell_h
+            with Image.open(path) as img:
+                img = img.convert("RGBA")
+                img.thumbnail((THUMB_W, thumb_h))
+                backdrop = Image.new("RGBA", img.size, "#808080")  # shows transparent clips
+                sheet.paste(Image.alpha_composite(backdrop, img).convert("RGB"), (x, ty))
+            draw.text((x, ty + thumb_h + 4), _fit(draw, label, label_font, THUMB_W), fill="#D0D0D0", font=label_font)
+        y += cell_h * (-(-len(thumbs) // PER_ROW)) + PAD
+    tmp = atomic.temp_path(dest, "sheet")
+    try:
+        sheet.save(tmp, format="PNG")
+        atomic.replace(tmp, dest)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def publish_clips(plan: Plan, records: list[tuple[Entry, cache.Record]]) -> int:
+    """Lay out clips/NN-name/ for ``records`` and rewrite clips.json. Returns the clip count."""
+    for entry, record in records:
+        store = plan.out_dir / record.store
+        tmp = plan.clips_dir / f".tmp-{entry.stem}-{os.getpid()}"
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        for clip in record.clips:
+            atomic.link_or_copy(store / clip["file"], tmp / clip["file"])
+        atomic.replace_dir(tmp, plan.clips_dir / entry.stem)
+        atomic.write_text(plan.clips_dir / entry.stem / ".fingerprint", record.fingerprint)
+    return write_clips_index(plan)
+
+
+def write_clips_index(plan: Plan) -> int:
+    """clips.json: every published clip whose section is up to date, in lesson order."""
+    index = []
+    for entry, record in current_records(plan):
+        folder = plan.clips_dir / entry.stem
+        marker = folder / ".fingerprint"
+        if not marker.exists() or marker.read_text().strip() != record.fingerprint:
+            continue
+        for k, clip in enumerate(record.clips):
+            item = {
+                "section": clip["name"],
+                "scene": entry.scene,
+                "file": f"clips/{entry.stem}/{clip['file']}",
+                "duration": clip["duration"],
+                "lesson_section": entry.name,
+                "title": entry.label,
+                "index": k,
+            }
+            if clip.get("subtitle"):
+                item["subtitle"] = clip["subtitle"]
+            index.append(item)
+    atomic.write_text(plan.clips_index, json.dumps(index, indent=2, ensure_ascii=False) + "\n")
+    return len(index)

@@ -1,0 +1,262 @@
+"""What a run renders and where every file goes.
+
+Output layout (``--out`` defaults to ``renders/``)::
+
+    renders/<variant>/                 variant = quality[-theme][-p<params hash>][-transparent][-format]
+        NN-<name>.mp4                  one video per section (NN = its place in the lesson, from 00)
+        NN-<name>.srt                  its subtitles (the narration lines)
+        lesson.mp4                     every section joined, one chapter per section, subtitles track
+        lesson.srt                     the joined subtitles
+        posters/NN-<name>.png          each section's last frame
+        contact-sheet.png              a labelled thumbnail per beat, one row per section
+        clips/NN-<name>/KK-<beat>.mp4  with --sections: one clip per beat ...
+        clips.json                     ... and their index (section, scene, file, duration)
+        logs/NN-<name>.log             the full manim log of the section's last render
+        .cache/ .work/ .locks/         bookkeeping (fingerprints, TeX caches, locks)
+
+For example ``./render.sh`` writes ``renders/high/``, ``./render.sh -q low
+--theme light --set w1=0.3`` writes ``renders/low-light-p1a2b3c4d/``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import importlib.util
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+ROOT = Path(__file__).resolve().parents[1]
+
+MANIFEST_ENV_VAR = "BACKPROP_MANIFEST"
+DEFAULT_MANIFEST = "scenes.manifest:LESSON"
+
+
+@dataclass(frozen=True)
+class Quality:
+    name: str
+    flag: str  # manim's -q letter
+    width: int
+    height: int
+    fps: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.height}p{self.fps}"
+
+
+QUALITIES: dict[str, Quality] = {
+    q.name: q
+    for q in (
+        Quality("low", "l", 854, 480, 15),
+        Quality("medium", "m", 1280, 720, 30),
+        Quality("high", "h", 1920, 1080, 60),
+        Quality("4k", "k", 3840, 2160, 60),
+    )
+}
+DEFAULT_QUALITY = "high"
+
+# --format: the container manim writes. With --transparent, mp4 becomes MOV
+# (ProRes 4444, alpha) and webm keeps VP9 with alpha.
+FORMATS = ("mp4", "mov", "webm", "gif")
+DEFAULT_FORMAT = "mp4"
+JOINABLE = ("mp4", "mov", "webm")  # containers the lesson video can be joined in
+
+
+class ManifestError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One section of the lesson as this run sees it."""
+
+    index: int  # place in the lesson, from 0
+    name: str
+    module: str
+    scene: str
+    number: str
+    title: str
+    path: Path  # the scene file
+
+    @property
+    def stem(self) -> str:
+        return f"{self.index:02d}-{self.name}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.number} {self.title}".strip()
+
+
+@dataclass(frozen=True)
+class Manifest:
+    spec: str
+    entries: tuple[Entry, ...]
+    source: Path | None  # the file that defines it (an input of every section)
+    title: str
+
+    def names(self) -> list[str]:
+        return [e.name for e in self.entries]
+
+    def by_name(self, name: str) -> Entry:
+        for entry in self.entries:
+            if entry.name == name:
+                return entry
+        raise KeyError(name)
+
+
+def load_manifest(spec: str | None = None) -> Manifest:
+    """Load ``module:attr`` or ``/path/to/file.py:attr`` (default: the real lesson)."""
+    spec = spec or os.environ.get(MANIFEST_ENV_VAR) or DEFAULT_MANIFEST
+    target, _, attr = spec.rpartition(":")
+    if not target:
+        target, attr = spec, "LESSON"
+    try:
+        if target.endswith(".py"):
+            path = Path(target).resolve()
+            mod_spec = importlib.util.spec_from_file_location(f"_manifest_{path.stem}", path)
+            if mod_spec is None or mod_spec.loader is None:
+                raise ImportError(f"cannot load {path}")
+            module = importlib.util.module_from_spec(mod_spec)
+            sys.modules[mod_spec.name] = module  # dataclasses look their module up there
+            mod_spec.loader.exec_module(module)
+        else:
+            module = importlib.import_module(target)
+        sections: Sequence[Any] = getattr(module, attr)
+    except (ImportError, AttributeError, OSError, SyntaxError) as exc:
+        raise ManifestError(f"cannot load the manifest {spec!r}: {exc}") from None
+    entries = tuple(
+        Entry(i, s.name, s.module, s.scene, s.number, s.title, Path(s.path).resolve())
+        for i, s in enumerate(sections)
+    )
+    if not entries:
+        raise ManifestError(f"the manifest {spec!r} has no sections")
+    source = Path(module.__file__).resolve() if getattr(module, "__file__", None) else None
+    return Manifest(spec, entries, source, getattr(module, "TITLE", "Backpropagation, step by step"))
+
+
+def params_hash(params_json: str) -> str:
+    return hashlib.sha256(params_json.encode()).hexdigest()[:8]
+
+
+@dataclass
+class Plan:
+    manifest: Manifest
+    selected: list[Entry]
+    quality: Quality
+    theme: str
+    params_json: str
+    params_default: bool
+    fmt: str
+    transparent: bool
+    out_root: Path
+    jobs: int
+    force: bool = False
+    sections: bool = False
+    join: bool = True
+    env: dict[str, str] = field(default_factory=dict)  # extra environment for every scene
+
+    # -- naming ------------------------------------------------------------
+    @property
+    def variant(self) -> str:
+        parts = [self.quality.name]
+        if self.theme != "dark":
+            parts.append(self.theme)
+        if not self.params_default:
+            parts.append("p" + params_hash(self.params_json))
+        if self.transparent:
+            parts.append("transparent")
+        if self.fmt != DEFAULT_FORMAT:
+            parts.append(self.fmt)
+        return "-".join(parts)
+
+    @property
+    def ext(self) -> str:
+        """The extension manim gives the scene video."""
+        if self.fmt == "gif":
+            return ".gif"
+        if self.fmt == "webm":
+            return ".webm"
+        if self.transparent or self.fmt == "mov":
+            return ".mov"
+        return ".mp4"
+
+    @property
+    def whole_lesson(self) -> bool:
+        return len(self.selected) == len(self.manifest.entries)
+
+    # -- paths ---------------------------------------------------------------
+    @property
+    def out_dir(self) -> Path:
+        return self.out_root / self.variant
+
+    def video(self, e: Entry) -> Path:
+        return self.out_dir / f"{e.stem}{self.ext}"
+
+    def subtitles(self, e: Entry) -> Path:
+        return self.out_dir / f"{e.stem}.srt"
+
+    def poster(self, e: Entry) -> Path:
+        return self.out_dir / "posters" / f"{e.stem}.png"
+
+    def log(self, e: Entry) -> Path:
+        return self.out_dir / "logs" / f"{e.stem}.log"
+
+    def record(self, e: Entry) -> Path:
+        return self.out_dir / ".cache" / f"{e.stem}.json"
+
+    def store(self, e: Entry, fingerprint: str) -> Path:
+        """Per-render folder of the beats' clips and thumbnails."""
+        return self.out_dir / ".cache" / f"{e.stem}-{fingerprint[:12]}"
+
+    def work(self, e: Entry) -> Path:
+        """The section's private manim media folder (its TeX cache survives runs)."""
+        return self.out_dir / ".work" / e.stem
+
+    def lock(self, e: Entry) -> Path:
+        return self.out_dir / ".locks" / f"{e.stem}.lock"
+
+    @property
+    def lesson_video(self) -> Path:
+        return self.out_dir / f"lesson{self.ext}"
+
+    @property
+    def lesson_subtitles(self) -> Path:
+        return self.out_dir / "lesson.srt"
+
+    @property
+    def lesson_record(self) -> Path:
+        return self.out_dir / ".cache" / "lesson.json"
+
+    @property
+    def lesson_lock(self) -> Path:
+        return self.out_dir / ".locks" / "lesson.lock"
+
+    @property
+    def contact_sheet(self) -> Path:
+        return self.out_dir / "contact-sheet.png"
+
+    @property
+    def clips_dir(self) -> Path:
+        return self.out_dir / "clips"
+
+    @property
+    def clips_index(self) -> Path:
+        return self.out_dir / "clips.json"
+
+    def scene_env(self) -> dict[str, str]:
+        """The environment every scene process gets."""
+        from backprop_core.params import ENV_VAR
+        from scenes.style import THEME_ENV_VAR
+
+        env = dict(os.environ)
+        env.update(self.env)
+        env[ENV_VAR] = self.params_json
+        env[THEME_ENV_VAR] = self.theme
+        env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p
+        )
+        return env
