@@ -1,0 +1,145 @@
+"""The closing descent, ready to plot: the steps, their update equations, and a window.
+
+``network.descent`` gives w1, L and dL/dw1 before each update. With the
+lesson's eta = 1 a step moves w1 by only a few hundredths, so a plot of L over
+a wide range of w1 would show no motion; ``view`` picks the plot window from
+the trajectory itself (its span, padded) so each step is visible, with tick
+steps of 1, 2 or 5 times a power of ten.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from .network import DescentPoint, descent
+from .numbers import tex_factor
+from .params import Params
+from .quantity import Quantity, exact
+
+STEPS = 5
+# Padding around the trajectory, as a fraction of its span (each side).
+W_PAD = 0.6
+L_PAD = 0.25
+TICKS = 4  # about this many ticks per axis
+
+
+@dataclass(frozen=True)
+class Axis:
+    low: float
+    high: float
+    step: float  # tick step
+    places: int  # decimal places the tick labels need
+
+    @property
+    def range(self) -> list[float]:
+        return [self.low, self.high, self.step]
+
+
+def nice_step(span: float, ticks: int = TICKS) -> float:
+    """1, 2 or 5 times a power of ten, giving about ``ticks`` ticks over ``span``."""
+    if span <= 0:
+        raise ValueError(f"span must be positive, got {span}")
+    raw = span / ticks
+    power = 10.0 ** math.floor(math.log10(raw))
+    for m in (1.0, 2.0, 5.0, 10.0):
+        if raw <= m * power * 1.0000001:
+            return m * power
+    return 10.0 * power  # pragma: no cover
+
+
+def axis_around(low: float, high: float, pad: float) -> Axis:
+    """An axis covering [low, high] plus ``pad`` of the span on each side, on tick multiples."""
+    span = max(high - low, 1e-9)
+    step = nice_step(span * (1 + 2 * pad))
+    lo = math.floor((low - pad * span) / step) * step
+    hi = math.ceil((high + pad * span) / step) * step
+    places = max(0, -math.floor(math.log10(step) + 1e-9))
+    return Axis(round(lo, places + 2), round(hi, places + 2), step, places)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One update: from ``before`` to ``after``, with w1's update as an equation."""
+
+    number: int
+    before: DescentPoint
+    after: DescentPoint
+    w1: Quantity  # w1_new = w1 - eta * slope, with the numbers in
+    w1_before: Quantity  # w1 before the step, as printed in the equation
+    slope: Quantity  # dL/dw1 before the step
+
+    @property
+    def loss_change(self) -> float:
+        return self.after.loss - self.before.loss
+
+
+@dataclass(frozen=True)
+class View:
+    params: Params
+    points: tuple[DescentPoint, ...]  # before each step, and after the last
+    steps: tuple[Step, ...]
+    w_axis: Axis
+    L_axis: Axis
+    lr: Quantity
+
+    def loss(self, w1: float) -> float:
+        return loss_and_slope(self.params, w1)[0]
+
+    def slope(self, w1: float) -> float:
+        return loss_and_slope(self.params, w1)[1]
+
+    def tangent(self, point: DescentPoint):
+        """The tangent at a point as a callable of w1."""
+        return lambda w: point.loss + point.slope * (w - point.w1)
+
+
+@lru_cache(maxsize=16)
+def view(p: Params, steps: int = STEPS) -> View:
+    points = tuple(descent(p, steps))
+    lr = exact(p.lr)
+    made = []
+    for n, (before, after) in enumerate(zip(points, points[1:]), start=1):
+        # The first w1 is the parameter as given (printed exactly); later ones are computed.
+        w_before = Quantity("w_1", exact(before.w1) if n == 1 else before.w1)
+        slope = Quantity(r"\frac{\partial L}{\partial w_1}", before.slope)
+        made.append(
+            Step(
+                n, before, after,
+                Quantity(
+                    "w_1", exact(after.w1),
+                    r"w_1 - \eta\,\frac{\partial L}{\partial w_1}",
+                    f"{w_before.text} - {tex_factor(lr)} \\cdot {slope.factor}",
+                ),
+                w_before,
+                slope,
+            )
+        )
+    ws = [pt.w1 for pt in points]
+    w_axis = axis_around(min(ws), max(ws), W_PAD)
+    grid = np.linspace(w_axis.low, w_axis.high, 201)
+    losses = [loss_and_slope(p, float(w))[0] for w in grid]
+    L_axis = axis_around(min(losses), max(losses), L_PAD)
+    return View(p, points, tuple(made), w_axis, L_axis, Quantity(r"\eta", lr))
+
+
+def params_at(p: Params, point: DescentPoint) -> Params:
+    return dataclasses.replace(p, w1=point.w1)
+
+
+def loss_and_slope(p: Params, w1: float) -> tuple[float, float]:
+    """L and dL/dw1 at any w1, the others held, in floats: fast enough to follow a
+    moving point frame by frame (the tests hold it to network.forward/backward)."""
+    z1 = w1 * p.x + p.b1
+    a1 = 1.0 / (1.0 + math.exp(-z1))
+    z2 = p.w2 * a1 + p.b2
+    a2 = 1.0 / (1.0 + math.exp(-z2))
+    if p.loss == "squared":
+        L, dL_da2 = (a2 - p.y) ** 2, 2.0 * (a2 - p.y)
+    else:
+        L, dL_da2 = 0.5 * (a2 - p.y) ** 2, a2 - p.y
+    return L, dL_da2 * a2 * (1.0 - a2) * p.w2 * a1 * (1.0 - a1) * p.x

@@ -1,0 +1,219 @@
+"""10 Descent: the update, again and again.
+
+Back to section 01's picture, now for the network: the loss L as a function
+of w1 alone (every other parameter held), the tangent at the current w1 with
+slope dL/dw1, and several updates w1 <- w1 - eta dL/dw1, the point rolling
+down the curve while the loss falls. Every number comes from
+backprop_core.network.descent (via backprop_core.descent_view, which also
+picks a plot window from the trajectory so the small steps are visible).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Axes,
+    Create,
+    Dot,
+    FadeIn,
+    FadeOut,
+    Line,
+    ReplacementTransform,
+    ValueTracker,
+    VGroup,
+    Write,
+    always_redraw,
+    smooth,
+)
+
+from backprop_core import descent_view as core
+from backprop_core.network import loss_of_w1
+from backprop_core.numbers import fmt, fmt_fixed
+
+from scenes import style
+from scenes.lesson import LessonScene
+
+TANGENT_LENGTH = 2.4  # on screen, in frame units
+PLOT_SAMPLES = 120
+
+
+class DescentScene(LessonScene):
+    def construct(self) -> None:
+        self.view = core.view(self.params)
+        self.show_loss_curve()
+        self.show_tangent()
+        self.show_rule()
+        for step in self.view.steps:
+            self.take_step(step)
+        self.sum_up()
+
+    # ------------------------------------------------------------------
+    def show_loss_curve(self) -> None:
+        t, v = self.theme, self.view
+        first = v.points[0]
+        self.beat(
+            "loss-curve",
+            "Back to section 01: a derivative is a slope, and the slope tells you which way is downhill. "
+            "Here is the network's loss L as a function of w1 alone, every other parameter held still.",
+        )
+        wa, la = v.w_axis, v.L_axis
+        self.axes = Axes(
+            x_range=wa.range,
+            y_range=la.range,
+            x_length=6.0,
+            y_length=4.7,
+            tips=False,
+            axis_config={
+                "color": t.muted,
+                "include_numbers": True,
+                "font_size": style.SMALL,
+            },
+            x_axis_config={"decimal_number_config": {"num_decimal_places": wa.places}},
+            y_axis_config={"decimal_number_config": {"num_decimal_places": la.places}},
+        ).to_corner(DOWN + LEFT, buff=0.55)
+        axes = self.axes
+        self.curve = axes.plot(
+            lambda w: loss_of_w1(self.params, w),
+            x_range=[wa.low, wa.high, (wa.high - wa.low) / PLOT_SAMPLES],
+            color=t.curve,
+            stroke_width=5,
+        )
+        x_label = self.math("w_1", color=t.w, size=style.LABEL).next_to(axes.x_axis, RIGHT, buff=0.15)
+        x_label.shift(UP * 0.3)
+        y_label = self.math("L", color=t.L, size=style.LABEL).next_to(axes.y_axis, UP, buff=0.15)
+        label = self.words("L against w₁, the others held", size=style.SMALL, color=t.curve)
+        label.next_to(y_label, RIGHT, buff=0.4)
+        self.add(self.title())
+        self.play(Create(axes), FadeIn(x_label), FadeIn(y_label), run_time=1.5)
+        self.play(Create(self.curve), FadeIn(label), run_time=2)
+        self.w = ValueTracker(first.w1)
+
+    def show_tangent(self) -> None:
+        t, v = self.theme, self.view
+        first = v.points[0]
+        self.beat(
+            "the-tangent",
+            f"We are at w1 = {v.steps[0].w1_before.text}, where the loss is {fmt(first.loss)}. "
+            f"The tangent there has slope dL/dw1 = {fmt(first.slope)}: the number backprop just computed.",
+        )
+        axes = self.axes
+
+        def point():
+            w = self.w.get_value()
+            return axes.c2p(w, v.loss(w))
+
+        def tangent():
+            w = self.w.get_value()
+            L, slope = v.loss(w), v.slope(w)
+            direction = axes.c2p(w + 1, L + slope) - axes.c2p(w, L)
+            direction = direction / np.linalg.norm(direction)
+            return Line(
+                point() - direction * TANGENT_LENGTH / 2,
+                point() + direction * TANGENT_LENGTH / 2,
+                color=t.grad,
+                stroke_width=5,
+            )
+
+        self.tangent = always_redraw(tangent)
+        self.dot = always_redraw(lambda: Dot(point(), color=t.text, radius=0.09))
+
+        rows = VGroup()
+        for tex, fn, color in (
+            ("w_1 =", lambda: self.w.get_value(), t.w),
+            ("L =", lambda: v.loss(self.w.get_value()), t.L),
+            (r"\frac{\partial L}{\partial w_1} =", lambda: v.slope(self.w.get_value()), t.grad),
+        ):
+            name = self.math(tex, color=color, size=style.LABEL)
+            number = self.readout(fn(), color=color, size=style.LABEL)
+            number.add_updater(lambda m, fn=fn: m.set_value(fn()))
+            rows.add(VGroup(name, number))
+        for row in rows:
+            row[1].next_to(row[0], RIGHT, buff=0.2)
+        # w1 and L side by side, the slope under them.
+        top = VGroup(rows[0], rows[1]).arrange(RIGHT, buff=0.8)
+        VGroup(top, rows[2]).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
+        rows.next_to(axes, RIGHT, buff=0.7).align_to(axes, UP)
+        for row in rows:
+            row[1].add_updater(lambda m, lab=row[0]: m.next_to(lab, RIGHT, buff=0.2))
+        self.readouts = rows
+        self.play(FadeIn(self.dot), Create(self.tangent), FadeIn(rows), run_time=1.5)
+
+    def show_rule(self) -> None:
+        t, v = self.theme, self.view
+        first = v.points[0]
+        direction = "grows" if first.slope < 0 else "shrinks"
+        self.beat(
+            "the-update-rule",
+            f"The update steps against the slope: w1 becomes w1 minus eta times dL/dw1, with eta = {v.lr.text}. "
+            f"The slope is {'negative' if first.slope < 0 else 'positive'}, so w1 {direction}.",
+        )
+        rule = self.math(r"w_1 \leftarrow w_1 - \eta\,\frac{\partial L}{\partial w_1}", size=style.LABEL)
+        rule[0][0:2].set_color(t.w)
+        eta = self.math(r"\eta = " + v.lr.text, size=style.LABEL)
+        block = VGroup(rule, eta).arrange(RIGHT, buff=0.6)
+        block.next_to(self.readouts, DOWN, aligned_edge=LEFT, buff=0.45)
+        self.rule_block = block
+        self.play(Write(rule))
+        self.play(FadeIn(eta))
+        self.step_block = None
+        self.trail = VGroup()
+
+    def take_step(self, step: core.Step) -> None:
+        t, v = self.theme, self.view
+        before, after = step.before, step.after
+        change = "falls" if step.loss_change < 0 else "rises"
+        self.beat(
+            f"step-{step.number}",
+            f"Step {step.number}: w1 becomes {step.w1_before.text} minus {v.lr.text} times {step.slope.text}, "
+            f"which is {step.w1.text}. "
+            f"The loss {change} from {fmt(before.loss)} to {fmt(after.loss)}.",
+        )
+        counter = self.words(f"step {step.number} of {len(v.steps)}", size=style.SMALL, color=t.muted)
+        equation = self.math(step.w1.symbol, r"\leftarrow", step.w1.substituted, size=style.LABEL)
+        result = self.math("=", step.w1.text, size=style.LABEL)
+        result.next_to(equation[1], DOWN, aligned_edge=LEFT, buff=0.25)
+        equation[0].set_color(t.w)
+        result[1].set_color(t.w)
+        loss_line = self.math(
+            r"L:\ " + fmt(before.loss) + r" \to " + fmt(after.loss),
+            size=style.LABEL,
+            color=t.L,
+        )
+        delta = self.math(r"\Delta L = " + fmt(step.loss_change), size=style.LABEL, color=t.L)
+        change_line = VGroup(loss_line, delta).arrange(RIGHT, buff=0.45)
+        block = VGroup(counter, VGroup(equation, result), change_line).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
+        block.next_to(self.rule_block, DOWN, aligned_edge=LEFT, buff=0.45)
+        ghost = Dot(self.axes.c2p(before.w1, before.loss), color=t.muted, radius=0.06)
+        self.trail.add(ghost)
+        if self.step_block is None:
+            self.play(FadeIn(block[:2]))
+        else:
+            self.play(ReplacementTransform(self.step_block[:2], block[:2]), FadeOut(self.step_block[2:]))
+        self.add(ghost)
+        self.play(self.w.animate.set_value(after.w1), run_time=2, rate_func=smooth)
+        self.play(FadeIn(block[2:]))
+        self.step_block = block
+
+    def sum_up(self) -> None:
+        t, v = self.theme, self.view
+        first, last = v.points[0], v.points[-1]
+        change = "fell" if last.loss < first.loss else "rose"
+        self.beat(
+            "training",
+            f"After {len(v.steps)} steps, w1 went from {v.steps[0].w1_before.text} to {v.steps[-1].w1.text} and the loss {change} "
+            f"from {fmt(first.loss)} to {fmt(last.loss)}. Forward, backward, update, repeated: that is training.",
+        )
+        summary = self.math(
+            r"L:\ " + fmt(first.loss) + r" \to " + fmt(last.loss),
+            r"\quad (" + str(len(v.steps)) + r"\text{ steps})",
+            size=style.BODY,
+            color=t.L,
+        )
+        summary.next_to(self.rule_block, DOWN, aligned_edge=LEFT, buff=0.5)
+        loop = self.words("forward, backward, update,\nand again", size=style.SMALL)
+        loop.next_to(summary, DOWN, aligned_edge=LEFT, buff=0.35)
+        self.play(FadeOut(self.step_block), FadeIn(summary), FadeIn(loop))
