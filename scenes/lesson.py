@@ -2,8 +2,12 @@
 
 * ``self.params`` (this render's parameters) and ``self.theme`` (colours).
 * ``self.beat(name, narration)``: starts a named section (one clip per idea)
-  whose narration line becomes its subtitle. A beat lasts at least as long as a
-  viewer needs to read that line; the subtitle spans the whole beat.
+  whose narration line is spoken (voice from ``BACKPROP_VOICE``: piper, espeak
+  or none, see narration/) and captioned. A beat lasts at least as long as a
+  viewer needs to read that line, and with a voice at least as long as the
+  sentence takes to say plus a short pause: the animation waits for the voice.
+  Captions (<= 2 lines of <= 42 characters) follow the audio; manim writes them
+  as <video>.srt, and the scene adds <video>.vtt and <video>.beats.json.
 * At the end of every beat the scene records what is on screen (texts shown,
   anything outside the frame, texts overlapping) so tests can check it
   without rendering video.
@@ -11,8 +15,10 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from itertools import combinations
+from pathlib import Path
 
 import numpy as np
 from manim import (
@@ -34,6 +40,9 @@ from manim.mobject.types.image_mobject import AbstractImageMobject
 
 from backprop_core import current
 from backprop_core.numbers import READOUT_DECIMALS
+from narration import LineAudio, line_cues, narrate, voice_from_env
+from narration import captions as caption_files
+from narration.cache import atomic_write_text
 
 from scenes import style
 from scenes.manifest import section_for_scene
@@ -50,11 +59,19 @@ class Beat:
     texts: list[str] = field(default_factory=list)
     off_frame: list[str] = field(default_factory=list)
     overlaps: list[tuple[str, str]] = field(default_factory=list)
+    audio: str | None = None  # the spoken line (WAV), when a voice is on
+    audio_seconds: float = 0.0
+    cues: list = field(default_factory=list)  # caption cues (narration.Cue), seconds in the video
+    speech: LineAudio | None = field(default=None, repr=False)
 
 
 def reading_seconds(narration: str) -> float:
     words = len(narration.split())
     return max(style.MIN_BEAT_SECONDS, words / style.READING_WORDS_PER_SECOND + style.BEAT_PAUSE)
+
+
+# Silence after the voice before the next beat starts (seconds).
+SPEECH_TAIL = 0.6
 
 
 def describe(mob: Mobject) -> str:
@@ -128,7 +145,16 @@ class LessonScene(Scene):
         if any(b.name == name for b in self.beats):
             raise ValueError(f"beat name {name!r} used twice in {type(self).__name__}")
         self.next_section(name)
-        self.beats.append(Beat(name, " ".join(narration.split()), start=self.time))
+        new = Beat(name, " ".join(narration.split()), start=self.time)
+        self.beats.append(new)
+        self._speak(new)
+
+    def _speak(self, beat: Beat) -> None:
+        """Synthesise (or fetch from the cache) the beat's line and play it from the beat's start."""
+        beat.speech = narrate(beat.narration, voice_from_env())
+        if beat.speech.path is not None:
+            beat.audio, beat.audio_seconds = str(beat.speech.path), beat.speech.duration
+            self.add_sound(beat.audio)
 
     def _close_beat(self) -> None:
         if not self.beats or self.beats[-1].end:
@@ -136,16 +162,42 @@ class LessonScene(Scene):
         current_beat = self.beats[-1]
         elapsed = self.time - current_beat.start
         needed = reading_seconds(current_beat.narration)
+        if current_beat.audio:
+            needed = max(needed, current_beat.audio_seconds + SPEECH_TAIL)
         if elapsed < needed:
             self.wait(needed - elapsed)
         current_beat.end = self.time
-        duration = current_beat.end - current_beat.start
-        self.add_subcaption(current_beat.narration, duration=duration, offset=-duration)
+        speech = current_beat.speech or LineAudio(current_beat.narration, "none")
+        current_beat.cues = line_cues(speech, current_beat.start, current_beat.end)
+        for cue in current_beat.cues:
+            self.add_subcaption(cue.text, duration=cue.end - cue.start, offset=cue.start - self.time)
         self._inspect(current_beat)
 
     def tear_down(self) -> None:
         self._close_beat()
+        self._finish_narration()
         super().tear_down()
+
+    def _finish_narration(self) -> None:
+        """Pad the audio track to the video's length; write <video>.vtt and <video>.beats.json.
+
+        (manim writes <video>.srt itself, from the same cues, after the movie is combined.)"""
+        writer = getattr(self.renderer, "file_writer", None)
+        if writer is None or config.dry_run or not hasattr(writer, "movie_file_path"):
+            return
+        if getattr(writer, "includes_sound", False):
+            from pydub import AudioSegment
+
+            writer.add_audio_segment(AudioSegment.silent(0), time=self.time)
+        movie = Path(writer.movie_file_path)
+        cues = [cue for beat in self.beats for cue in beat.cues]
+        caption_files.write(cues, movie, formats=("vtt",))
+        index = [
+            {"name": b.name, "narration": b.narration, "start": b.start, "end": b.end,
+             "audio_seconds": b.audio_seconds, "cues": [[c.start, c.end, c.text] for c in b.cues]}
+            for b in self.beats
+        ]
+        atomic_write_text(movie.with_suffix(".beats.json"), json.dumps(index, indent=1, ensure_ascii=False) + "\n")
 
     # -- checks recorded for the tests ------------------------------------
     def _inspect(self, beat: Beat) -> None:

