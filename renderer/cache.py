@@ -7,6 +7,9 @@ A section's fingerprint hashes the *contents* of everything its video depends on
   (and the manifest file in use, when it is another one);
 * every backprop_core/*.py and every file under assets/;
 * manim.cfg and requirements.lock (the pinned versions);
+  (a manifest may name its own shared files instead of the lesson's, with
+  ``SHARED_INPUTS``: the test fixtures do, so their renders don't depend on
+  the lesson's code);
 * the parameters (JSON), the theme, the quality, the format and transparency;
 * ``RECIPE``, bumped when the way the renderer calls manim changes.
 
@@ -32,6 +35,7 @@ RECIPE = "renderer-1"
 
 SHARED_FILES = ("scenes/lesson.py", "scenes/style.py", "scenes/manifest.py", "manim.cfg", "requirements.lock")
 SHARED_GLOBS = ("backprop_core/*.py", "assets/**/*")
+ALWAYS = ("manim.cfg", "requirements.lock")
 
 _IMPORT = re.compile(r"^\s*(?:from\s+scenes(?:\.(\w+))?\s+import\s+([\w\s,()]+)|import\s+scenes\.(\w+))", re.M)
 
@@ -70,9 +74,12 @@ def scene_imports(path: Path) -> set[Path]:
 
 
 def shared_inputs(plan: Plan) -> list[Path]:
-    files = [ROOT / f for f in SHARED_FILES]
-    for pattern in SHARED_GLOBS:
-        files.extend(p for p in sorted(ROOT.glob(pattern)) if p.is_file())
+    if plan.manifest.shared_inputs is not None:  # a manifest that names its own (test fixtures)
+        files = [ROOT / f for f in ALWAYS] + list(plan.manifest.shared_inputs)
+    else:
+        files = [ROOT / f for f in SHARED_FILES]
+        for pattern in SHARED_GLOBS:
+            files.extend(p for p in sorted(ROOT.glob(pattern)) if p.is_file())
     if plan.manifest.source is not None:
         files.append(plan.manifest.source)
     return files

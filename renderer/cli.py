@@ -48,7 +48,7 @@ examples:
                                        -> renders/high-p<hash>/
   ./render.sh --theme light            light background (slides, print) -> renders/high-light/
   ./render.sh --sections               also one clip per beat + clips.json (for slides)
-  ./render.sh --sections --transparent clips with an alpha channel (MOV, ProRes 4444)
+  ./render.sh --sections --transparent clips with an alpha channel (MOV, QuickTime Animation RGBA)
   ./render.sh --format gif -q low      GIFs, for places that take no video
   ./render.sh --jobs 1                 one section at a time (default: one per core)
   ./render.sh --force derivative       render again even though nothing changed
@@ -98,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sections", action="store_true",
                    help="also write one clip per beat under clips/ with an index clips.json")
     p.add_argument("--transparent", action="store_true",
-                   help="videos and clips with an alpha channel: MOV (ProRes 4444), or WebM (VP9) with --format webm")
+                   help="videos and clips with an alpha channel: MOV (QuickTime Animation, RGBA), or WebM (VP9) with --format webm")
     p.add_argument("--format", default=DEFAULT_FORMAT, metavar="FMT",
                    help="mp4 (H.264, default), mov, webm or gif")
     p.add_argument("--force", action="store_true", help="render even the sections whose inputs did not change")
@@ -133,7 +133,7 @@ def make_plan(args: argparse.Namespace) -> Plan:
     if args.theme not in THEMES:
         raise UsageError(f"unknown theme {args.theme!r}; valid themes: {', '.join(THEMES)}")
     if args.transparent and args.format == "gif":
-        raise UsageError("--transparent works with --format mp4 or mov (MOV, ProRes 4444) or webm (VP9), not gif")
+        raise UsageError("--transparent works with --format mp4 or mov (MOV, QuickTime Animation RGBA) or webm (VP9), not gif")
     if args.jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {args.jobs}")
     from backprop_core.params import ParameterError, current
@@ -182,7 +182,9 @@ def job_commands(plan: Plan, args: argparse.Namespace) -> tuple[list[str], str]:
         if getattr(args, flag):
             common.append(f"--{flag}")
     if plan.manifest.spec != DEFAULT_MANIFEST:
-        common += ["--manifest", plan.manifest.spec]
+        target, _, attr = plan.manifest.spec.rpartition(":")
+        spec = f"{Path(target).resolve()}:{attr}" if target.endswith(".py") else plan.manifest.spec
+        common += ["--manifest", spec]
     common += ["--out", str(plan.out_root)]
     root = shlex.quote(str(ROOT))
     return [

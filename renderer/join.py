@@ -88,18 +88,19 @@ def join(plan: Plan, records: list[tuple[Entry, Record]], fp: str) -> Path:
         out = atomic.temp_path(plan.lesson_video, "join")
         cmd = ["ffmpeg", "-v", "error", "-y", "-f", "concat", "-safe", "0", "-i", str(listing),
                "-i", str(work / "chapters.txt")]
-        with_subs = bool(subtitles.strip()) and plan.fmt in ("mp4", "mov", "webm")
+        container = {".mp4": "mp4", ".mov": "mov", ".webm": "webm"}[plan.ext]
+        with_subs = bool(subtitles.strip())
         if with_subs:
             cmd += ["-i", str(srt_path), "-map", "0:v", "-map", "2:s"]
         else:
             cmd += ["-map", "0:v"]
         cmd += ["-map_metadata", "1", "-map_chapters", "1", "-c", "copy"]
         if with_subs:
-            cmd += ["-c:s", "webvtt" if plan.fmt == "webm" else "mov_text",
+            cmd += ["-c:s", "webvtt" if container == "webm" else "mov_text",
                     "-metadata:s:s:0", "language=eng", "-metadata:s:s:0", "title=Narration"]
-        if plan.fmt in ("mp4", "mov"):
+        if container != "webm":
             cmd += ["-movflags", "+faststart"]
-        cmd += ["-f", {"mp4": "mp4", "mov": "mov", "webm": "webm"}[plan.fmt], str(out)]
+        cmd += ["-f", container, str(out)]
         proc = subprocess.run(cmd, capture_output=True, text=True)
         if proc.returncode != 0:
             out.unlink(missing_ok=True)

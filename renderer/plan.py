@@ -60,7 +60,7 @@ QUALITIES: dict[str, Quality] = {
 DEFAULT_QUALITY = "high"
 
 # --format: the container manim writes. With --transparent, mp4 becomes MOV
-# (ProRes 4444, alpha) and webm keeps VP9 with alpha.
+# (QuickTime Animation, RGBA) and webm keeps VP9 with alpha.
 FORMATS = ("mp4", "mov", "webm", "gif")
 DEFAULT_FORMAT = "mp4"
 JOINABLE = ("mp4", "mov", "webm")  # containers the lesson video can be joined in
@@ -97,6 +97,9 @@ class Manifest:
     entries: tuple[Entry, ...]
     source: Path | None  # the file that defines it (an input of every section)
     title: str
+    # Files every section depends on, when the manifest says so (SHARED_INPUTS);
+    # None: the lesson's own (see cache.SHARED_FILES).
+    shared_inputs: tuple[Path, ...] | None = None
 
     def names(self) -> list[str]:
         return [e.name for e in self.entries]
@@ -135,7 +138,10 @@ def load_manifest(spec: str | None = None) -> Manifest:
     if not entries:
         raise ManifestError(f"the manifest {spec!r} has no sections")
     source = Path(module.__file__).resolve() if getattr(module, "__file__", None) else None
-    return Manifest(spec, entries, source, getattr(module, "TITLE", "Backpropagation, step by step"))
+    shared = getattr(module, "SHARED_INPUTS", None)
+    if shared is not None:
+        shared = tuple((ROOT / p).resolve() for p in shared)
+    return Manifest(spec, entries, source, getattr(module, "TITLE", "Backpropagation, step by step"), shared)
 
 
 def params_hash(params_json: str) -> str:
