@@ -133,6 +133,14 @@ def from_scratch(top, locals_: Sequence, weight_slopes: Sequence, mul: Callable)
     return grad_w
 
 
+# The formulas the scene writes (and the tests hold to the counted numbers).
+LAYER_TEX = r"a_k = \sigma(w_k\,a_{k-1} + b_k)"
+LOCAL_TEX = r"\frac{\partial a_k}{\partial a_{k-1}} = w_k\,a_k(1 - a_k)"
+WEIGHT_GRADIENT_TEX = r"\frac{\partial L}{\partial w_k} = \frac{\partial L}{\partial a_k}\cdot a_k(1 - a_k)\,a_{k-1}"
+BACKPROP_COUNT_TEX = "2n - 1"
+NAIVE_COUNT_TEX = r"\frac{n(n+1)}{2}"
+
+
 def backprop_count_formula(depth: int) -> int:
     return 2 * depth - 1
 
@@ -179,6 +187,16 @@ class Count:
     depth: int
     backprop: int  # multiplications of the sweep
     naive: int  # multiplications of recomputing each chain from scratch
+
+    @property
+    def backprop_terms(self) -> tuple[int, int]:
+        """(hand-offs, weight products) of the sweep: n - 1 and n."""
+        return (self.depth - 1, self.depth)
+
+    @property
+    def naive_terms(self) -> tuple[int, ...]:
+        """Products per weight from scratch, w_1 first: n, n - 1, ..., 1."""
+        return tuple(self.depth - k + 1 for k in range(1, self.depth + 1))
 
 
 def count_multiplications(p: Params, depth: int) -> Count:

@@ -1,0 +1,293 @@
+"""08 Why it scales.
+
+A deeper chain, six layers of one sigmoid unit each (backprop_core.deep): the
+forward values, one local derivative per layer, then a single right-to-left
+sweep in which each layer's gradient is the next layer's gradient times one
+local derivative. Then the bill: the sweep's multiplications grow linearly
+with depth, recomputing every weight's chain from scratch grows quadratically;
+both counted by the core, for this chain and for growing depth.
+"""
+
+from __future__ import annotations
+
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Arrow,
+    Axes,
+    Circle,
+    Create,
+    Dot,
+    FadeIn,
+    FadeOut,
+    Indicate,
+    Line,
+    ReplacementTransform,
+    SurroundingRectangle,
+    VGroup,
+    Write,
+)
+
+from backprop_core import deep as core
+from backprop_core.descent_view import nice_step
+from backprop_core.numbers import fmt
+
+from scenes import style
+from scenes.lesson import LessonScene
+
+NODE_RADIUS = 0.34
+NODE_Y = 1.35
+COLUMN_GAP = 1.72
+CAPTION_Y = -2.35
+
+
+class WhyItScalesScene(LessonScene):
+    def construct(self) -> None:
+        self.chain = core.chain(self.params)
+        self.show_deeper_chain()
+        self.show_local_derivatives()
+        self.start_the_sweep()
+        for layer in reversed(self.chain.layers[:-1]):
+            self.hand_off(layer)
+        self.weight_gradients()
+        self.count_this_chain()
+        self.count_growing_depth()
+
+    # ------------------------------------------------------------------
+    def _node(self, label: str, color: str) -> VGroup:
+        circle = Circle(radius=NODE_RADIUS, color=color, stroke_width=4).set_fill(self.theme.panel, 1)
+        return VGroup(circle, self.math(label, color=color, size=style.LABEL).move_to(circle))
+
+    def show_deeper_chain(self) -> None:
+        t, c = self.theme, self.chain
+        n = c.depth
+        self.beat(
+            "deeper-chain",
+            f"Make the chain deeper: {n} layers of one sigmoid unit each. The first is the lesson's hidden unit, "
+            f"the last its output unit, with {n - 2} more in between. The forward pass stores every activation.",
+        )
+        self.add(self.title())
+        columns = n + 2
+        xs = [(i - (columns - 1) / 2) * COLUMN_GAP for i in range(columns)]
+        nodes = [self._node("x", t.x)]
+        nodes += [self._node(f"a_{{{layer.k}}}", t.a) for layer in c.layers]
+        nodes += [self._node("L", t.L)]
+        for node, x in zip(nodes, xs):
+            node.move_to([x, NODE_Y, 0])
+        edges = VGroup(
+            *(
+                Line(left.get_right(), right.get_left(), color=t.muted, stroke_width=3)
+                for left, right in zip(nodes, nodes[1:])
+            )
+        )
+        self.nodes = nodes
+        self.edges = edges
+        values = VGroup(self.math(c.x.text, color=t.x, size=style.LABEL))
+        values.add(*(self.math(layer.a.text, color=t.a, size=style.LABEL) for layer in c.layers))
+        values.add(self.math(c.L.text, color=t.L, size=style.LABEL))
+        for value, node in zip(values, nodes):
+            value.next_to(node, UP, buff=0.2)
+        weights = self.math(
+            r"w_1, \dots, w_{" + str(n) + "} = " + ",\\ ".join(layer.w.text for layer in c.layers),
+            size=style.LABEL,
+            color=t.w,
+        )
+        biases = self.math(
+            r"b_1, \dots, b_{" + str(n) + "} = " + ",\\ ".join(layer.b.text for layer in c.layers),
+            size=style.LABEL,
+            color=t.b,
+        )
+        rule = self.math(core.LAYER_TEX, size=style.LABEL)
+        legend = VGroup(rule, weights, biases).arrange(DOWN, buff=0.2).to_edge(DOWN, buff=0.45)
+        self.legend = legend
+        self.play(*(FadeIn(node) for node in nodes), Create(edges), run_time=1.5)
+        self.play(Write(rule), FadeIn(weights), FadeIn(biases))
+        self.play(FadeIn(values, lag_ratio=0.2), run_time=2)
+
+    def show_local_derivatives(self) -> None:
+        t, c = self.theme, self.chain
+        self.beat(
+            "local-derivatives",
+            "Each layer has one local derivative: how its output moves with its input, "
+            "w k times a k times one minus a k, from the stored activation.",
+        )
+        locals_ = VGroup()
+        for layer, edge in zip(c.layers, self.edges):
+            label = self.math(layer.local.text, color=t.grad, size=style.LABEL)
+            label.next_to(edge, DOWN, buff=0.32)
+            locals_.add(label)
+        self.locals = locals_
+        formula = self.math(
+            r"\text{local derivative: }" + core.LOCAL_TEX,
+            size=style.LABEL,
+        )
+        formula.move_to([0, CAPTION_Y, 0])
+        self.play(FadeOut(self.legend), FadeIn(locals_, lag_ratio=0.15), run_time=1.5)
+        self.play(Write(formula))
+        self.caption_line = formula
+
+    def _say(self, tex: str) -> None:
+        line = self.math(tex, size=style.LABEL).move_to([0, CAPTION_Y, 0])
+        self.play(ReplacementTransform(self.caption_line, line))
+        self.caption_line = line
+
+    def start_the_sweep(self) -> None:
+        t, c = self.theme, self.chain
+        top = c.layers[-1]
+        self.beat(
+            "sweep-start",
+            f"The backward sweep starts at the loss: dL/da{c.depth} = {top.grad_a.text}.",
+        )
+        self.grads = {}
+        self._say(top.grad_a.equation())
+        self._show_gradient(top)
+
+    def _show_gradient(self, layer: core.Layer) -> None:
+        t = self.theme
+        node = self.nodes[layer.k]
+        value = self.math(layer.grad_a.text, color=t.grad, size=style.LABEL)
+        value.move_to([node.get_x(), NODE_Y - 1.6, 0])
+        box = SurroundingRectangle(node, color=t.highlight, buff=0.08)
+        self.grads[layer.k] = value
+        if getattr(self, "marker", None) is None:
+            self.play(Create(box), FadeIn(value, shift=LEFT * 0.3))
+        else:
+            self.play(ReplacementTransform(self.marker, box), FadeIn(value, shift=LEFT * 0.3))
+        self.marker = box
+
+    def hand_off(self, layer: core.Layer) -> None:
+        t, c = self.theme, self.chain
+        upper = c.layers[layer.k]  # the layer above, whose gradient is reused
+        self.beat(
+            f"sweep-a{layer.k}",
+            f"dL/da{layer.k} reuses dL/da{upper.k}: {upper.grad_a.text} times one local derivative, "
+            f"{upper.local.text}, gives {layer.grad_a.text}.",
+        )
+        self._say(layer.grad_a.equation())
+        self.play(Indicate(self.locals[upper.k - 1], color=t.highlight), Indicate(self.grads[upper.k], color=t.highlight))
+        self._show_gradient(layer)
+
+    def weight_gradients(self) -> None:
+        t, c = self.theme, self.chain
+        self.beat(
+            "weight-gradients",
+            "Every weight's gradient is then one more multiplication: dL/dw k equals dL/da k "
+            f"times a k times one minus a k times the layer's input. For w1 that is {c.layers[0].grad_w.text}.",
+        )
+        values = VGroup()
+        for layer in c.layers:
+            node = self.nodes[layer.k]
+            value = self.math(layer.grad_w.text, color=t.grad, size=style.LABEL)
+            value.move_to([node.get_x(), NODE_Y - 2.45, 0])
+            values.add(value)
+        row_a = self.math(r"\frac{\partial L}{\partial a_k}", color=t.grad, size=style.LABEL)
+        row_a.move_to([self.nodes[0].get_x(), NODE_Y - 1.6, 0])
+        row_w = self.math(r"\frac{\partial L}{\partial w_k}", color=t.grad, size=style.LABEL)
+        row_w.move_to([self.nodes[0].get_x(), NODE_Y - 2.45, 0])
+        self._say(
+            core.WEIGHT_GRADIENT_TEX + r"\qquad " + c.layers[0].grad_w.equation(with_formula=False)
+        )
+        self.play(FadeOut(self.marker), FadeIn(row_a), FadeIn(row_w), FadeIn(values, lag_ratio=0.15), run_time=2)
+        self.weight_values = values
+
+    def count_this_chain(self) -> None:
+        t, c = self.theme, self.chain
+        n, count = c.depth, c.count
+        self.beat(
+            "count-this-chain",
+            f"Count the multiplications. The sweep: {count.backprop_terms[0]} hand-offs plus "
+            f"{count.backprop_terms[1]} weight products, "
+            f"{count.backprop} in all. Recomputing each weight's chain from scratch: {count.naive}.",
+        )
+        line = self.math(
+            r"\text{sweep: }" + " + ".join(map(str, count.backprop_terms)) + f" = {count.backprop}",
+            r"\qquad \text{each chain from scratch: }"
+            + " + ".join(map(str, count.naive_terms))
+            + f" = {count.naive}",
+            size=style.LABEL,
+        )
+        line[0].set_color(t.grad)
+        line.move_to([0, CAPTION_Y, 0])
+        self.play(ReplacementTransform(self.caption_line, line))
+        self.caption_line = line
+
+    def count_growing_depth(self) -> None:
+        t = self.theme
+        counts = core.counts(self.params, core.COUNT_DEPTHS)
+        table_counts = core.counts(self.params, core.TABLE_DEPTHS)
+        deepest = table_counts[-1]
+        self.beat(
+            "count-growing-depth",
+            "Now let the chain grow. The sweep's count grows in a straight line, two per layer; "
+            "recomputing from scratch grows with the square of the depth. "
+            f"At depth {deepest.depth}: {deepest.backprop} against {deepest.naive}.",
+        )
+        old = [m for m in self.mobjects if m is not self.title_group]
+        depth_max = counts[-1].depth
+        top = max(cn.naive for cn in counts)
+        y_step = nice_step(top, 4)
+        y_top = -(-top // y_step) * y_step
+        axes = Axes(
+            x_range=[0, depth_max, 2],
+            y_range=[0, y_top, y_step],
+            x_length=5.0,
+            y_length=4.2,
+            tips=False,
+            axis_config={"color": t.muted, "include_numbers": True, "font_size": style.SMALL},
+            y_axis_config={"decimal_number_config": {"num_decimal_places": 0}},
+            x_axis_config={"decimal_number_config": {"num_decimal_places": 0}},
+        ).to_corner(DOWN + LEFT, buff=0.6).shift(UP * 0.3)
+        x_label = self.words("layers", size=style.SMALL, color=t.muted).next_to(axes.x_axis, DOWN, buff=0.5)
+        x_label.align_to(axes.x_axis, RIGHT)
+        y_label = self.words("multiplications", size=style.SMALL, color=t.muted)
+        y_label.next_to(axes.y_axis, UP, buff=0.2).align_to(axes, LEFT)
+
+        def series(values, color):
+            dots = VGroup(*(Dot(axes.c2p(cn.depth, v), color=color, radius=0.06) for cn, v in zip(counts, values)))
+            lines = VGroup(
+                *(Line(a.get_center(), b.get_center(), color=color, stroke_width=4) for a, b in zip(dots, dots[1:]))
+            )
+            return VGroup(lines, dots)
+
+        sweep = series([cn.backprop for cn in counts], t.grad)
+        naive = series([cn.naive for cn in counts], t.text)
+        sweep_label = self.words("backprop sweep", size=style.SMALL, color=t.grad)
+        sweep_label.next_to(sweep[1][-1], UP, buff=0.25).align_to(axes, RIGHT)
+        naive_label = self.words("from scratch", size=style.SMALL, color=t.text)
+        naive_label.next_to(naive[1][-1], LEFT, buff=0.25)
+
+        header = VGroup(
+            self.words("layers", size=style.SMALL, color=t.muted),
+            self.words("sweep", size=style.SMALL, color=t.grad),
+            self.words("from scratch", size=style.SMALL),
+        )
+        rows = [header]
+        for cn in table_counts:
+            rows.append(
+                VGroup(
+                    self.math(str(cn.depth), size=style.LABEL),
+                    self.math(str(cn.backprop), size=style.LABEL, color=t.grad),
+                    self.math(str(cn.naive), size=style.LABEL),
+                )
+            )
+        col_x = [0.0, 2.1, 4.8]
+        for r, row in enumerate(rows):
+            for cell, x in zip(row, col_x):
+                cell.move_to([x, -0.65 * r, 0], aligned_edge=RIGHT if r else RIGHT)
+        table = VGroup(*rows)
+        formulas = VGroup(
+            self.math(r"\text{sweep: } " + core.BACKPROP_COUNT_TEX, size=style.LABEL, color=t.grad),
+            self.math(r"\text{from scratch: } " + core.NAIVE_COUNT_TEX, size=style.LABEL),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
+        right = VGroup(table, formulas).arrange(DOWN, aligned_edge=LEFT, buff=0.5)
+        right.next_to(axes, RIGHT, buff=0.9).align_to(axes, UP)
+        self.play(*(FadeOut(m) for m in old), run_time=1)
+        self.play(Create(axes), FadeIn(x_label), FadeIn(y_label))
+        self.play(Create(sweep), Create(naive), FadeIn(sweep_label), FadeIn(naive_label), run_time=2.5)
+        self.play(FadeIn(table, lag_ratio=0.1), FadeIn(formulas), run_time=1.5)
+
+    def title(self) -> VGroup:
+        self.title_group = super().title()
+        return self.title_group
