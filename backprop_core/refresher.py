@@ -288,3 +288,95 @@ def sigmoid_at(z_exact: sp.Expr, z_symbol: str = "z", a_symbol: str = r"\sigma(z
         sigma_prime=Quantity(r"\sigma'", s * (1 - s), SIGMOID_PRIME_TEX, f"{fmt(s)}\\,(1 - {fmt(s)})"),
     )
 
+
+
+# ==========================================================================
+# Added for sections 04 and 05 (the chain-rule and worked-example scenes):
+# a nudge carried through the chain x -> u = 3x + 1 -> y = u^2, the chain
+# rule's algebra in general form (2u . 3 = 6u = 6(3x + 1)), and the n-fold
+# chain's LaTeX. Everything derives from CHAIN_INNER / CHAIN_OUTER.
+# ==========================================================================
+
+
+@dataclass(frozen=True)
+class NudgeStage:
+    """One number line of the chain: where its point sits and how far a nudge moves it."""
+
+    name: str  # "x", "u", "y"
+    rule_tex: str  # how this value is made from the one before ("u = 3x + 1"); "" for x
+    at: Quantity  # the point (x = 2, u = 7, y = 49)
+    after: Quantity  # the nudged point (2.01, 7.03, 49.4209)
+    change: Quantity  # the nudge on this line (0.01, 0.03, 0.4209)
+    slope: Quantity | None  # the local slope that stretched the nudge before (3, then 14); None for x
+    stretch: Quantity | None  # the measured stretch: this nudge / the one before (3, 14.03)
+
+
+@dataclass(frozen=True)
+class ChainNudge:
+    stages: tuple[NudgeStage, ...]  # x, u, y
+    total: Quantity  # dy/dx: the product of the slopes
+    predicted: Quantity  # dy/dx times dx: the nudge on y the slopes predict
+
+
+def chain_nudge(x: float | None = None, dx: float | None = None) -> ChainNudge:
+    """A nudge dx on x, carried to u = g(x) and on to y = f(u)."""
+    c = chain_example(x, dx)
+    xe, dxe = c.x.exact, c.dx.exact
+    u0, u1 = c.u.exact, CHAIN_INNER.subs(X, xe + dxe)
+    y0, y1 = c.y.exact, c.y_after.exact
+    du, dy = u1 - u0, y1 - y0
+    stages = (
+        NudgeStage("x", "", c.x, Quantity(r"x + \Delta x", xe + dxe), c.dx, None, None),
+        NudgeStage(
+            "u", f"u = {sp.latex(CHAIN_INNER)}", c.u, Quantity(r"u + \Delta u", u1), Quantity(r"\Delta u", du),
+            c.du_dx, Quantity(r"\frac{\Delta u}{\Delta x}", du / dxe),
+        ),
+        NudgeStage(
+            "y", f"y = {sp.latex(CHAIN_OUTER)}", Quantity("y", y0), Quantity(r"y + \Delta y", y1),
+            Quantity(r"\Delta y", dy), c.dy_du, Quantity(r"\frac{\Delta y}{\Delta u}", dy / du),
+        ),
+    )
+    return ChainNudge(stages=stages, total=c.dy_dx, predicted=c.predicted_change)
+
+
+@dataclass(frozen=True)
+class ChainAlgebra:
+    """dy/dx = (dy/du)(du/dx) = 2u . 3 = 6u = 6(3x + 1), then at x: 6 . 7 = 42."""
+
+    product_tex: str  # "2 u \cdot 3"
+    in_u_tex: str  # "6 u"
+    in_x_tex: str  # "6 \left(3 x + 1\right)"
+    at_x: Quantity  # dy/dx with "6 \cdot 7" substituted
+
+
+def chain_algebra(x: float | None = None) -> ChainAlgebra:
+    c = chain_example(x)
+    dy_du, du_dx = sp.diff(CHAIN_OUTER, U), sp.diff(CHAIN_INNER, X)
+    in_u = sp.expand(dy_du * du_dx)
+    in_x = sp.factor(sp.diff(CHAIN_FUNCTION, X))
+    assert sp.expand(in_u.subs(U, CHAIN_INNER) - in_x) == 0  # the two forms agree
+    coefficient = sp.simplify(in_u / U)  # 6: in_u is linear in u
+    assert sp.expand(coefficient * U - in_u) == 0
+    at_x = coefficient * c.u.exact
+    assert at_x == c.dy_dx.exact
+    return ChainAlgebra(
+        product_tex=f"{sp.latex(dy_du)} \\cdot {sp.latex(du_dx)}",
+        in_u_tex=sp.latex(in_u),
+        in_x_tex=sp.latex(in_x),
+        at_x=Quantity(r"\frac{dy}{dx}", at_x, sp.latex(in_u), f"{tex_factor(coefficient)} \\cdot {tex_factor(c.u.exact)}"),
+    )
+
+
+def nested_chain_tex(n: int) -> tuple[str, list[str]]:
+    """n nested functions: ("y = f_n(...f_1(x))", the n slope factors of dy/dx, outermost first).
+
+    Names the values in between u_1 .. u_{n-1}: u_1 = f_1(x), ..., y = f_n(u_{n-1}).
+    """
+    if n < 1:
+        raise ValueError("a chain has at least one function")
+    nested = "x"
+    for k in range(1, n + 1):
+        nested = f"f_{{{k}}}({nested})"
+    names = ["x"] + [f"u_{{{k}}}" for k in range(1, n)] + ["y"]
+    factors = [rf"\frac{{d{names[k]}}}{{d{names[k - 1]}}}" for k in range(n, 0, -1)]
+    return f"y = {nested}", factors
