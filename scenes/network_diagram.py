@@ -1,0 +1,235 @@
+"""The lesson's tiny network as one mobject: x -> (w1, b1) -> [z1 | a1] -> (w2, b2) -> [z2 | a2] -> L <- y.
+
+Only layout lives here. Each part has a name the core's walkthrough uses in
+``Step.lights`` ("x", "w1", "b1", "z1", "a1", "w2", "b2", "z2", "a2", "y", "L"),
+so a scene can light parts up by name, put a value into a node's slot, and send
+a pulse along the wires between parts. Every number drawn is handed in by the
+scene (from ``backprop_core``); this module never computes one.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Arrow,
+    Circle,
+    Line,
+    MathTex,
+    Rectangle,
+    VGroup,
+    VMobject,
+)
+
+from scenes import style
+
+# Layout (frame units).
+NODE_HEIGHT = 1.0
+HALF_WIDTH = 1.05  # each half of a split unit (z | a)
+RADIUS = 0.55  # x, L and y nodes
+SYMBOL_SHIFT = 0.22
+SYMBOL_SIZE = 36
+VALUE_SIZE = style.LABEL
+BIAS_LENGTH = 0.6  # symbol above the centre of a node, value below
+EDGE_STROKE = 4
+NODE_STROKE = 4
+LIT_STROKE = 8
+
+# The wires a signal travels, as (from part, to part, the weight/bias on the way).
+# A pulse runs along a wire in a step when the step lights both its ends, or its
+# weight and one end; forward pulses run along it, backward pulses against it.
+WIRES: tuple[tuple[str, str, str | None], ...] = (
+    ("x", "z1", "w1"),
+    ("b1", "z1", None),
+    ("z1", "a1", None),
+    ("a1", "z2", "w2"),
+    ("b2", "z2", None),
+    ("z2", "a2", None),
+    ("a2", "L", None),
+    ("y", "L", None),
+)
+
+
+class NetworkDiagram(VGroup):
+    """The network, its labels and value slots.
+
+    ``values`` holds the value mobjects currently shown in each slot (by part
+    name); ``parts`` the outline of each part (what lights up).
+    """
+
+    def __init__(self, theme, inputs, width: float = 13.2, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.theme = theme
+        t = theme
+        self.parts: dict[str, VMobject] = {}
+        self.symbols: dict[str, MathTex] = {}
+        self.values: dict[str, MathTex] = {}
+        self.labels: dict[str, MathTex] = {}
+        self._base_style: dict[str, tuple[str, float]] = {}
+        colors = {"x": t.x, "z1": t.z, "a1": t.a, "z2": t.z, "a2": t.a, "L": t.L, "y": t.y}
+        self.colors = dict(colors, w1=t.w, w2=t.w, b1=t.b, b2=t.b)
+
+        # Nodes, left to right; gaps between them split the remaining width.
+        def circle(name: str, tex: str) -> Circle:
+            node = Circle(radius=RADIUS, color=colors[name], stroke_width=NODE_STROKE)
+            node.set_fill(t.panel, opacity=1)
+            self._node(name, node, tex)
+            return node
+
+        def half(name: str, tex: str) -> Rectangle:
+            node = Rectangle(width=HALF_WIDTH, height=NODE_HEIGHT, color=colors[name], stroke_width=NODE_STROKE)
+            node.set_fill(t.panel, opacity=1)
+            self._node(name, node, tex)
+            return node
+
+        x = circle("x", "x")
+        z1, a1 = half("z1", "z_1"), half("a1", "a_1")
+        a1.next_to(z1, RIGHT, buff=0)
+        z2, a2 = half("z2", "z_2"), half("a2", "a_2")
+        a2.next_to(z2, RIGHT, buff=0)
+        loss = circle("L", "L")
+        target = circle("y", "y")
+        hidden, output = VGroup(z1, a1), VGroup(z2, a2)
+        # Gaps: x->hidden and hidden->output carry weight labels (wide), a2->L and
+        # y->L are short wires.
+        widths = [2 * RADIUS, hidden.width, output.width, 2 * RADIUS, 2 * RADIUS]
+        free = width - sum(widths)
+        gaps = np.array([0.36, 0.36, 0.18, 0.10]) * free
+        left = -width / 2
+        for mob, w, gap in zip((x, hidden, output, loss, target), widths, list(gaps) + [0.0]):
+            mob.move_to([left + w / 2, 0, 0])
+            left += w + gap
+        for name in ("x", "z1", "a1", "z2", "a2", "L", "y"):
+            self._place_symbol(name)
+
+        # Wires.
+        w1_wire = Arrow(x.get_right(), z1.get_left(), buff=0, color=t.w, stroke_width=EDGE_STROKE,
+                        max_tip_length_to_length_ratio=0.12)
+        w2_wire = Arrow(a1.get_right(), z2.get_left(), buff=0, color=t.w, stroke_width=EDGE_STROKE,
+                        max_tip_length_to_length_ratio=0.12)
+        l_wire = Arrow(a2.get_right(), loss.get_left(), buff=0, color=t.muted, stroke_width=EDGE_STROKE,
+                       max_tip_length_to_length_ratio=0.25)
+        y_wire = Arrow(target.get_left(), loss.get_right(), buff=0, color=t.y, stroke_width=EDGE_STROKE,
+                       max_tip_length_to_length_ratio=0.35)
+        # Biases come in from below, their labels beside the arrow (left).
+        b1_wire = Arrow(z1.get_bottom() + DOWN * BIAS_LENGTH, z1.get_bottom(), buff=0, color=t.b,
+                        stroke_width=EDGE_STROKE, max_tip_length_to_length_ratio=0.4)
+        b2_wire = Arrow(z2.get_bottom() + DOWN * BIAS_LENGTH, z2.get_bottom(), buff=0, color=t.b,
+                        stroke_width=EDGE_STROKE, max_tip_length_to_length_ratio=0.4)
+        self.wires = {"w1": w1_wire, "w2": w2_wire, "L": l_wire, "y": y_wire, "b1": b1_wire, "b2": b2_wire}
+        for name in ("w1", "w2", "b1", "b2"):
+            self.parts[name] = self.wires[name]
+            self._base_style[name] = (self.colors[name], EDGE_STROKE)
+
+        # Weight and bias labels: "w_1 = 0.5" above the wire, "b_1 = 0" left of its arrow.
+        for name, q in (("w1", inputs.w1), ("w2", inputs.w2), ("b1", inputs.b1), ("b2", inputs.b2)):
+            label = MathTex(q.symbol, "=", q.text, font_size=VALUE_SIZE, color=self.colors[name])
+            wire = self.wires[name]
+            if name.startswith("w"):
+                label.next_to(wire, UP, buff=0.14)
+            else:
+                # Right of the arrow: left of it, under the weight's wire, is where the
+                # weight's gradient goes.
+                label.next_to(wire, RIGHT, buff=0.15).align_to(wire, DOWN)
+            self.labels[name] = label
+            self.values[name] = label[2]
+
+        # The wires first, so nodes (filled) sit on top of them.
+        self.add(*self.wires.values())
+        for name in ("x", "z1", "a1", "z2", "a2", "L", "y"):
+            self.add(self.parts[name], self.symbols[name])
+        self.add(*self.labels.values())
+        # The fixed inputs show their values from the start.
+        for name, q in (("x", inputs.x), ("y", inputs.y)):
+            self.add(self.set_value(name, q.text))
+
+    # -- building ------------------------------------------------------------
+    def _node(self, name: str, node: VMobject, tex: str) -> None:
+        self.parts[name] = node
+        self._base_style[name] = (self.colors[name], NODE_STROKE)
+        self.symbols[name] = MathTex(tex, font_size=SYMBOL_SIZE, color=self.colors[name])
+
+    def _place_symbol(self, name: str) -> None:
+        self.symbols[name].move_to(self.parts[name].get_center() + UP * SYMBOL_SHIFT)
+
+    def slot(self, name: str) -> np.ndarray:
+        """Where a node's value sits (below its symbol)."""
+        return self.parts[name].get_center() + DOWN * SYMBOL_SHIFT
+
+    def value_mob(self, name: str, text: str, color: str | None = None) -> MathTex:
+        """A value for a node's slot or a weight label, not yet added."""
+        mob = MathTex(text, font_size=VALUE_SIZE, color=color or self.colors[name])
+        if name in self.labels:
+            mob.move_to(self.values[name], aligned_edge=LEFT)
+        else:
+            mob.move_to(self.slot(name))
+        return mob
+
+    def set_value(self, name: str, text: str) -> MathTex:
+        """Create the slot's value mobject and remember it (the caller adds it)."""
+        mob = self.value_mob(name, text)
+        self.values[name] = mob
+        return mob
+
+    # -- lighting ------------------------------------------------------------
+    def light(self, names, color: str) -> list[VMobject]:
+        """Outline the named parts in ``color``; returns the parts changed."""
+        lit = []
+        for name in names:
+            part = self.parts.get(name)
+            if part is None:
+                continue
+            part.set_stroke(color=color, width=LIT_STROKE)
+            if isinstance(part, Arrow):
+                part.tip.set_fill(color)
+            lit.append(part)
+        return lit
+
+    def unlight(self) -> None:
+        for name, (color, width) in self._base_style.items():
+            part = self.parts[name]
+            part.set_stroke(color=color, width=width)
+            if isinstance(part, Arrow):
+                part.tip.set_fill(color)
+                part.tip.set_stroke(color=color)
+
+    # -- pulses ----------------------------------------------------------------
+    def anchor(self, name: str) -> np.ndarray:
+        if name in ("b1", "b2"):
+            return self.wires[name].get_start()
+        return self.parts[name].get_center()
+
+    def wires_for(self, lights, backward: bool) -> list[Line]:
+        """Paths for the pulses of a step that lights ``lights``."""
+        lit = set(lights)
+        paths = []
+        for start, end, via in WIRES:
+            ends = {start, end} <= lit
+            through = via is not None and via in lit and (start in lit or end in lit)
+            if not (ends or through):
+                continue
+            if backward:
+                start, end = end, start
+            paths.append(self._path(start, end, via))
+        return paths
+
+    def _path(self, start: str, end: str, via: str | None) -> Line:
+        if via is not None:
+            wire = self.wires[via]
+            s, e = wire.get_start(), wire.get_end()
+            forward = start in ("x", "a1")
+            return Line(s, e) if forward else Line(e, s)
+        if start in ("b1", "b2") or end in ("b1", "b2"):
+            wire = self.wires[start if start.startswith("b") else end]
+            s, e = wire.get_start(), wire.get_end()
+            return Line(s, e) if start.startswith("b") else Line(e, s)
+        if {start, end} == {"a2", "L"}:
+            s, e = self.wires["L"].get_start(), self.wires["L"].get_end()
+            return Line(s, e) if start == "a2" else Line(e, s)
+        if {start, end} == {"y", "L"}:
+            s, e = self.wires["y"].get_start(), self.wires["y"].get_end()
+            return Line(s, e) if start == "y" else Line(e, s)
+        return Line(self.anchor(start), self.anchor(end))
