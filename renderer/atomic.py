@@ -16,12 +16,18 @@ import tempfile
 from pathlib import Path
 from typing import Callable, Iterator
 
+# mkstemp makes 0600 files; outputs get the usual permissions (0644 under umask 022).
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+FILE_MODE = 0o666 & ~_UMASK
+
 
 def write_text(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` atomically."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, FILE_MODE)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
@@ -37,6 +43,7 @@ def temp_path(final: Path, tag: str = "") -> Path:
     """A unique temporary name beside ``final`` (same folder, same suffix)."""
     final.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{final.stem}.{tag}", suffix=final.suffix, dir=final.parent)
+    os.fchmod(fd, FILE_MODE)
     os.close(fd)
     return Path(tmp)
 

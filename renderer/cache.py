@@ -5,12 +5,12 @@ A section's fingerprint hashes the *contents* of everything its video depends on
 * its scene file, and any ``scenes/*.py`` module it imports (transitively);
 * the shared scene code: scenes/lesson.py, scenes/style.py, scenes/manifest.py
   (and the manifest file in use, when it is another one);
-* every backprop_core/*.py and every file under assets/;
+* every backprop_core/*.py and narration/*.py, and every file under assets/;
 * manim.cfg and requirements.lock (the pinned versions);
   (a manifest may name its own shared files instead of the lesson's, with
   ``SHARED_INPUTS``: the test fixtures do, so their renders don't depend on
   the lesson's code);
-* the parameters (JSON), the theme, the quality, the format and transparency;
+* the parameters (JSON), the theme, the voice, the quality, the format and transparency;
 * ``RECIPE``, bumped when the way the renderer calls manim changes.
 
 Its record (``.cache/NN-name.json``) stores the fingerprint with the outputs'
@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,7 @@ from renderer.plan import ROOT, Entry, Plan
 RECIPE = "renderer-1"
 
 SHARED_FILES = ("scenes/lesson.py", "scenes/style.py", "scenes/manifest.py", "manim.cfg", "requirements.lock")
-SHARED_GLOBS = ("backprop_core/*.py", "assets/**/*")
+SHARED_GLOBS = ("backprop_core/*.py", "narration/*.py", "assets/**/*")
 ALWAYS = ("manim.cfg", "requirements.lock")
 
 _IMPORT = re.compile(r"^\s*(?:from\s+scenes(?:\.(\w+))?\s+import\s+([\w\s,()]+)|import\s+scenes\.(\w+))", re.M)
@@ -99,6 +99,7 @@ def fingerprint(plan: Plan, entry: Entry) -> str:
         ("section", f"{entry.name}:{entry.module}:{entry.scene}"),
         ("params", plan.params_json),
         ("theme", plan.theme),
+        ("voice", plan.voice),
         ("quality", plan.quality.name),
         ("format", plan.fmt),
         ("transparent", str(plan.transparent)),
@@ -126,6 +127,7 @@ class Record:
     render_seconds: float
     rendered_at: str
     clips: list[dict[str, Any]]  # name, file (relative to the store), duration, thumb, subtitle
+    extras: list[str] = field(default_factory=list)  # e.g. NN-name.vtt, NN-name.beats.json
 
     def to_json(self) -> str:
         return json.dumps(self.__dict__, indent=2)
@@ -147,7 +149,7 @@ def is_current(plan: Plan, entry: Entry, record: Record | None, fp: str) -> bool
     """The record matches ``fp`` and every output it names is still there."""
     if record is None or record.fingerprint != fp:
         return False
-    needed = [record.video, record.poster, record.store]
+    needed = [record.video, record.poster, record.store, *record.extras]
     if record.subtitles:
         needed.append(record.subtitles)
     return all((plan.out_dir / name).exists() for name in needed)

@@ -22,6 +22,7 @@ from renderer.plan import (
     JOINABLE,
     QUALITIES,
     ROOT,
+    VOICE_ENV_VAR,
     ManifestError,
     Plan,
     load_manifest,
@@ -47,6 +48,7 @@ examples:
                                        other network parameters, in every scene
                                        -> renders/high-p<hash>/
   ./render.sh --theme light            light background (slides, print) -> renders/high-light/
+  ./render.sh --voice piper            spoken narration (offline voice) -> renders/high-piper/
   ./render.sh --sections               also one clip per beat + clips.json (for slides)
   ./render.sh --sections --transparent clips with an alpha channel (MOV, QuickTime Animation RGBA)
   ./render.sh --format gif -q low      GIFs, for places that take no video
@@ -57,12 +59,14 @@ examples:
 
 outputs (in --out, default renders/, one folder per variant):
   <variant>/NN-<name>.mp4 + .srt     each section's video and subtitles (NN from 00)
+  <variant>/NN-<name>.vtt, .beats.json  WebVTT captions and beat timings (lesson scenes)
   <variant>/lesson.mp4 + lesson.srt  all sections joined, chapters, subtitle track
   <variant>/posters/NN-<name>.png    each section's last frame
   <variant>/contact-sheet.png        a labelled thumbnail per beat, a row per section
   <variant>/clips/, clips.json       with --sections: one clip per beat and their index
   <variant>/logs/NN-<name>.log       the full log of each section's last render
-  variant = quality[-theme][-p<params hash>][-transparent][-format], e.g. high, low-light
+  variant = quality[-theme][-voice][-p<params hash>][-transparent][-format],
+            e.g. high, low-light, high-piper
 
 exit status: 0 all rendered or reused; 1 a section failed (the summary names
 its log); 2 bad arguments (nothing rendered); 3 a system tool is missing;
@@ -71,6 +75,14 @@ its log); 2 bad arguments (nothing rendered); 3 a system tool is missing;
 
 class UsageError(Exception):
     pass
+
+
+def voices() -> tuple[str, ...]:
+    try:
+        from narration.voices import VOICES
+    except ImportError:
+        return ("none",)
+    return tuple(VOICES)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -88,6 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="override a network parameter in every scene, e.g. --set w1=0.3 --set loss=half (repeatable)",
     )
     p.add_argument("--theme", default="dark", help="colour theme: dark (default) or light")
+    p.add_argument("--voice", default=os.environ.get(VOICE_ENV_VAR) or "none",
+                   help="narration voice: " + ", ".join(voices()) + " (default: $BACKPROP_VOICE or none)")
     p.add_argument("--out", default="renders", metavar="DIR", help="output root folder (default: renders/)")
     p.add_argument(
         "-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
@@ -132,6 +146,8 @@ def make_plan(args: argparse.Namespace) -> Plan:
 
     if args.theme not in THEMES:
         raise UsageError(f"unknown theme {args.theme!r}; valid themes: {', '.join(THEMES)}")
+    if args.voice not in voices():
+        raise UsageError(f"unknown voice {args.voice!r}; valid voices: {', '.join(voices())}")
     if args.transparent and args.format == "gif":
         raise UsageError("--transparent works with --format mp4 or mov (MOV, QuickTime Animation RGBA) or webm (VP9), not gif")
     if args.jobs < 1:
@@ -149,6 +165,7 @@ def make_plan(args: argparse.Namespace) -> Plan:
         selected=selected,
         quality=QUALITIES[args.quality],
         theme=args.theme,
+        voice=args.voice,
         params_json=params.to_json(),
         params_default=params.is_default(),
         fmt=args.format,
@@ -174,6 +191,8 @@ def job_commands(plan: Plan, args: argparse.Namespace) -> tuple[list[str], str]:
     common = ["--quality", plan.quality.name]
     if plan.theme != "dark":
         common += ["--theme", plan.theme]
+    if plan.voice != "none":
+        common += ["--voice", plan.voice]
     for item in args.sets:
         common += ["--set", item]
     if plan.fmt != DEFAULT_FORMAT:
@@ -330,7 +349,8 @@ def main(argv: list[str] | None = None) -> int:
     reporter.width = max(len(e.name) for e in plan.selected)
     reporter.note(
         f"rendering {len(plan.selected)} section{'s' if len(plan.selected) != 1 else ''} at "
-        f"{plan.quality.name} ({plan.quality.label}), theme {plan.theme}, {plan.jobs} job(s) at once "
+        f"{plan.quality.name} ({plan.quality.label}), theme {plan.theme}, voice {plan.voice}, "
+        f"{plan.jobs} job(s) at once "
         f"-> {plan.out_dir}"
     )
     results, interrupted = render(plan, reporter)

@@ -30,11 +30,14 @@ from pathlib import Path
 from renderer import atomic, cache, media
 from renderer.plan import ROOT, Entry, Plan
 
+# Files a scene may write beside its video (LessonScene: captions as WebVTT, beat timings).
+EXTRA_SUFFIXES = (".vtt", ".beats.json")
+
 
 @dataclass
 class Result:
     entry: Entry
-    status: str  # "rendered", "reused", "failed" or "skipped"
+    status: str  # "rendered", "reused", "failed", "interrupted" or "skipped"
     seconds: float = 0.0  # render time (for reused: the original render's)
     duration: float | None = None  # video seconds
     video: Path | None = None
@@ -107,18 +110,28 @@ def _last_error(log: Path) -> str:
     return lines[-1][-200:] if lines else "no output"
 
 
-def _subtitles_by_beat(srt_path: Path | None, count: int) -> list[str | None]:
-    """The narration line of each beat, when the SRT has one entry per beat."""
+def _narration_by_beat(video: Path, srt_path: Path | None, names: list[str]) -> list[str | None]:
+    """Each beat's narration line: from <video>.beats.json (LessonScene writes it),
+    else from the SRT when it has exactly one entry per beat."""
+    beats_file = video.with_suffix(".beats.json")
+    if beats_file.exists():
+        import json
+
+        try:
+            lines = {b["name"]: b.get("narration") for b in json.loads(beats_file.read_text(encoding="utf-8"))}
+            return [lines.get(name) for name in names]
+        except (ValueError, KeyError, TypeError):
+            pass
     if srt_path is None or not srt_path.exists():
-        return [None] * count
+        return [None] * len(names)
     import srt as srtlib
 
     try:
         subs = list(srtlib.parse(srt_path.read_text(encoding="utf-8")))
     except Exception:
-        return [None] * count
-    if len(subs) != count:
-        return [None] * count
+        return [None] * len(names)
+    if len(subs) != len(names):
+        return [None] * len(names)
     return [" ".join(s.content.split()) for s in subs]
 
 
@@ -157,7 +170,10 @@ def render_section(plan: Plan, entry: Entry, fp: str, procs: Processes) -> Resul
         finally:
             procs.remove(proc)
         if code != 0:
-            result.error = "interrupted" if procs.cancelled.is_set() else f"manim exited {code}: {_last_error(log_path)}"
+            if procs.cancelled.is_set():
+                result.status, result.error = "interrupted", "interrupted"
+            else:
+                result.error = f"manim exited {code}: {_last_error(log_path)}"
             result.seconds = time.monotonic() - started
             return result
         try:
@@ -195,7 +211,7 @@ def _collect(
         import json
 
         sections = json.loads(index_file.read_text(encoding="utf-8"))
-    narration = _subtitles_by_beat(srt, len(sections))
+    narration = _narration_by_beat(video, srt, [sec["name"] for sec in sections])
     try:
         for k, (section, line) in enumerate(zip(sections, narration)):
             src = index_file.parent / section["video"]
@@ -219,6 +235,12 @@ def _collect(
         shutil.rmtree(store_tmp, ignore_errors=True)
 
     # Publish: the files first, the record last.
+    extras = []
+    for suffix in EXTRA_SUFFIXES:
+        found = video.parent / f"{entry.name}{suffix}"
+        if found.exists():
+            atomic.replace(found, plan.out_dir / f"{entry.stem}{suffix}")
+            extras.append(f"{entry.stem}{suffix}")
     atomic.replace(poster, plan.poster(entry))
     if srt is not None:
         atomic.replace(srt, plan.subtitles(entry))
@@ -233,6 +255,7 @@ def _collect(
         render_seconds=round(time.monotonic() - started, 2),  # manim + posters + clips
         rendered_at=dt.datetime.now().isoformat(timespec="seconds"),
         clips=clips,
+        extras=extras,
     )
     cache.save(plan, entry, record)
     _drop_old_stores(plan, entry, store)

@@ -4,7 +4,8 @@ ffmpeg's concat demuxer copies the encoded streams (``-c copy``): every section
 was encoded with the same settings, so nothing is re-encoded. Chapters come
 from an ffmetadata file whose titles are the manifest's ("01 What's a
 derivative, again?"); the sections' subtitles are shifted and joined into one
-track (mov_text in MP4/MOV, WebVTT in WebM) and into lesson.srt.
+track (mov_text in MP4/MOV, WebVTT in WebM) and into lesson.srt. The
+narration's audio track, when the scenes have one, is copied too.
 """
 
 from __future__ import annotations
@@ -91,9 +92,9 @@ def join(plan: Plan, records: list[tuple[Entry, Record]], fp: str) -> Path:
         container = {".mp4": "mp4", ".mov": "mov", ".webm": "webm"}[plan.ext]
         with_subs = bool(subtitles.strip())
         if with_subs:
-            cmd += ["-i", str(srt_path), "-map", "0:v", "-map", "2:s"]
+            cmd += ["-i", str(srt_path), "-map", "0:v", "-map", "0:a?", "-map", "2:s"]
         else:
-            cmd += ["-map", "0:v"]
+            cmd += ["-map", "0:v", "-map", "0:a?"]
         cmd += ["-map_metadata", "1", "-map_chapters", "1", "-c", "copy"]
         if with_subs:
             cmd += ["-c:s", "webvtt" if container == "webm" else "mov_text",

@@ -2,9 +2,10 @@
 
 Output layout (``--out`` defaults to ``renders/``)::
 
-    renders/<variant>/                 variant = quality[-theme][-p<params hash>][-transparent][-format]
+    renders/<variant>/                 variant = quality[-theme][-voice][-p<params hash>][-transparent][-format]
         NN-<name>.mp4                  one video per section (NN = its place in the lesson, from 00)
         NN-<name>.srt                  its subtitles (the narration lines)
+        NN-<name>.vtt, .beats.json     the same as WebVTT, and each beat's timing (when the scene writes them)
         lesson.mp4                     every section joined, one chapter per section, subtitles track
         lesson.srt                     the joined subtitles
         posters/NN-<name>.png          each section's last frame
@@ -32,6 +33,7 @@ from typing import Any, Sequence
 ROOT = Path(__file__).resolve().parents[1]
 
 MANIFEST_ENV_VAR = "BACKPROP_MANIFEST"
+VOICE_ENV_VAR = "BACKPROP_VOICE"  # read by narration/ (piper, espeak or none)
 DEFAULT_MANIFEST = "scenes.manifest:LESSON"
 
 
@@ -154,6 +156,7 @@ class Plan:
     selected: list[Entry]
     quality: Quality
     theme: str
+    voice: str
     params_json: str
     params_default: bool
     fmt: str
@@ -171,6 +174,8 @@ class Plan:
         parts = [self.quality.name]
         if self.theme != "dark":
             parts.append(self.theme)
+        if self.voice != "none":
+            parts.append(self.voice)
         if not self.params_default:
             parts.append("p" + params_hash(self.params_json))
         if self.transparent:
@@ -262,6 +267,7 @@ class Plan:
         env.update(self.env)
         env[ENV_VAR] = self.params_json
         env[THEME_ENV_VAR] = self.theme
+        env[VOICE_ENV_VAR] = self.voice
         env["PYTHONPATH"] = os.pathsep.join(
             p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p
         )

@@ -61,8 +61,8 @@ class Reporter:
             self.line(k, name, f"rendered  {result.seconds:6.1f} s -> {result.video.name}")
         elif result.status == "reused":
             self.line(k, name, f"reused    (unchanged) {result.video.name}")
-        elif result.status == "skipped":
-            self.line(k, name, "skipped (interrupted)")
+        elif result.status in ("skipped", "interrupted"):
+            self.line(k, name, f"{result.status} (the previous outputs are kept)")
         else:
             self.line(k, name, f"FAILED after {result.seconds:.1f} s, log: {result.log}")
 
@@ -76,7 +76,7 @@ def summary(results: list[Result], out_dir: Path, wall: float, extras: list[str]
                 f"{r.duration:.1f} s" if r.duration is not None else "-",
                 f"{r.seconds:.1f} s" if r.seconds else "-",
                 _rel(r.video, out_dir) if r.video else "-",
-                {"failed": "FAILED", "skipped": "skipped"}.get(r.status, r.status),
+                {"failed": "FAILED"}.get(r.status, r.status),
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
@@ -88,11 +88,11 @@ def summary(results: list[Result], out_dir: Path, wall: float, extras: list[str]
         if n == 0:
             print("  ".join("-" * w for w in widths), file=out)
     total = sum(r.duration or 0 for r in results)
-    counts = {s: sum(r.status == s for r in results) for s in ("rendered", "reused", "failed", "skipped")}
+    counts = {s: sum(r.status == s for r in results) for s in ("rendered", "reused", "failed", "interrupted", "skipped")}
     print(
         f"\n{len(results)} sections, {total:.1f} s of video: {counts['rendered']} rendered, "
         f"{counts['reused']} reused, {counts['failed']} failed"
-        + (f", {counts['skipped']} skipped" if counts["skipped"] else "")
+        + "".join(f", {counts[s]} {s}" for s in ("interrupted", "skipped") if counts[s])
         + f"; wall time {wall:.1f} s",
         file=out,
     )

@@ -142,6 +142,7 @@ def first(lesson):
         (["-q", "ultra"], "valid qualities: low, medium, high, 4k"),
         (["--format", "avi"], "valid formats: mp4, mov, webm, gif"),
         (["--theme", "pink"], "valid themes: dark, light"),
+        (["--voice", "robot"], "valid voices: "),
         (["--set", "w9=1"], "known parameters: x, w1, w2, b1, b2, y, lr, loss"),
         (["--set", "lr=0"], "use a value in [0.0001, 10]"),
         (["--set", "w1=abc"], "parameter w1"),
@@ -349,7 +350,7 @@ def test_a_sections_fingerprint_covers_its_inputs():
     entry = manifest.by_name("derivative")
 
     def plan(**kw):
-        base = dict(manifest=manifest, selected=[entry], quality=QUALITIES["low"], theme="dark",
+        base = dict(manifest=manifest, selected=[entry], quality=QUALITIES["low"], theme="dark", voice="none",
                     params_json='{"w1": 0.5}', params_default=True, fmt="mp4", transparent=False,
                     out_root=ROOT / "renders", jobs=1)
         base.update(kw)
@@ -362,7 +363,7 @@ def test_a_sections_fingerprint_covers_its_inputs():
     assert expected <= names
     fp = cache.fingerprint(plan(), entry)
     assert fp == cache.fingerprint(plan(), entry)
-    for change in (dict(params_json='{"w1": 0.3}'), dict(theme="light"), dict(quality=QUALITIES["high"]),
+    for change in (dict(params_json='{"w1": 0.3}'), dict(theme="light"), dict(voice="espeak"), dict(quality=QUALITIES["high"]),
                    dict(fmt="gif"), dict(transparent=True)):
         assert cache.fingerprint(plan(**change), entry) != fp, change
     # The content counts, not the timestamp: a file's hash is what is compared.
