@@ -309,3 +309,75 @@ def path_product_tex(path: Path) -> str:
 
 def path_symbols_tex(path: Path, i: int = 0) -> str:
     return r"\,".join(t.format(i=i + 1, j=path.via + 1) for t in PATH_FACTOR_TEX)
+
+
+# The matrix form, as the scene writes it.
+JACOBIAN_ACTIVATION_TEX = r"\frac{\partial a_l}{\partial z_l} = \operatorname{diag}\bigl(\sigma'(z_l)\bigr)"
+JACOBIAN_WEIGHTS_TEX = r"\frac{\partial z_{l+1}}{\partial a_l} = W_{l+1}"
+DELTA_RULE_TEX = r"\delta_l = \bigl(W_{l+1}^{T}\,\delta_{l+1}\bigr) \odot \sigma'(z_l)"
+WEIGHT_GRADIENT_TEX = r"\frac{\partial L}{\partial W_l} = \delta_l\,a_{l-1}^{T}"
+PATH_SUM_TEX = (
+    r"\frac{\partial L}{\partial w} = \sum_{j=1}^{2} \frac{\partial L}{\partial a_3}\,\sigma'(z_3)\,(W_3)_{1j}"
+    r"\,\sigma'(z_{2,j})\,(W_2)_{j1}\,\sigma'(z_{1,1})\,x"
+)
+UPDATE_TEX = r"w \leftarrow w - \eta\,\frac{\partial L}{\partial w}"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the matrix backward pass: symbol = formula = numbers = value (LaTeX parts)."""
+
+    symbol: str
+    formula: str
+    substituted: str
+    value: str
+
+    def parts(self) -> tuple[str, ...]:
+        return (self.symbol, "=", self.formula, "=", self.substituted, "=", self.value)
+
+
+def delta_lines(e: Example) -> tuple[Line, Line, Line]:
+    """delta3, delta2, delta1 with their numbers."""
+    b, f = e.backward, e.forward
+    s1, s2, s3 = b.sigma_prime
+    d1, d2, d3 = b.delta
+    m = e.net.arrays()
+    return (
+        Line(
+            r"\delta_3",
+            r"\frac{\partial L}{\partial a_3} \odot \sigma'(z_3)",
+            f"{show_factor(b.dL_da3[0])} \\cdot {show_factor(s3[0])}",
+            show(d3[0]),
+        ),
+        Line(
+            r"\delta_2",
+            r"\bigl(W_3^{T}\,\delta_3\bigr) \odot \sigma'(z_2)",
+            f"{tex_matrix(m['W3'].T)}\\,{show_factor(d3[0])} \\odot {tex_vector(s2)}",
+            tex_vector(d2),
+        ),
+        Line(
+            r"\delta_1",
+            r"\bigl(W_2^{T}\,\delta_2\bigr) \odot \sigma'(z_1)",
+            f"{tex_matrix(m['W2'].T)}\\,{tex_vector(d2)} \\odot {tex_vector(s1)}",
+            tex_vector(d1),
+        ),
+    )
+
+
+def gradient_line(e: Example) -> Line:
+    """dL/dW1 = delta1 x^T, the matrix holding w's gradient."""
+    return Line(
+        r"\frac{\partial L}{\partial W_1}",
+        r"\delta_1\,x^{T}",
+        f"{tex_vector(e.backward.delta[0])}\\,{show_factor(e.net.x)}",
+        tex_vector(e.backward.dW[0]),
+    )
+
+
+def update_line(e: Example) -> Line:
+    return Line(
+        "w",
+        r"w - \eta\,\frac{\partial L}{\partial w}",
+        f"{show(e.w)} - {show_factor(e.net.lr)} \\cdot {show_factor(e.gradient)}",
+        show(e.w_new),
+    )
