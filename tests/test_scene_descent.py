@@ -1,0 +1,78 @@
+"""Section 10 takes the core's descent steps, in a window that shows them, and follows the parameters."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from backprop_core import Params
+from backprop_core import descent_view
+from backprop_core.network import backward, descent, loss_of_w1
+from backprop_core.numbers import fmt, fmt_fixed
+
+from .harness import all_texts, run_scene
+
+CHANGED = Params(w1=0.3, lr=0.5)
+
+
+@pytest.mark.parametrize("params", [None, CHANGED])
+def test_each_step_shows_the_cores_numbers(params):
+    p = params or Params()
+    v = descent_view.view(p)
+    scene = run_scene("descent", params=params)
+    by_name = {b.name: b for b in scene.beats}
+    assert [b.name for b in scene.beats if b.name.startswith("step-")] == [f"step-{s.number}" for s in v.steps]
+    for step in v.steps:
+        beat = by_name[f"step-{step.number}"]
+        joined = "\n".join(beat.texts)
+        assert step.w1.substituted in joined and step.w1.text in joined
+        assert fmt(step.loss_change) in joined
+        # The live readouts stop on the step's end.
+        assert fmt_fixed(step.after.w1) in beat.texts and fmt_fixed(step.after.loss) in beat.texts
+        assert step.w1.text in beat.narration
+    assert r"\eta = " + v.lr.text in all_texts(scene)
+    first, last = v.points[0], v.points[-1]
+    assert fmt(first.loss) in by_name["training"].narration and fmt(last.loss) in by_name["training"].narration
+
+
+def test_the_steps_are_networks_descent():
+    for p in (Params(), CHANGED, Params(lr=3.0, loss="half")):
+        v = descent_view.view(p)
+        assert list(v.points) == descent(p, descent_view.STEPS)
+        for step in v.steps:
+            assert step.after.w1 == pytest.approx(step.before.w1 - p.lr * step.before.slope, rel=1e-15)
+            q = dataclasses.replace(p, w1=step.before.w1)
+            assert step.before.slope == pytest.approx(backward(q).dL_dw1.value, rel=1e-12)
+
+
+@pytest.mark.parametrize("p", [Params(), CHANGED, Params(lr=10.0), Params(x=-2.0, w1=2.0, y=0.2), Params(lr=1e-3)])
+def test_the_window_shows_every_step(p):
+    v = descent_view.view(p)
+    ws = [pt.w1 for pt in v.points]
+    wa, la = v.w_axis, v.L_axis
+    assert wa.low < min(ws) and max(ws) < wa.high
+    # Each step moves the point a visible share of the window's width.
+    for a, b in zip(ws, ws[1:]):
+        assert abs(b - a) / (wa.high - wa.low) > 0.02
+    for w in [wa.low + i * (wa.high - wa.low) / 50 for i in range(51)]:
+        assert la.low <= loss_of_w1(p, w) <= la.high
+    for axis in (wa, la):
+        ticks = (axis.high - axis.low) / axis.step
+        assert abs(ticks - round(ticks)) < 1e-6 and 2 <= round(ticks) <= 12
+
+
+def test_fast_loss_and_slope_equal_the_core():
+    for p in (Params(), Params(loss="half", x=-1.5, b2=0.3)):
+        for w in (-2.0, 0.1, 0.7, 3.0):
+            L, slope = descent_view.loss_and_slope(p, w)
+            assert L == pytest.approx(loss_of_w1(p, w), rel=1e-12)
+            assert slope == pytest.approx(backward(dataclasses.replace(p, w1=w)).dL_dw1.value, rel=1e-12)
+
+
+def test_nice_step():
+    assert descent_view.nice_step(1.0, 4) == 0.25 or descent_view.nice_step(1.0, 4) in (0.2, 0.5)
+    for span in (0.003, 0.17, 1.0, 7.0, 450.0):
+        step = descent_view.nice_step(span)
+        mantissa = step / 10 ** __import__("math").floor(__import__("math").log10(step))
+        assert round(mantissa, 6) in (1.0, 2.0, 5.0)
