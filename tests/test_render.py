@@ -24,7 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 LOW = {"codec": "h264", "width": 854, "height": 480, "fps": 15}
 
-# One xdist worker runs this whole file, in order: the tests build on one render.
+# Ask xdist to keep this file on one worker (the fixture lesson is then rendered
+# once). The tests don't depend on it: each works on whichever worker runs it.
 pytestmark = pytest.mark.xdist_group("render")
 
 # Every fixture run: light theme and a parameter override, both checked in the scenes' logs.
@@ -101,20 +102,35 @@ def statuses(report: dict) -> dict[str, str]:
 
 
 # -- the real section, rendered in the background while the fixture tests run -----
+# Started once per test session, by whichever xdist worker gets here first (the
+# tests of this file may be spread over workers), and waited for by the test.
+def _shared_dir(tmp_path_factory) -> Path:
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(scope="module")
 def real_render(tmp_path_factory):
-    base = tmp_path_factory.mktemp("real")
-    report = base / "report.json"
-    log = open(base / "render.log", "w")
-    proc = subprocess.Popen(
-        ["./render.sh", "-q", "low", "--jobs", "1", "--out", str(base / "renders"), "--json-report", str(report),
-         "derivative"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-    )
-    yield proc, base, report
-    if proc.poll() is None:
-        proc.kill()
-    log.close()
+    import fcntl
+
+    base = _shared_dir(tmp_path_factory) / "render-real"
+    base.mkdir(exist_ok=True)
+    proc = None
+    with open(base / "start.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (base / "started").exists():
+            cmd = ("./render.sh -q low --jobs 1 --out {out} --json-report {report} derivative "
+                   ">{log} 2>&1; echo $? >{rc}").format(
+                out=base / "renders", report=base / "report.json", log=base / "render.log", rc=base / "rc")
+            proc = subprocess.Popen(["bash", "-c", cmd], cwd=ROOT, stdin=subprocess.DEVNULL,
+                                    start_new_session=True)
+            (base / "started").write_text(str(proc.pid))
+    yield base
+    if proc is not None:  # the worker that started it waits for it, in case the test runs elsewhere
+        try:
+            proc.wait(timeout=600)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, 9)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -329,11 +345,13 @@ def test_a_failing_section_keeps_its_previous_video(lesson, first):
 
 # -- the real thing --------------------------------------------------------------
 def test_render_sh_renders_the_real_section_derivative(real_render):
-    proc, base, report = real_render
-    code = proc.wait(timeout=600)
+    base = real_render
+    deadline = time.monotonic() + 600
+    while not (base / "rc").exists() and time.monotonic() < deadline:
+        time.sleep(0.5)
     log = (base / "render.log").read_text()
-    assert code == 0, log[-3000:]
-    data = json.loads(report.read_text())
+    assert (base / "rc").read_text().strip() == "0", log[-3000:]
+    data = json.loads((base / "report.json").read_text())
     assert statuses(data) == {"derivative": "rendered"}
     video = base / "renders" / "low" / "01-derivative.mp4"
     assert Path(data["sections"][0]["video"]) == video
