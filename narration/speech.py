@@ -83,9 +83,11 @@ def spoken(text: str) -> str:
     s = re.sub(rf"[∂d]({_SYM})\s*/\s*[∂d]({_SYM})",
                lambda m: f"dee {_symbol_words(m.group(1))} by dee {_symbol_words(m.group(2))}", s)
     s = s.replace("∂", "dee ")
-    # Primes: f′(x), f'(x), σ′ -> "f prime".
-    s = re.sub(r"([A-Za-zσ])[′']\B", r"\1 prime", s)
-    s = re.sub(r"([A-Za-zσ])[′'](?![A-Za-z])", r"\1 prime", s)
+    # Already written for the ear ("dy by dx"): say "dee y", not "die".
+    s = re.sub(r"\bd([A-Za-z])( by )d([A-Za-z])\b", r"dee \1\2dee \3", s)
+    # Primes of a one-letter symbol: f′(x), f'(x), σ′ -> "f prime" (not the weights' possessive).
+    s = re.sub(r"(?<![A-Za-z])([A-Za-zσ])[′']\B", r"\1 prime", s)
+    s = re.sub(r"(?<![A-Za-z])([A-Za-zσ])[′'](?![A-Za-z])", r"\1 prime", s)
     s = s.replace("′", " prime")
     for sup, word in SUPERSCRIPTS.items():
         s = s.replace(sup, word)
@@ -104,6 +106,8 @@ def spoken(text: str) -> str:
     # Symbols with indices: w₁, a₂, z₁, w1 (a letter glued to digits), Greek letters.
     s = re.sub(r"(?<![A-Za-z])([A-Za-zσηαβδΔθλμε])([₀-₉]+)", lambda m: _symbol_words(m.group(0)), s)
     s = re.sub(r"\b([A-Za-z])(\d)\b", lambda m: _symbol_words(m.group(0)), s)
+    s = re.sub(r"\b(\d+)([a-z])\b", r"\1 \2", s)  # 3x, 2u: a coefficient and a symbol
+    s = re.sub(r"\ba(?= [ijkn]\b)", "ay", s)  # "a k": the activation of layer k, not the article
     for greek, word in GREEK.items():
         s = s.replace(greek, f" {word} ")
     for sym, word in SYMBOLS.items():

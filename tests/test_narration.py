@@ -67,6 +67,8 @@ def check_cues(cues, text=None, start=None, end=None):
         ("slope dL/dw1 at x = 2.800", "slope dee L by dee w one at x equals two point eight"),
         ("w₁ ← w₁ − η·∂L/∂w₁", "w one becomes w one minus eta times dee L by dee w one"),
         ("Let's stop at section 01.", "Let's stop at section one."),
+        ("u = 3x + 1, dy by du = 2u", "u equals three x plus one, dee y by dee u equals two u"),
+        ("the weights' gradients, times a k", "the weights' gradients, times ay k"),
     ],
 )
 def test_symbols_are_spoken_as_a_teacher_would(written, said):
