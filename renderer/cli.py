@@ -170,7 +170,8 @@ def make_plan(args: argparse.Namespace) -> Plan:
         params_default=params.is_default(),
         fmt=args.format,
         transparent=args.transparent,
-        out_root=Path(args.out).resolve(),
+        # render.sh cd's to the project; RENDER_CWD (if it sets it) is where the user was.
+        out_root=(Path(os.environ.get("RENDER_CWD") or ".") / args.out).resolve(),
         jobs=args.jobs,
         force=args.force,
         sections=args.sections,
@@ -278,7 +279,7 @@ def finish(plan: Plan, results: list[Result], reporter: report.Reporter) -> list
             if not plan.contact_sheet.exists() or _read(record_file) != sheet_fp:
                 outputs.contact_sheet(plan, records, plan.contact_sheet)
                 atomic.write_text(record_file, sheet_fp)
-            notes.append(f"contact sheet: {plan.contact_sheet} ({len(records)} sections)")
+            notes.append(f"contact sheet: {plan.contact_sheet} ({len(records)} section{'s' if len(records) != 1 else ''})")
         if plan.fmt not in JOINABLE:
             notes.append(f"lesson video: not made for --format {plan.fmt} (join the mp4 render instead)")
             return notes

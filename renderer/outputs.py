@@ -67,7 +67,7 @@ def contact_sheet(plan: Plan, records: list[tuple[Entry, cache.Record]], dest: P
         thumbs = [(store / c["thumb"], f"{k + 1}. {c['name']}") for k, c in enumerate(record.clips)]
         if not thumbs:
             thumbs = [(plan.out_dir / record.poster, entry.name)]
-        rows.append((f"{entry.stem}  {entry.label}", thumbs))
+        rows.append((f"{entry.label}    ({record.video}, {record.duration:.0f} s)", thumbs))
     if not rows:
         return
     first = Image.open(rows[0][1][0][0])

@@ -90,7 +90,7 @@ def summary(results: list[Result], out_dir: Path, wall: float, extras: list[str]
     total = sum(r.duration or 0 for r in results)
     counts = {s: sum(r.status == s for r in results) for s in ("rendered", "reused", "failed", "interrupted", "skipped")}
     print(
-        f"\n{len(results)} sections, {total:.1f} s of video: {counts['rendered']} rendered, "
+        f"\n{len(results)} section{'s' if len(results) != 1 else ''}, {total:.1f} s of video: {counts['rendered']} rendered, "
         f"{counts['reused']} reused, {counts['failed']} failed"
         + "".join(f", {counts[s]} {s}" for s in ("interrupted", "skipped") if counts[s])
         + f"; wall time {wall:.1f} s",
