@@ -1,0 +1,218 @@
+"""02 Two flavours of the letter d.
+
+df/dx beside ∂f/∂x: the ordinary derivative for a function of one variable
+(section 01's parabola), the partial derivative for a function of several
+(section 03's bowl), and what the ∂ asks you to do: hold every other variable
+still. Then the network: its loss depends on w1, w2, b1 and b2 (values from
+the core); ∂L/∂w1 nudges w1 and freezes the rest, and the loss, computed by
+the core for each w1, follows the nudge alone.
+"""
+
+from __future__ import annotations
+
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Create,
+    FadeIn,
+    FadeOut,
+    Indicate,
+    RoundedRectangle,
+    SurroundingRectangle,
+    ValueTracker,
+    VGroup,
+    Write,
+    there_and_back,
+)
+
+from backprop_core import network
+from backprop_core import refresher
+from backprop_core.numbers import fmt_fixed
+
+from scenes import style
+from scenes.lesson import LessonScene
+
+# Layout (frame units; the frame is 14.2 x 8).
+CARD_WIDTH = 6.2
+CARD_HEIGHT = 6.4
+CARD_X = 3.4
+CARD_TOP = 2.85
+SYMBOL_SIZE = 64
+PARAM_CARD = (2.5, 1.5)  # width, height of a parameter's card
+NUDGE = 0.6  # how far w1 is nudged each way, in units of w1
+
+
+class TwoDsScene(LessonScene):
+    def construct(self) -> None:
+        self.ordinary_d()
+        self.partial_d()
+        self.hold_still()
+        self.many_weights()
+        self.freeze_the_rest()
+        self.the_slope()
+
+    # ------------------------------------------------------------------
+    def card(self, symbol: str, name: str, lines: tuple[str, ...], x: float) -> VGroup:
+        t = self.theme
+        box = RoundedRectangle(width=CARD_WIDTH, height=CARD_HEIGHT, corner_radius=0.2, stroke_color=t.muted,
+                               stroke_width=2, fill_color=t.panel, fill_opacity=1)
+        box.move_to([x, CARD_TOP - CARD_HEIGHT / 2, 0])
+        big = self.math(symbol, size=SYMBOL_SIZE, color=t.grad)
+        heading = self.words(name, size=style.HEADING)
+        text = VGroup(*(self.words(line, size=style.SMALL, color=t.muted) for line in lines))
+        text.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+        content = VGroup(big, heading, text).arrange(DOWN, buff=0.3)
+        content.move_to(box.get_top() + DOWN * (content.height / 2 + 0.3))
+        return VGroup(box, content)
+
+    def ordinary_d(self) -> None:
+        t = self.theme
+        self.beat(
+            "ordinary-d",
+            "You will meet two kinds of d. The ordinary d is for a function of one variable: "
+            "how does f change as x changes? Section 1's curve had one input.",
+        )
+        self.add(self.title())
+        left = self.card(r"\frac{df}{dx}", "Ordinary derivative",
+                         ("f depends on one variable:", "how does f change as x changes?"), -CARD_X)
+        example = VGroup(
+            self.math(r"f(x) = " + refresher.PARABOLA_TEX, size=style.LABEL, color=t.curve),
+            self.math(r"\frac{df}{dx} = " + refresher.PARABOLA_SLOPE_TEX, size=style.LABEL, color=t.grad),
+        ).arrange(DOWN, buff=0.25)
+        example.move_to(left[0]).align_to(left[0], DOWN).shift(UP * 0.35)
+        self.left = VGroup(left, example)
+        self.play(FadeIn(left[0]), Write(left[1][0]), run_time=1.2)
+        self.play(FadeIn(left[1][1:]))
+        self.play(Write(example), run_time=1.5)
+
+    def partial_d(self) -> None:
+        self.beat(
+            "partial-d",
+            "The curly d, the partial d, is for a function of several variables. It asks the same "
+            "question about x, with one extra instruction.",
+        )
+        right = self.card(r"\frac{\partial f}{\partial x}", "Partial derivative",
+                          ("f depends on several variables:", "hold all the others still, then", "ask how f changes with x"), CARD_X)
+        self.right = right
+        self.play(FadeIn(right[0]), Write(right[1][0]), run_time=1.2)
+        self.play(FadeIn(right[1][1:]))
+
+    def hold_still(self) -> None:
+        t = self.theme
+        self.beat(
+            "hold-still",
+            "Treat every other variable as a constant while you differentiate with respect to x. "
+            "For x squared plus 2 y squared, y is frozen, so 2 y squared is just a number: "
+            "the slope in x is 2 x. That is the only difference.",
+        )
+        f = self.math(r"f(x, ", "y", r") = x^2 + 2", "y", "^2", size=style.LABEL, color=t.curve)
+        slope = self.math(r"\frac{\partial f}{\partial x} = " + refresher.BOWL_DX_TEX, size=style.LABEL, color=t.grad)
+        example = VGroup(f, slope).arrange(DOWN, buff=0.25)
+        example.move_to(self.right[0]).align_to(self.right[0], DOWN).shift(UP * 0.35)
+        self.play(Write(f), run_time=1.2)
+        held = [f[1], f[3]]
+        self.play(*(piece.animate.set_color(t.muted) for piece in held))
+        tag = self.words("held still", size=style.SMALL, color=t.muted)
+        tag.next_to(f, RIGHT, buff=0.25)
+        frame = SurroundingRectangle(f[3], color=t.muted, buff=0.06)
+        self.play(FadeIn(tag), Create(frame))
+        self.play(Write(slope), run_time=1.2)
+        self.right_example = VGroup(example, tag, frame)
+
+    def many_weights(self) -> None:
+        t = self.theme
+        p = self.params
+        inputs = network.inputs(p)
+        fwd = network.forward(p)
+        self.beat(
+            "many-weights",
+            f"Why this matters: the network's loss depends on many parameters at once, w 1 = {inputs.w1.text}, "
+            f"w 2 = {inputs.w2.text}, b 1 = {inputs.b1.text} and b 2 = {inputs.b2.text}. "
+            f"With these, the loss is {fmt_fixed(fwd.L.exact)}.",
+        )
+        self.play(FadeOut(self.left), FadeOut(self.right), FadeOut(self.right_example), run_time=1)
+        colors = style.symbol_colors(t)
+        loss = self.math("L", "(", "w_1", ",", "w_2", ",", "b_1", ",", "b_2", ")", size=style.HEADING)
+        for part, name in zip(loss[2:9:2], ("w_1", "w_2", "b_1", "b_2")):
+            part.set_color(colors[name])
+        loss[0].set_color(t.L)
+        loss.move_to([0, 2.3, 0])
+        self.loss_call = loss
+
+        # One card per parameter: its symbol and value, in its colour.
+        self.w1 = ValueTracker(inputs.w1.value)
+        cards = VGroup()
+        self.values = {}
+        for q in (inputs.w1, inputs.w2, inputs.b1, inputs.b2):
+            color = colors[q.symbol]
+            box = RoundedRectangle(width=PARAM_CARD[0], height=PARAM_CARD[1], corner_radius=0.15,
+                                   stroke_color=color, stroke_width=3, fill_color=t.panel, fill_opacity=1)
+            symbol = self.math(q.symbol, "=", size=style.HEADING, color=color)
+            if q.symbol == "w_1":
+                value = self.readout(q.value, size=style.HEADING, color=color)
+                value.add_updater(lambda m: m.set_value(self.w1.get_value()))
+            else:
+                value = self.math(fmt_fixed(q.exact), size=style.HEADING, color=color)
+            row = VGroup(symbol, value).arrange(RIGHT, buff=0.15)
+            row.move_to(box)
+            if q.symbol == "w_1":
+                value.add_updater(lambda m, s=symbol: m.next_to(s, RIGHT, buff=0.15))
+            cards.add(VGroup(box, row))
+            self.values[q.symbol] = value
+        cards.arrange(RIGHT, buff=0.45).move_to([0, 0.6, 0])
+        self.cards = cards
+
+        l_label = self.math("L", "=", size=style.HEADING, color=t.L)
+        l_value = self.readout(fwd.L.value, size=style.HEADING, color=t.L)
+        l_value.add_updater(lambda m: m.set_value(network.loss_of_w1(p, self.w1.get_value())))
+        l_row = VGroup(l_label, l_value).arrange(RIGHT, buff=0.2).move_to([0, -1.1, 0])
+        l_value.add_updater(lambda m: m.next_to(l_label, RIGHT, buff=0.2))
+        self.l_row = l_row
+        self.play(Write(loss), run_time=1.2)
+        self.play(FadeIn(cards, lag_ratio=0.2), run_time=1.5)
+        self.play(FadeIn(l_row))
+
+    def freeze_the_rest(self) -> None:
+        t = self.theme
+        self.beat(
+            "freeze-the-rest",
+            "The partial derivative of L with respect to w 1 nudges w 1 and freezes w 2, b 1 and b 2. "
+            "Watch: only w 1 moves, and the loss follows it.",
+        )
+        held = VGroup()
+        for card in self.cards[1:]:
+            tag = self.words("held", size=style.SMALL, color=t.muted).next_to(card, DOWN, buff=0.15)
+            held.add(tag)
+        nudged = self.words("nudged", size=style.SMALL, color=t.highlight).next_to(self.cards[0], DOWN, buff=0.15)
+        self.play(
+            *(card.animate.set_opacity(0.6) for card in self.cards[1:]),
+            *(self.loss_call[i].animate.set_color(t.muted) for i in (4, 6, 8)),
+            FadeIn(held),
+            FadeIn(nudged),
+            self.cards[0][0].animate.set_stroke(color=t.highlight, width=6),
+        )
+        w1 = self.w1.get_value()
+        for target in (w1 + NUDGE, w1 - NUDGE):
+            self.play(self.w1.animate(rate_func=there_and_back).set_value(target), run_time=2.2)
+        self.w1.set_value(w1)
+        self.held_tags = VGroup(held, nudged)
+
+    def the_slope(self) -> None:
+        t = self.theme
+        p = self.params
+        b = network.backward(p)
+        self.beat(
+            "the-slope",
+            f"How fast L changes as w 1 alone moves is the partial derivative of L with respect to w 1: "
+            f"here {b.dL_dw1.text}. It is exactly the slope the chain rule will compute, factor by factor.",
+        )
+        eq = self.math(b.dL_dw1.symbol, "=", b.dL_dw1.text, size=style.HEADING)
+        eq[0].set_color(t.grad)
+        eq[2].set_color(t.grad)
+        eq.next_to(self.l_row, DOWN, buff=0.6)
+        words = self.words("w₂, b₁, b₂ held still", size=style.SMALL, color=t.muted)
+        words.next_to(eq, DOWN, buff=0.3)
+        self.play(Write(eq), run_time=1.5)
+        self.play(FadeIn(words), Indicate(eq[2], color=t.grad))
