@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     report = {}
     for label in ("cold", "warm"):
         before = dict(narration.STATS)
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), time.process_time()
         total_audio = 0.0
         per_scene = {}
         for scene, texts in lines.items():
@@ -67,11 +67,12 @@ def main(argv: list[str] | None = None) -> int:
             per_scene[scene] = (sum(durations), time.perf_counter() - s)
             total_audio += sum(durations)
         wall = time.perf_counter() - t
+        cpu = time.process_time() - cpu
         synthesised = narration.STATS["synthesised"] - before["synthesised"]
         hits = narration.STATS["cache_hits"] - before["cache_hits"]
         report[label] = wall
         print(f"{label}: {sum(map(len, lines.values()))} lines, {synthesised} sentences synthesised, "
-              f"{hits} cache hits, {wall:.2f} s wall for {total_audio:.1f} s of speech "
+              f"{hits} cache hits, {wall:.2f} s wall ({cpu:.2f} s CPU) for {total_audio:.1f} s of speech "
               f"({total_audio / wall:.1f}x real time)")
         if label == "cold":
             for scene, (audio_s, secs) in per_scene.items():

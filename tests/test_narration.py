@@ -141,7 +141,7 @@ def test_caption_files_parse_and_agree(tmp_path, cache):
     check_cues(parsed_vtt, LONG, 0.0, 20.0)
 
 
-@pytest.mark.xdist_group("scenes")  # shares the scene runs of tests/test_scene*.py
+@pytest.mark.xdist_group("scenes")  # scene runs are cached per process (tests/harness.py)
 @pytest.mark.parametrize("section", [s.name for s in LESSON])
 def test_every_scene_is_narrated_and_captioned(section):
     scene = run_scene(section)
