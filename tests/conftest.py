@@ -24,14 +24,3 @@ def pytest_addoption(parser):
         help="show the difference when a frame does not match its control frame",
     )
 
-
-def pytest_collection_modifyitems(config, items):
-    """Run every scene test in one xdist worker: scene runs are cached per
-    process (tests/harness.py), so the generic checks, the last-frame tests and
-    the per-scene tests share one run of each scene instead of repeating it."""
-    import pytest
-
-    for item in items:
-        name = item.path.name
-        if name.startswith("test_scene") or name == "test_last_frames.py":
-            item.add_marker(pytest.mark.xdist_group("scenes"))

@@ -1,8 +1,26 @@
 """Checks every scene in the manifest must pass: it runs, its beats are named and
-narrated, and at the end of every beat nothing leaves the frame or overlaps."""
+narrated, at the end of every beat nothing leaves the frame or overlaps, and its
+last frame matches its control frame.
+
+All of them live in this one file so that xdist (--dist loadfile) runs them in
+one worker, where tests/harness.py's cache runs each scene once.
+
+Last-frame regression: each scene's final frame (854x480, animations skipped) is compared with its
+control frame in tests/control_data/last_frames/<section>.npz. manim's own
+frames_comparison skips itself on Debian 12's cairo (1.16 < 1.18), so the
+comparison is done here, with manim's tolerances: a pixel may differ by one
+level, and up to 1e-5 of the values may differ more.
+
+After an intended visual change, rewrite a control frame with
+    ./test.sh tests/test_scenes.py --set_test -k 'last_frame and <section>'
+and look at tests/control_data/last_frames/<section>.png before committing.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import numpy as np
 import pytest
 
 from scenes.lesson import reading_seconds
@@ -41,3 +59,30 @@ def test_no_texts_overlap(section):
     scene = scene_run(section)
     problems = {b.name: b.overlaps for b in scene.beats if b.overlaps}
     assert not problems, f"overlapping texts at the end of a beat: {problems}"
+
+
+CONTROL = Path(__file__).parent / "control_data" / "last_frames"
+PIXEL_TOLERANCE = 1.01
+MISMATCH_RATIO = 1e-5
+
+
+@pytest.mark.parametrize("section", [s.name for s in LESSON])
+def test_last_frame_matches_control(section, request):
+    frame = run_scene(section).last_frame
+    path = CONTROL / f"{section}.npz"
+    if request.config.getoption("--set_test"):
+        CONTROL.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(path, frame_data=frame)
+        from PIL import Image
+
+        Image.fromarray(frame[:, :, :3]).save(path.with_suffix(".png"))
+        return
+    assert path.exists(), f"no control frame for {section}; write it with --set_test -k {section} and look at it"
+    control = np.load(path)["frame_data"]
+    assert control.shape == frame.shape, f"frame size changed: {frame.shape} vs control {control.shape}"
+    bad = ~np.isclose(frame, control, atol=PIXEL_TOLERANCE)
+    ratio = bad.sum() / frame.size
+    assert ratio <= MISMATCH_RATIO, (
+        f"last frame of {section} differs from its control in {ratio:.2%} of pixel values; "
+        "if the change is intended, rewrite it with --set_test and look at the PNG"
+    )
