@@ -1,0 +1,310 @@
+"""06 Three rules you'll need.
+
+The constant, linear and power-with-chain rules, each with a one-line example
+(refresher.derivative_rules()); then the sigmoid: its curve and its derivative
+curve, the identity sigma'(z) = sigma(z)(1 - sigma(z)) derived step by step
+from 1/(1 + e^-z) (refresher.sigmoid_derivation(), each step checked by
+sympy), the punchline that the slope comes from the value already computed,
+and the network's z1 and z2 marked on the curves with their sigma and sigma'.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Axes,
+    Create,
+    DashedLine,
+    Dot,
+    FadeIn,
+    FadeOut,
+    Line,
+    SurroundingRectangle,
+    VGroup,
+    Write,
+)
+
+from backprop_core import network
+from backprop_core import refresher as core
+from backprop_core.numbers import fmt
+from backprop_core.quantity import exact
+
+from scenes import style
+from scenes.lesson import LessonScene
+
+LEFT_X = -6.5
+RIGHT_X = 6.75
+TOP_Y = 2.3
+BOTTOM_Y = -3.55  # the derivation scrolls up before a line would pass this
+MATH = 40  # formulas' size (MathTex reads smaller than Text at the same size)
+Z_RANGE = (-6.0, 6.0)
+DERIVE_X = -4.2  # the derivation's left edge
+TABLE = 34  # the z1 / z2 readouts
+TABLE_X = 1.2
+RULE_TEXT_X = -1.9  # each rule's name, example and use start here
+
+
+class RulesScene(LessonScene):
+    def construct(self) -> None:
+        self.heading = self.title()
+        self.add(self.heading)
+        self.rule_rows = VGroup()
+        for index, rule in enumerate(core.derivative_rules()):
+            self.show_rule(index, rule)
+        self.show_sigmoid()
+        self.show_sigmoid_slope()
+        self.derive()
+        self.punchline()
+        forward = network.forward(self.params)
+        for z, a in ((forward.z1, "a_1"), (forward.z2, "a_2")):
+            self.mark(z, a)
+
+    # -- the three rules -----------------------------------------------------
+    NARRATION = (
+        (
+            "constant-rule",
+            "Three small rules cover the rest. The constant rule: a number that doesn't depend on the variable "
+            "has slope zero. That is why y, the target, drops out below: it is just a number.",
+        ),
+        (
+            "linear-rule",
+            "The linear rule: scale x by a constant a, and the slope is just a. "
+            "We use it on the weighted sums, w x plus b.",
+        ),
+        (
+            "power-rule",
+            "The power rule, with the chain: bring the exponent down, drop it by one, then multiply by "
+            "the derivative of the inside. We use it on the squared loss.",
+        ),
+    )
+
+    def show_rule(self, index: int, rule: core.Rule) -> None:
+        t = self.theme
+        name, narration = self.NARRATION[index]
+        self.beat(name, narration)
+        formula = self.math(rule.rule_tex, size=MATH, color=t.grad)
+        title = self.words(rule.name, size=style.SMALL)
+        example = self.math(r"\text{e.g. }", rule.example_tex, size=36)
+        note = self.words(rule.note, size=style.SMALL, color=t.muted)
+        left = VGroup(formula, title).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
+        right = VGroup(example, note).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
+        if len(self.rule_rows):
+            left.next_to(self.rule_rows[-1], DOWN, buff=0.7)
+        else:
+            left.align_to([0, TOP_Y + 0.2, 0], UP)
+        left.align_to([LEFT_X, 0, 0], LEFT)
+        right.align_to([RULE_TEXT_X, 0, 0], LEFT)
+        right.shift(UP * (formula.get_center()[1] - example.get_center()[1]))
+        row = VGroup(left, right)
+        self.rule_rows.add(row)
+        self.play(Write(formula), FadeIn(title), run_time=1.2)
+        self.play(Write(example), run_time=1.2)
+        self.play(FadeIn(note, shift=UP * 0.15))
+
+    # -- the sigmoid -----------------------------------------------------------
+    def _axes(self) -> Axes:
+        t = self.theme
+        axes = Axes(
+            x_range=[Z_RANGE[0], Z_RANGE[1] + 0.5, 2],
+            y_range=[0, 1.1, 0.25],
+            x_length=7.4,
+            y_length=5.0,
+            tips=False,
+            axis_config={"color": t.muted, "font_size": style.SMALL},
+            x_axis_config={"include_numbers": True},
+        )
+        axes.to_corner(DOWN + LEFT, buff=0.4).shift(RIGHT * 0.55)
+        # Values on the left edge (not on the y axis in the middle, where the curves pass), with faint guides.
+        for level in (0.25, 0.5, 0.75, 1.0):
+            guide = Line(axes.c2p(Z_RANGE[0], level), axes.c2p(Z_RANGE[1], level), color=t.muted, stroke_width=1)
+            guide.set_stroke(opacity=0.35)
+            label = self.math(fmt(exact(level)), size=style.SMALL, color=t.muted)
+            label.next_to(axes.c2p(Z_RANGE[0], level), LEFT, buff=0.15)
+            axes.add(guide, label)
+        return axes
+
+    def show_sigmoid(self) -> None:
+        t = self.theme
+        self.beat(
+            "sigmoid",
+            "And the sigmoid, sigma of z equals 1 over 1 plus e to the minus z: it squashes any number "
+            "into the range between 0 and 1.",
+        )
+        self.play(FadeOut(self.rule_rows), run_time=0.8)
+        self.axes = self._axes()
+        z_label = self.math("z", size=style.LABEL, color=t.z).next_to(self.axes.x_axis, RIGHT, buff=0.15)
+        self.sigma_curve = self.axes.plot(lambda z: float(core.sigmoid(z)), x_range=Z_RANGE, color=t.curve, stroke_width=5)
+        label = self.math(r"\sigma(z) = " + core.SIGMOID_TEX, size=MATH, color=t.curve)
+        label.move_to([0, 1.6, 0]).align_to([RIGHT_X, 0, 0], RIGHT)
+        self.play(Create(self.axes), FadeIn(z_label), run_time=1.5)
+        self.play(Create(self.sigma_curve), Write(label), run_time=2)
+        self.curve_labels = VGroup(label)
+        self.z_label = z_label
+
+    def show_sigmoid_slope(self) -> None:
+        t = self.theme
+        peak = core.sigmoid_at(sp.Integer(0))
+        self.beat(
+            "sigmoid-slope",
+            f"Its slope, sigma prime, is a hump: largest at z = {peak.z.text}, where it is {peak.sigma_prime.text}, "
+            "and nearly flat far out on either side.",
+        )
+        self.prime_curve = self.axes.plot(
+            lambda z: float(core.sigmoid_prime(z)), x_range=Z_RANGE, color=t.grad, stroke_width=5
+        )
+        label = self.math(r"\sigma'(z)", size=MATH, color=t.grad)
+        label.next_to(self.curve_labels[0], DOWN, buff=0.5).align_to(self.curve_labels[0], LEFT)
+        peak_dot = Dot(self.axes.c2p(peak.z.value, peak.sigma_prime.value), color=t.grad, radius=0.07)
+        peak_tag = self.math(
+            r"\sigma'(" + peak.z.text + ")", "=", peak.sigma_prime.text, size=style.LABEL, color=t.grad
+        )
+        peak_tag.next_to(label, DOWN, buff=0.35).align_to(label, LEFT)
+        self.play(Create(self.prime_curve), Write(label), run_time=2)
+        self.play(FadeIn(peak_dot, scale=2), FadeIn(peak_tag))
+        self.curve_labels.add(label, peak_tag)
+        self.peak_dot = peak_dot
+
+    # -- the derivation ----------------------------------------------------------
+    def _step_mob(self, latex: str):
+        """A step as (left side, "=", right side) so the equals signs line up."""
+        left, right = latex.split("=", 1)
+        if left.strip():
+            return self.math(left.strip(), "=", right.strip(), size=MATH)
+        return self.math("=", right.strip(), size=MATH)
+
+    def _add_step(self, latex: str) -> None:
+        mob = self._step_mob(latex)
+        equals = mob[1] if len(mob) == 3 else mob[0]
+        if not len(self.steps):
+            mob.move_to([0, TOP_Y, 0]).align_to([DERIVE_X, 0, 0], LEFT)
+            self.equals_x = mob[1].get_left()[0]
+        else:
+            mob.next_to(self.steps[-1], DOWN, buff=0.3)
+            mob.shift(RIGHT * (self.equals_x - equals.get_left()[0]))
+        # Scroll: drop the oldest middle step until the new one fits above the bottom.
+        while mob.get_bottom()[1] < BOTTOM_Y and len(self.steps) > 1:
+            gone = self.steps[1]
+            lift = gone.height + 0.3
+            self.play(FadeOut(gone), *(m.animate.shift(UP * lift) for m in self.steps[2:]), run_time=0.8)
+            mob.shift(UP * lift)
+            self.steps.remove(gone)
+        self.play(Write(mob), run_time=1.4)
+        self.steps.add(mob)
+
+    DERIVE_BEATS = (
+        (
+            "derive-power",
+            "Where does that come from? Write sigma as 1 plus e to the minus z, to the power minus 1, "
+            "and use the power rule with the chain.",
+            2,
+        ),
+        (
+            "derive-split",
+            "Tidy up, then split the fraction into two factors: one over 1 plus e to the minus z, "
+            "times e to the minus z over the same.",
+            4,
+        ),
+        (
+            "derive-spot-sigma",
+            "The second factor is 1 minus the first. And the first factor is sigma itself. "
+            "Each step here is checked by sympy.",
+            6,
+        ),
+    )
+
+    def derive(self) -> None:
+        steps = core.sigmoid_derivation()
+        self.steps = VGroup()
+        done = 0
+        for index, (name, narration, upto) in enumerate(self.DERIVE_BEATS):
+            self.beat(name, narration)
+            if index == 0:
+                self.play(
+                    FadeOut(self.axes), FadeOut(self.sigma_curve), FadeOut(self.prime_curve),
+                    FadeOut(self.curve_labels), FadeOut(self.peak_dot), FadeOut(self.z_label), run_time=0.8,
+                )
+            for latex, _ in steps[done:upto]:
+                self._add_step(latex)
+            done = upto
+        checked = self.words("each step checked equal by sympy", size=style.SMALL, color=self.theme.muted)
+        checked.to_corner(DOWN + RIGHT, buff=style.EDGE)
+        self.play(FadeIn(checked))
+        self.steps_note = checked
+
+    def punchline(self) -> None:
+        t = self.theme
+        self.beat(
+            "punchline",
+            "So sigma prime is sigma times 1 minus sigma. The forward pass already computed a = sigma of z, "
+            "so the slope costs almost nothing: a times 1 minus a, no new exponentials.",
+        )
+        keep = self.steps[-1]
+        self.play(*(FadeOut(m) for m in self.steps[1:-1]), FadeOut(self.steps_note), run_time=0.8)
+        first = self.steps[0]
+        identity = self.math(r"\sigma'(z)", "=", core.SIGMOID_PRIME_TEX, size=style.TITLE)
+        identity[0].set_color(t.grad)
+        identity.move_to([0, 1.2, 0])
+        self.play(FadeOut(first), FadeOut(keep), FadeIn(identity), run_time=1.2)
+        box = SurroundingRectangle(identity, color=t.grad, buff=0.2)
+        self.play(Create(box))
+        words = self.words("the slope comes from the value already computed", size=style.BODY)
+        words.next_to(box, DOWN, buff=0.6)
+        in_a = self.math("a", "=", r"\sigma(z)", r"\quad\Rightarrow\quad", r"\sigma'(z)", "=", "a(1 - a)", size=MATH)
+        in_a[0].set_color(t.a)
+        in_a[4].set_color(t.grad)
+        in_a.next_to(words, DOWN, buff=0.5)
+        self.play(FadeIn(words, shift=UP * 0.2))
+        self.play(Write(in_a), run_time=1.5)
+        self.punch = VGroup(identity, box, words, in_a)
+
+    # -- the network's z1 and z2 on the curves -------------------------------------
+    def mark(self, z, a_symbol: str) -> None:
+        t = self.theme
+        point = core.sigmoid_at(z.exact, z.symbol, a_symbol)
+        first = a_symbol == "a_1"
+        self.beat(
+            "mark-" + z.symbol.replace("_", ""),
+            f"In the network, {z.symbol.replace('_', ' ')} = {point.z.text}: sigma gives "
+            f"{a_symbol.replace('_', ' ')} = {point.sigma.text}, and the slope there is "
+            f"{point.sigma.text} times 1 minus {point.sigma.text}, which is {point.sigma_prime.text}.",
+        )
+        if first:
+            self.play(FadeOut(self.punch), run_time=0.8)
+            self.play(
+                FadeIn(self.axes), FadeIn(self.sigma_curve), FadeIn(self.prime_curve), FadeIn(self.z_label),
+                run_time=1.2,
+            )
+            self.table = VGroup()
+        axes = self.axes
+        zx = point.z.value
+        on_sigma = axes.c2p(zx, point.sigma.value)
+        on_prime = axes.c2p(zx, point.sigma_prime.value)
+        drop = DashedLine(axes.c2p(zx, 0), on_sigma, color=t.z, stroke_width=2)
+        dots = VGroup(Dot(on_sigma, color=t.a, radius=0.08), Dot(on_prime, color=t.grad, radius=0.08))
+        # z1 and z2 can sit close together: tag z1 on the left of its line, z2 on the right.
+        side = LEFT if first else RIGHT
+        tag = self.math(z.symbol, size=style.LABEL, color=t.z)
+        tag.next_to(axes.c2p(zx, 0), DOWN, buff=0.14).shift(side * 0.3)
+        # The readout block at the right.
+        rows = VGroup(
+            self.math(point.z.symbol, "=", point.z.text, size=TABLE),
+            self.math(a_symbol, "=", rf"\sigma({z.symbol})", "=", point.sigma.text, size=TABLE),
+            self.math(rf"\sigma'({z.symbol})", "=", point.sigma_prime.substituted, "=", point.sigma_prime.text,
+                      size=TABLE),
+        )
+        rows[0][0].set_color(t.z)
+        rows[1][0].set_color(t.a)
+        rows[2][0].set_color(t.grad)
+        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.25)
+        if first:
+            rows.move_to([0, TOP_Y - 0.2, 0]).align_to([TABLE_X, 0, 0], LEFT).align_to([0, TOP_Y + 0.3, 0], UP)
+        else:
+            rows.next_to(self.table[-1], DOWN, buff=0.6).align_to([TABLE_X, 0, 0], LEFT)
+        self.play(Create(drop), FadeIn(tag), run_time=1.0)
+        self.play(FadeIn(dots[0], scale=2), FadeIn(rows[0]), FadeIn(rows[1]), run_time=1.0)
+        self.play(FadeIn(dots[1], scale=2), FadeIn(rows[2]), run_time=1.0)
+        self.table.add(rows)
