@@ -21,19 +21,18 @@ import re
 from manim import (
     DOWN,
     LEFT,
-    RIGHT,
     UL,
     UP,
     Create,
     Dot,
     FadeIn,
     FadeOut,
-    Flash,
     Indicate,
     MathTex,
     MoveAlongPath,
     Rectangle,
     RoundedRectangle,
+    SurroundingRectangle,
     Text,
     TransformFromCopy,
     VGroup,
@@ -51,7 +50,7 @@ from scenes.network_diagram import NetworkDiagram
 # Layout (frame units): the frame is 14.2 x 8.
 NETWORK_Y = 2.4  # centre line of the network's nodes
 NETWORK_WIDTH = 13.4
-CHAIN_Y = 0.52  # centre of the chain's boxes
+CHAIN_Y = 0.56  # centre of the chain's boxes
 RUNNING_GAP = 0.15
 CHAIN_SIZE = 32  # the boxes' fractions and values
 RUNNING_SIZE = style.LABEL  # the running products under the boxes
@@ -222,10 +221,11 @@ class NetworkWalkScene(LessonScene):
         self.build_panel()
         self.play(Create(net), FadeIn(lr), run_time=2)
         self.play(FadeIn(self.chain), FadeIn(self.panel_box), run_time=1)
-        self.show_state(
+        lines = self.show_state(
             "SETUP", f"{w.total} steps", t.muted, w.setup_caption,
             [self.inputs_line(), self.loss_line()],
         )
+        self.play(*(Write(line) for line in lines), run_time=1.5)
 
     def inputs_line(self) -> MathTex:
         i = self.walk.inputs
@@ -247,7 +247,7 @@ class NetworkWalkScene(LessonScene):
         frac_h = max(f.height for f in fracs)
         value_h = max(v.height for v in values)
         box_w = max(max(f.width, v.width) for f, v in zip(fracs, values)) + 2 * BOX_PAD
-        box_h = frac_h + value_h + 0.15 + 2 * BOX_PAD * 0.6
+        box_h = frac_h + value_h + 0.08 + 2 * BOX_PAD * 0.5
         pitch = max(box_w, max(r.width for r in running) + 0.2) + 0.1
         boxes = VGroup()
         for k in range(len(b.boxes)):
@@ -256,15 +256,15 @@ class NetworkWalkScene(LessonScene):
             box.move_to([k * pitch, 0, 0])
             boxes.add(box)
         dots = VGroup(*(
-            MathTex(r"\cdot", font_size=style.BODY, color=t.muted).move_to((boxes[k].get_right() + boxes[k + 1].get_left()) / 2)
+            MathTex(r"\cdot", font_size=2 * style.BODY, color=t.text).move_to((boxes[k].get_right() + boxes[k + 1].get_left()) / 2)
             for k in range(len(boxes) - 1)
         ))
         lhs.next_to(boxes, LEFT, buff=0.25)
         row = VGroup(lhs, boxes, dots)
         row.move_to([0, CHAIN_Y, 0])
         for frac, value, box in zip(fracs, values, boxes):
-            frac.move_to(box).align_to(box, UP).shift(DOWN * BOX_PAD * 0.6)
-            value.move_to(box).align_to(box, DOWN).shift(UP * BOX_PAD * 0.6)
+            frac.move_to(box).align_to(box, UP).shift(DOWN * BOX_PAD * 0.5)
+            value.move_to(box).align_to(box, DOWN).shift(UP * BOX_PAD * 0.5)
         for cell, box in zip(running, boxes):
             cell.next_to(box, DOWN, buff=RUNNING_GAP)
         self.chain = VGroup(row, *fracs)
@@ -490,7 +490,7 @@ class NetworkWalkScene(LessonScene):
     def show_gradient(self, step: core.Step, result) -> None:
         t = self.theme
         wire = self.net.wires[GRADIENT_WIRES[step.key]]
-        label = MathTex(step.quantity.symbol, "=", step.quantity.text, font_size=RUNNING_SIZE, color=t.grad)
+        label = MathTex(step.quantity.symbol, "=", step.quantity.text, font_size=style.SMALL, color=t.grad)
         label.next_to(wire, DOWN, buff=0.12)
         self.write_with_flights(label, [(result, label[2])])
         self.shown[step.key] = label[2]
@@ -531,9 +531,9 @@ class NetworkWalkScene(LessonScene):
         after = u.forward_after
         L_eq, _ = self.equation(after.L, t.L, [], self.panel_text_width)
         change = MathTex(
-            r"L:\;", u.loss_before.text, r"\;\to\;", u.loss_after.text,
+            r"L_{\text{before}} = ", u.loss_before.text, r"\;\to\; L_{\text{after}} = ", u.loss_after.text,
             rf"\qquad {u.loss_change.symbol} = {u.loss_change.text}",
-            font_size=style.LABEL, color=t.text,
+            font_size=EQUATION_SIZES[0], color=t.text,
         )
         change[1].set_color(t.L)
         change[3].set_color(t.L)
@@ -555,3 +555,4 @@ class NetworkWalkScene(LessonScene):
             self.net.unlight()
         self.play(Write(L_eq), run_time=1)
         self.play(FadeIn(change), run_time=1)
+        self.play(Create(SurroundingRectangle(change[3], color=t.L, buff=0.08)), Indicate(self.net.values["L"], color=t.highlight))
