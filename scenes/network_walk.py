@@ -33,7 +33,6 @@ from manim import (
     Rectangle,
     RoundedRectangle,
     SurroundingRectangle,
-    Text,
     TransformFromCopy,
     VGroup,
     Write,
