@@ -117,8 +117,8 @@ class PartialsScene(LessonScene):
         t = self.theme
         self.beat(
             "two-inputs",
-            "The functions in a network have many inputs. Here is one with two: f of x and y "
-            "equals x squared plus 2 y squared. It draws a surface; the heatmap shows it from above, "
+            "The functions in a network have many inputs. Here is one with two: "
+            "f(x, y) = x² + 2y². It draws a surface; the heatmap shows it from above, "
             "warmer colour means higher.",
         )
         lo, hi = core.PARTIALS_RANGE
@@ -224,8 +224,8 @@ class PartialsScene(LessonScene):
         self.beat(
             "two-slices",
             "A slope on a surface needs a direction. Freeze y and walk east to west: the surface "
-            "becomes a curve, and its slope is the partial derivative with respect to x. "
-            "Freeze x and walk north to south: that slope is the partial with respect to y.",
+            "becomes a curve, and its slope is ∂f/∂x. "
+            "Freeze x and walk north to south: that slope is ∂f/∂y.",
         )
         self.panels = VGroup()
         for k, (top, (var, held)) in enumerate(zip(PANEL_TOPS, (("x", "y"), ("y", "x")))):
@@ -303,7 +303,7 @@ class PartialsScene(LessonScene):
         self.beat(
             "walk-east-west",
             "Move x with y frozen. The first slice stays the same curve while its tangent tilts, "
-            "and the partial with respect to x reads its slope. The second slice is a new curve at every x.",
+            "and ∂f/∂x reads its slope. The second slice is a new curve at every x.",
         )
         self.play(self.px.animate.set_value(target), run_time=4, rate_func=smooth)
 
@@ -322,8 +322,8 @@ class PartialsScene(LessonScene):
         self.at = p
         self.beat(
             "stop-at-the-point",
-            f"Stop at x = {p.x.text}, y = {p.y.text}. There f is {p.f.text}; the slope along x is "
-            f"{p.df_dx.text} and along y it is {p.df_dy.text}. Two different curves, two independent slopes.",
+            f"Stop at x = {p.x.text}, y = {p.y.text}. There f = {p.f.text}, ∂f/∂x = "
+            f"{p.df_dx.text} and ∂f/∂y = {p.df_dy.text}. Two different curves, two independent slopes.",
         )
         self.play(self.px.animate.set_value(p.x.value), self.py.animate.set_value(p.y.value), run_time=3, rate_func=smooth)
         t = self.theme
@@ -334,8 +334,8 @@ class PartialsScene(LessonScene):
         self.beat(
             "recipe",
             "The recipe is what the symbol promises: treat the other variable as a constant and "
-            "differentiate as usual. With respect to x, 2 y squared is a constant, so it drops out: "
-            "2 x. With respect to y, x squared drops out: 4 y.",
+            "differentiate as usual. With respect to x, 2y² is a constant, so it drops out: "
+            "∂f/∂x = 2x. With respect to y, x² drops out: ∂f/∂y = 4y.",
         )
         self.play(FadeOut(self.panels), FadeOut(self.row_line), FadeOut(self.col_line), run_time=1)
         rows = VGroup()
@@ -367,8 +367,8 @@ class PartialsScene(LessonScene):
         p = self.at
         self.beat(
             "sanity-check",
-            f"Sanity check at ({p.x.text}, {p.y.text}): 2 times {p.x.text} is {p.df_dx.text}, and "
-            f"4 times {p.y.text} is {p.df_dy.text}. They match the readouts.",
+            f"Sanity check at ({p.x.text}, {p.y.text}): 2 · {p.x.text} = {p.df_dx.text} and "
+            f"4 · {p.y.text} = {p.df_dy.text}. They match the readouts.",
         )
         heading = self.words("Check at the point", size=style.HEADING)
         # Two parts, the value last (to box it); together they read as equation() prints.

@@ -20,6 +20,7 @@ from manim import (
     FadeIn,
     FadeOut,
     GrowFromCenter,
+    ReplacementTransform,
     Indicate,
     RoundedRectangle,
     SurroundingRectangle,
@@ -36,9 +37,9 @@ from scenes.network_diagram import NetworkDiagram
 
 # Layout (frame units; the frame is 14.2 x 8).
 DEPTH = 5  # f1 .. f5, as the notebook writes the dolls
-CORE_SIZE = (1.3, 0.8)  # the innermost shell (f1) around w
-STEP = (1.5, 0.62)  # each shell is this much wider / taller than the one inside
-DOLL_CENTER = (0.0, 0.35)
+CORE_SIZE = (1.9, 0.9)  # the innermost shell (f1) around w
+STEP = (1.7, 0.68)  # each shell is this much wider / taller than the one inside
+DOLL_CENTER = (0.0, 0.15)
 PRODUCT_Y = -3.05
 NETWORK_Y = 1.55
 CHAIN_Y = -1.0
@@ -77,15 +78,17 @@ class PremiseScene(LessonScene):
         self.nesting = self.math("L = " + nested, size=style.BODY)
         self.title_mob = self.title()
         self.nesting.next_to(self.title_mob, DOWN, buff=0.3)
+        big = self.nesting.copy().scale(1.6).move_to([0, 0.3, 0])
         self.add(self.title_mob)
-        self.play(Write(self.nesting), run_time=2)
+        self.play(Write(big), run_time=2)
+        self.big_nesting = big
 
     def open_the_dolls(self) -> None:
         t = self.theme
         self.beat(
             "russian-dolls",
-            "Wrap functions like Russian dolls. The loss L is the outer doll; open it and find f 5, "
-            "open that and find f 4, and so on, down to the weight w at the very centre.",
+            "Wrap functions like Russian dolls. The loss L is the outer doll; open it and find f₅, "
+            "open that and find f₄, and so on, down to the weight w at the very centre.",
         )
         shells = VGroup()
         labels = VGroup()
@@ -107,6 +110,7 @@ class PremiseScene(LessonScene):
             labels.add(label)
         self.w_core = self.math("w", size=style.HEADING, color=t.w).move_to([*DOLL_CENTER, 0])
         self.shells, self.shell_labels = shells, labels  # outermost first
+        self.play(ReplacementTransform(self.big_nesting, self.nesting), run_time=1.2)
         self.play(GrowFromCenter(shells[0]), FadeIn(labels[0]), run_time=1)
         for shell, label in zip(shells[1:], labels[1:]):
             self.play(GrowFromCenter(shell), FadeIn(label), run_time=0.7)
@@ -123,7 +127,7 @@ class PremiseScene(LessonScene):
         names = ["w"] + [f(k) for k in range(1, DEPTH + 1)] + ["L"]
         factors = [network.partial(names[k + 1], names[k]) for k in range(DEPTH + 1)]
         product = self.math(network.partial("L", "w"), "=", *reversed(sum(([fac, r"\cdot"] for fac in factors), [])[:-1]),
-                            size=style.LABEL)
+                            size=style.BODY)
         product.move_to([0, PRODUCT_Y, 0])
         product[0].set_color(t.grad)
         self.product = product
@@ -194,7 +198,7 @@ class PremiseScene(LessonScene):
         self.beat(
             "backward",
             f"Then backward, right to left, one local slope per step, landing on the gradient of the "
-            f"deepest weight: the partial of L with respect to w 1 is {b.dL_dw1.text}. The rest of the "
+            f"deepest weight, ∂L/∂w₁ = {b.dL_dw1.text}. The rest of the "
             f"lesson gets you there.",
         )
         chain = self.math(b.dL_dw1.symbol, "=", *sum(([q.symbol, r"\cdot"] for q in b.boxes), [])[:-1],

@@ -15,12 +15,10 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
-    Create,
     FadeIn,
     FadeOut,
     Indicate,
     RoundedRectangle,
-    SurroundingRectangle,
     ValueTracker,
     VGroup,
     Write,
@@ -76,10 +74,10 @@ class TwoDsScene(LessonScene):
         )
         self.add(self.title())
         left = self.card(r"\frac{df}{dx}", "Ordinary derivative",
-                         ("f depends on one variable:", "how does f change as x changes?"), -CARD_X)
+                         ("f has one input:", "how does f change", "as x changes?"), -CARD_X)
         example = VGroup(
-            self.math(r"f(x) = " + refresher.PARABOLA_TEX, size=style.LABEL, color=t.curve),
-            self.math(r"\frac{df}{dx} = " + refresher.PARABOLA_SLOPE_TEX, size=style.LABEL, color=t.grad),
+            self.math(r"f(x) = " + refresher.PARABOLA_TEX, size=style.BODY, color=t.curve),
+            self.math(r"\frac{df}{dx} = " + refresher.PARABOLA_SLOPE_TEX, size=style.BODY, color=t.grad),
         ).arrange(DOWN, buff=0.25)
         example.move_to(left[0]).align_to(left[0], DOWN).shift(UP * 0.35)
         self.left = VGroup(left, example)
@@ -94,7 +92,7 @@ class TwoDsScene(LessonScene):
             "question about x, with one extra instruction.",
         )
         right = self.card(r"\frac{\partial f}{\partial x}", "Partial derivative",
-                          ("f depends on several variables:", "hold all the others still, then", "ask how f changes with x"), CARD_X)
+                          ("f has several inputs:", "hold all the others still,", "then vary x alone"), CARD_X)
         self.right = right
         self.play(FadeIn(right[0]), Write(right[1][0]), run_time=1.2)
         self.play(FadeIn(right[1][1:]))
@@ -104,22 +102,19 @@ class TwoDsScene(LessonScene):
         self.beat(
             "hold-still",
             "Treat every other variable as a constant while you differentiate with respect to x. "
-            "For x squared plus 2 y squared, y is frozen, so 2 y squared is just a number: "
-            "the slope in x is 2 x. That is the only difference.",
+            "For x² + 2y², y is frozen, so 2y² is just a number: "
+            "∂f/∂x = 2x. That is the only difference.",
         )
-        f = self.math(r"f(x, ", "y", r") = x^2 + 2", "y", "^2", size=style.LABEL, color=t.curve)
-        slope = self.math(r"\frac{\partial f}{\partial x} = " + refresher.BOWL_DX_TEX, size=style.LABEL, color=t.grad)
-        example = VGroup(f, slope).arrange(DOWN, buff=0.25)
-        example.move_to(self.right[0]).align_to(self.right[0], DOWN).shift(UP * 0.35)
+        f = self.math(r"f(x, ", "y", r") = x^2 + 2", "y", "^2", size=style.BODY, color=t.curve)
+        tag = self.words("y held still", size=style.SMALL, color=t.muted)
+        slope = self.math(r"\frac{\partial f}{\partial x} = " + refresher.BOWL_DX_TEX, size=style.BODY, color=t.grad)
+        example = VGroup(f, tag, slope).arrange(DOWN, buff=0.2)
+        example.move_to(self.right[0]).align_to(self.right[0], DOWN).shift(UP * 0.3)
         self.play(Write(f), run_time=1.2)
         held = [f[1], f[3]]
-        self.play(*(piece.animate.set_color(t.muted) for piece in held))
-        tag = self.words("held still", size=style.SMALL, color=t.muted)
-        tag.next_to(f, RIGHT, buff=0.25)
-        frame = SurroundingRectangle(f[3], color=t.muted, buff=0.06)
-        self.play(FadeIn(tag), Create(frame))
+        self.play(*(piece.animate.set_color(t.muted) for piece in held), FadeIn(tag))
         self.play(Write(slope), run_time=1.2)
-        self.right_example = VGroup(example, tag, frame)
+        self.right_example = example
 
     def many_weights(self) -> None:
         t = self.theme
@@ -128,8 +123,8 @@ class TwoDsScene(LessonScene):
         fwd = network.forward(p)
         self.beat(
             "many-weights",
-            f"Why this matters: the network's loss depends on many parameters at once, w 1 = {inputs.w1.text}, "
-            f"w 2 = {inputs.w2.text}, b 1 = {inputs.b1.text} and b 2 = {inputs.b2.text}. "
+            f"Why this matters: the network's loss depends on many parameters at once, w₁ = {inputs.w1.text}, "
+            f"w₂ = {inputs.w2.text}, b₁ = {inputs.b1.text} and b₂ = {inputs.b2.text}. "
             f"With these, the loss is {fmt_fixed(fwd.L.exact)}.",
         )
         self.play(FadeOut(self.left), FadeOut(self.right), FadeOut(self.right_example), run_time=1)
@@ -178,8 +173,8 @@ class TwoDsScene(LessonScene):
         t = self.theme
         self.beat(
             "freeze-the-rest",
-            "The partial derivative of L with respect to w 1 nudges w 1 and freezes w 2, b 1 and b 2. "
-            "Watch: only w 1 moves, and the loss follows it.",
+            "∂L/∂w₁ nudges w₁ and freezes w₂, b₁ and b₂. "
+            "Watch: only w₁ moves, and the loss follows it.",
         )
         held = VGroup()
         for card in self.cards[1:]:
@@ -205,7 +200,7 @@ class TwoDsScene(LessonScene):
         b = network.backward(p)
         self.beat(
             "the-slope",
-            f"How fast L changes as w 1 alone moves is the partial derivative of L with respect to w 1: "
+            f"How fast L changes as w₁ alone moves is the partial derivative ∂L/∂w₁: "
             f"here {b.dL_dw1.text}. It is exactly the slope the chain rule will compute, factor by factor.",
         )
         eq = self.math(b.dL_dw1.symbol, "=", b.dL_dw1.text, size=style.HEADING)
