@@ -51,12 +51,15 @@ def scene_class(section: Section | str):
 _cache: dict[tuple, object] = {}
 
 
-def run_scene(section: Section | str, params: Params | None = None, theme: str | None = None):
+def run_scene(section: Section | str, params: Params | None = None, theme: str | None = None, cached: bool = True):
     """Run a section's scene (animations skipped) and return the scene object.
 
     Runs are cached per (section, params, theme) for the test session: scenes
-    are deterministic, and several test files look at the same run.
+    are deterministic, and several test files look at the same run. A test
+    that monkeypatches the core passes ``cached=False``.
     """
+    if not cached:
+        return _run(section, params, theme)
     key = (section if isinstance(section, str) else section.name, params, theme)
     if key not in _cache:
         _cache[key] = _run(section, params, theme)

@@ -34,7 +34,7 @@ def test_the_sweep_visits_positive_zero_and_negative_slopes():
 
 def test_the_narration_speaks_the_core_numbers(monkeypatch):
     monkeypatch.setattr(core, "DERIVATIVE_DX", 0.2)
-    scene = run_scene("derivative")
+    scene = run_scene("derivative", cached=False)
     p = core.derivative_prediction(dx=0.2)
     narration = " ".join(b.narration for b in scene.beats)
     assert p.predicted.text in narration and p.actual.text in narration

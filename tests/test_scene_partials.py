@@ -48,7 +48,7 @@ def test_recipe_and_sanity_check_are_the_cores():
 
 def test_the_stop_point_follows_the_core(monkeypatch):
     monkeypatch.setattr(core, "PARTIALS_POINT", (-0.4, 0.6))
-    scene = run_scene("partials", params=None, theme="light")  # a fresh run (cached per theme)
+    scene = run_scene("partials", cached=False)
     p = core.partials_at(-0.4, 0.6)
     shown = by_name(scene)["stop-at-the-point"].texts
     for q in (p.x, p.y, p.f, p.df_dx, p.df_dy):
