@@ -10,6 +10,8 @@ and the network's z1 and z2 marked on the curves with their sigma and sigma'.
 
 from __future__ import annotations
 
+import math
+
 import sympy as sp
 from manim import (
     DOWN,
@@ -29,6 +31,7 @@ from manim import (
 )
 
 from backprop_core import network
+from backprop_core.descent_view import nice_step
 from backprop_core import refresher as core
 from backprop_core.numbers import fmt
 from backprop_core.quantity import exact
@@ -41,7 +44,7 @@ RIGHT_X = 6.75
 TOP_Y = 2.3
 BOTTOM_Y = -3.55  # the derivation scrolls up before a line would pass this
 MATH = 40  # formulas' size (MathTex reads smaller than Text at the same size)
-Z_RANGE = (-6.0, 6.0)
+Z_HALF = 6  # the z-range is [-Z_HALF, Z_HALF] unless z1 or z2 lie further out
 DERIVE_X = -4.2  # the derivation's left edge
 TABLE = 34  # the z1 / z2 readouts
 TABLE_X = 1.2
@@ -52,6 +55,13 @@ class RulesScene(LessonScene):
     def construct(self) -> None:
         self.heading = self.title()
         self.add(self.heading)
+        self.forward = network.forward(self.params)
+        # The z-range shows the sigmoid's bend, widened if the network's z1 or z2 lie further out.
+        reach = max(abs(self.forward.z1.value), abs(self.forward.z2.value)) + 1.0
+        half = max(Z_HALF, 2 * math.ceil(reach / 2))
+        self.z_range = (-half, half)
+        step = 2 if half == Z_HALF else nice_step(2 * half, 6)
+        self.z_step = int(step) if float(step).is_integer() else step  # whole steps print without decimals
         self.rule_rows = VGroup()
         for index, rule in enumerate(core.derivative_rules()):
             self.show_rule(index, rule)
@@ -59,8 +69,7 @@ class RulesScene(LessonScene):
         self.show_sigmoid_slope()
         self.derive()
         self.punchline()
-        forward = network.forward(self.params)
-        for z, a in ((forward.z1, "a_1"), (forward.z2, "a_2")):
+        for z, a in ((self.forward.z1, "a_1"), (self.forward.z2, "a_2")):
             self.mark(z, a)
 
     # -- the three rules -----------------------------------------------------
@@ -109,21 +118,21 @@ class RulesScene(LessonScene):
     def _axes(self) -> Axes:
         t = self.theme
         axes = Axes(
-            x_range=[Z_RANGE[0], Z_RANGE[1] + 0.5, 2],
+            x_range=[self.z_range[0], self.z_range[1] + 0.5, self.z_step],
             y_range=[0, 1.1, 0.25],
             x_length=7.4,
-            y_length=5.0,
+            y_length=4.7,
             tips=False,
             axis_config={"color": t.muted, "font_size": style.SMALL},
             x_axis_config={"include_numbers": True},
         )
-        axes.to_corner(DOWN + LEFT, buff=0.4).shift(RIGHT * 0.55)
+        axes.to_corner(DOWN + LEFT, buff=0.4).shift(RIGHT * 0.55 + UP * 0.45)
         # Values on the left edge (not on the y axis in the middle, where the curves pass), with faint guides.
         for level in (0.25, 0.5, 0.75, 1.0):
-            guide = Line(axes.c2p(Z_RANGE[0], level), axes.c2p(Z_RANGE[1], level), color=t.muted, stroke_width=1)
+            guide = Line(axes.c2p(self.z_range[0], level), axes.c2p(self.z_range[1], level), color=t.muted, stroke_width=1)
             guide.set_stroke(opacity=0.35)
             label = self.math(fmt(exact(level)), size=style.SMALL, color=t.muted)
-            label.next_to(axes.c2p(Z_RANGE[0], level), LEFT, buff=0.15)
+            label.next_to(axes.c2p(self.z_range[0], level), LEFT, buff=0.15)
             axes.add(guide, label)
         return axes
 
@@ -137,7 +146,7 @@ class RulesScene(LessonScene):
         self.play(FadeOut(self.rule_rows), run_time=0.8)
         self.axes = self._axes()
         z_label = self.math("z", size=style.LABEL, color=t.z).next_to(self.axes.x_axis, RIGHT, buff=0.15)
-        self.sigma_curve = self.axes.plot(lambda z: float(core.sigmoid(z)), x_range=Z_RANGE, color=t.curve, stroke_width=5)
+        self.sigma_curve = self.axes.plot(lambda z: float(core.sigmoid(z)), x_range=self.z_range, color=t.curve, stroke_width=5)
         label = self.math(r"\sigma(z) = " + core.SIGMOID_TEX, size=MATH, color=t.curve)
         label.move_to([0, 1.6, 0]).align_to([RIGHT_X, 0, 0], RIGHT)
         self.play(Create(self.axes), FadeIn(z_label), run_time=1.5)
@@ -154,7 +163,7 @@ class RulesScene(LessonScene):
             "and nearly flat far out on either side.",
         )
         self.prime_curve = self.axes.plot(
-            lambda z: float(core.sigmoid_prime(z)), x_range=Z_RANGE, color=t.grad, stroke_width=5
+            lambda z: float(core.sigmoid_prime(z)), x_range=self.z_range, color=t.grad, stroke_width=5
         )
         label = self.math(r"\sigma'(z)", size=MATH, color=t.grad)
         label.next_to(self.curve_labels[0], DOWN, buff=0.5).align_to(self.curve_labels[0], LEFT)
@@ -288,7 +297,8 @@ class RulesScene(LessonScene):
         # z1 and z2 can sit close together: tag z1 on the left of its line, z2 on the right.
         side = LEFT if first else RIGHT
         tag = self.math(z.symbol, size=style.LABEL, color=t.z)
-        tag.next_to(axes.c2p(zx, 0), DOWN, buff=0.14).shift(side * 0.3)
+        # Below the axis's numbers, so a z on a labelled value doesn't cover its number.
+        tag.next_to(axes.c2p(zx, 0), DOWN, buff=0.52).shift(side * 0.3)
         # The readout block at the right.
         rows = VGroup(
             self.math(point.z.symbol, "=", point.z.text, size=TABLE),
@@ -296,6 +306,8 @@ class RulesScene(LessonScene):
             self.math(rf"\sigma'({z.symbol})", "=", point.sigma_prime.substituted, "=", point.sigma_prime.text,
                       size=TABLE),
         )
+        if rows[2].width > RIGHT_X - TABLE_X:  # far-out z: many places; keep the value, drop the working
+            rows.submobjects[2] = self.math(rf"\sigma'({z.symbol})", "=", point.sigma_prime.text, size=TABLE)
         rows[0][0].set_color(t.z)
         rows[1][0].set_color(t.a)
         rows[2][0].set_color(t.grad)
