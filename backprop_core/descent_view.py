@@ -26,6 +26,8 @@ STEPS = 5
 W_PAD = 0.6
 L_PAD = 0.25
 TICKS = 4  # about this many ticks per axis
+# The overview (the whole curve, for context): this far either side of the steps.
+OVERVIEW_HALF_WIDTH = 4.0
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,8 @@ class View:
     w_axis: Axis
     L_axis: Axis
     lr: Quantity
+    overview_w: Axis  # a wide window around the steps: the curve's shape
+    overview_L: Axis
 
     def loss(self, w1: float) -> float:
         return loss_and_slope(self.params, w1)[0]
@@ -124,7 +128,11 @@ def view(p: Params, steps: int = STEPS) -> View:
     grid = np.linspace(w_axis.low, w_axis.high, 201)
     losses = [loss_and_slope(p, float(w))[0] for w in grid]
     L_axis = axis_around(min(losses), max(losses), L_PAD)
-    return View(p, points, tuple(made), w_axis, L_axis, Quantity(r"\eta", lr))
+    wide_w = axis_around(min(ws) - OVERVIEW_HALF_WIDTH, max(ws) + OVERVIEW_HALF_WIDTH, 0.0)
+    wide_grid = np.linspace(wide_w.low, wide_w.high, 201)
+    wide_losses = [loss_and_slope(p, float(w))[0] for w in wide_grid]
+    wide_L = axis_around(min(wide_losses + losses), max(wide_losses + losses), 0.05)
+    return View(p, points, tuple(made), w_axis, L_axis, Quantity(r"\eta", lr), wide_w, wide_L)
 
 
 def params_at(p: Params, point: DescentPoint) -> Params:

@@ -22,6 +22,7 @@ from manim import (
     FadeIn,
     FadeOut,
     Line,
+    Polygon,
     ReplacementTransform,
     ValueTracker,
     VGroup,
@@ -33,6 +34,7 @@ from manim import (
 from backprop_core import descent_view as core
 from backprop_core.network import loss_of_w1
 from backprop_core.numbers import fmt, fmt_fixed
+from backprop_core.quantity import exact
 
 from scenes import style
 from scenes.lesson import LessonScene
@@ -45,6 +47,7 @@ class DescentScene(LessonScene):
     def construct(self) -> None:
         self.view = core.view(self.params)
         self.show_loss_curve()
+        self.show_overview()
         self.show_tangent()
         self.show_rule()
         for step in self.view.steps:
@@ -91,6 +94,41 @@ class DescentScene(LessonScene):
         self.play(Create(axes), FadeIn(x_label), FadeIn(y_label), run_time=1.5)
         self.play(Create(self.curve), FadeIn(label), run_time=2)
         self.w = ValueTracker(first.w1)
+
+    def show_overview(self) -> None:
+        t, v = self.theme, self.view
+        self.beat(
+            "zoomed-in",
+            f"This plot is zoomed in around the steps: with eta = {v.lr.text} each step is small. "
+            f"The small picture shows the whole curve from w1 = {fmt(exact(v.overview_w.low))} "
+            f"to {fmt(exact(v.overview_w.high))}, "
+            "with a box where we are.",
+        )
+        ow, ol = v.overview_w, v.overview_L
+        inset = Axes(
+            x_range=[ow.low, ow.high, ow.step],
+            y_range=[ol.low, ol.high, ol.step],
+            x_length=2.3,
+            y_length=1.3,
+            tips=False,
+            axis_config={"color": t.muted, "stroke_width": 2, "include_ticks": False},
+        )
+        downhill_right = v.points[0].slope < 0
+        corner = self.axes.c2p(v.w_axis.high, v.L_axis.high) if downhill_right else self.axes.c2p(v.w_axis.low, v.L_axis.high)
+        inset.move_to(corner, aligned_edge=UP + (RIGHT if downhill_right else LEFT))
+        inset.shift((LEFT if downhill_right else RIGHT) * 0.3 + DOWN * 0.15)
+        curve = inset.plot(v.loss, x_range=[ow.low, ow.high, (ow.high - ow.low) / 100], color=t.curve, stroke_width=3)
+        box = Polygon(
+            *(inset.c2p(w, L) for w, L in (
+                (v.w_axis.low, v.L_axis.low), (v.w_axis.high, v.L_axis.low),
+                (v.w_axis.high, v.L_axis.high), (v.w_axis.low, v.L_axis.high),
+            )),
+            color=t.text, stroke_width=2,
+        )
+        note = self.words("whole curve", size=style.SMALL, color=t.muted)
+        note.next_to(inset, DOWN, buff=0.15)
+        self.play(Create(inset), Create(curve), FadeIn(note), run_time=1.5)
+        self.play(Create(box))
 
     def show_tangent(self) -> None:
         t, v = self.theme, self.view

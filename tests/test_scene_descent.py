@@ -76,3 +76,11 @@ def test_nice_step():
         step = descent_view.nice_step(span)
         mantissa = step / 10 ** __import__("math").floor(__import__("math").log10(step))
         assert round(mantissa, 6) in (1.0, 2.0, 5.0)
+
+
+@pytest.mark.parametrize("p", [Params(), CHANGED, Params(lr=10.0)])
+def test_the_overview_holds_the_zoomed_window(p):
+    v = descent_view.view(p)
+    assert v.overview_w.low <= v.w_axis.low and v.w_axis.high <= v.overview_w.high
+    assert v.overview_L.low <= v.L_axis.low + 1e-12 or v.overview_L.low <= min(pt.loss for pt in v.points)
+    assert v.overview_w.high - v.overview_w.low >= 2 * descent_view.OVERVIEW_HALF_WIDTH
