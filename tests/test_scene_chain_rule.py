@@ -7,7 +7,7 @@ from backprop_core import refresher as core
 from backprop_core.numbers import fmt
 from backprop_core.params import Params
 
-from .harness import _run, all_texts, run_scene
+from .harness import all_texts, run_scene
 
 
 def squash(text: str) -> str:
@@ -46,7 +46,7 @@ def test_chain_rule_follows_the_core(monkeypatch):
     monkeypatch.setattr(core, "CHAIN_X", 1.0)
     nudge = core.chain_nudge()
     assert nudge.total.text != core.chain_nudge(x=2.0).total.text
-    scene = _run("chain-rule", None, None)  # not the cached default run
+    scene = run_scene("chain-rule", cached=False)  # not the cached default run
     check_chain_numbers(scene, nudge)
     assert squash(core.chain_nudge(x=2.0).total.equation()) not in shown(scene)
 

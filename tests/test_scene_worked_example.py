@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from backprop_core import refresher as core
 
-from .harness import _run, all_texts, run_scene
+from .harness import all_texts, run_scene
 
 
 def squash(text: str) -> str:
@@ -41,7 +41,7 @@ def test_worked_example_follows_the_core(monkeypatch):
     monkeypatch.setattr(core, "CHAIN_X", 1.0)
     c = core.chain_example()
     assert (c.u.text, c.dy_du.text, c.dy_dx.text) == ("4", "8", "24")
-    scene = _run("worked-example", None, None)  # not the cached default run
+    scene = run_scene("worked-example", cached=False)  # not the cached default run
     check_worked_example(scene, c, core.chain_algebra())
     texts = {squash(t) for t in all_texts(scene)}
     assert squash(core.chain_example(x=2.0).dy_dx.equation()) not in texts
