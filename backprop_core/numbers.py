@@ -17,6 +17,7 @@ Values may be sympy numbers (exact) or floats.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from decimal import ROUND_HALF_EVEN, Decimal
 
 import sympy as sp
@@ -58,6 +59,13 @@ def _round(value: float, places: int) -> str:
     return text
 
 
+@lru_cache(maxsize=4096)
+def _float_of(exact: sp.Basic) -> float:
+    """float() of an exact expression, remembered: scenes print the same deep
+    sigmoid expressions many times, and sympy evaluates them slowly."""
+    return float(exact)
+
+
 def fmt(value, sign: bool = False) -> str:
     """A value as it is printed in every scene and caption (plain text, ASCII minus)."""
     exact = value if isinstance(value, sp.Basic) else None
@@ -65,7 +73,7 @@ def fmt(value, sign: bool = False) -> str:
         exact = sp.nsimplify(exact) if exact.is_Float else exact
     text = _exact_decimal(exact) if exact is not None else None
     if text is None:
-        number = float(value)
+        number = _float_of(exact) if exact is not None else float(value)
         text = _round(number, _places_for(number))
     if sign and not text.startswith("-"):
         text = "+" + text
@@ -74,7 +82,8 @@ def fmt(value, sign: bool = False) -> str:
 
 def fmt_fixed(value, sign: bool = False) -> str:
     """A value with exactly READOUT_DECIMALS places, matching a live readout."""
-    text = _round(float(value), READOUT_DECIMALS)
+    number = _float_of(value) if isinstance(value, sp.Basic) else float(value)
+    text = _round(number, READOUT_DECIMALS)
     if sign and not text.startswith("-"):
         text = "+" + text
     return text

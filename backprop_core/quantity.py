@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import sympy as sp
 
@@ -30,11 +31,11 @@ class Quantity:
     substituted: str = ""
     fixed: bool = False
 
-    @property
+    @cached_property  # evaluating a deep sigmoid nest is slow; do it once
     def value(self) -> float:
         return float(sp.N(self.exact, 30))
 
-    @property
+    @cached_property
     def text(self) -> str:
         """The value as every scene prints it."""
         return fmt_fixed(self.exact) if self.fixed else fmt(self.exact)

@@ -50,6 +50,9 @@ def scene_class(section: Section | str):
 
 _cache: dict[tuple, object] = {}
 
+ROOT = Path(__file__).resolve().parents[1]
+TYPESET_CACHE = ROOT / ".cache" / "tests" / os.environ.get("PYTEST_XDIST_WORKER", "main")
+
 
 def run_scene(section: Section | str, params: Params | None = None, theme: str | None = None, cached: bool = True):
     """Run a section's scene (animations skipped) and return the scene object.
@@ -75,6 +78,11 @@ def _run(section: Section | str, params: Params | None, theme: str | None):
             "pixel_width": 854,
             "frame_rate": 15,
             "media_dir": tmp,
+            # LaTeX and Pango results persist between runs (one folder per xdist
+            # worker, so parallel workers never race on the same file): typesetting
+            # every formula afresh made a scene run take a minute instead of seconds.
+            "tex_dir": str(TYPESET_CACHE / "tex"),
+            "text_dir": str(TYPESET_CACHE / "texts"),
             "output_file": str(Path(tmp) / "scene"),
             "disable_caching": True,
             "verbosity": "ERROR",

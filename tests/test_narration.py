@@ -141,18 +141,6 @@ def test_caption_files_parse_and_agree(tmp_path, cache):
     check_cues(parsed_vtt, LONG, 0.0, 20.0)
 
 
-@pytest.mark.xdist_group("scenes")  # scene runs are cached per process (tests/harness.py)
-@pytest.mark.parametrize("section", [s.name for s in LESSON])
-def test_every_scene_is_narrated_and_captioned(section):
-    scene = run_scene(section)
-    assert scene.beats
-    cues = []
-    for beat in scene.beats:
-        check_cues(beat.cues, beat.narration, beat.start, beat.end)
-        cues += beat.cues
-    check_cues(cues, " ".join(b.narration for b in scene.beats), 0.0, scene.beats[-1].end)
-
-
 # -- a narrated render ---------------------------------------------------------
 def test_a_narrated_render_has_audio_and_captions_as_long_as_its_video(tmp_path, cache):
     import av

@@ -27,6 +27,7 @@ from scenes.lesson import reading_seconds
 from scenes.manifest import LESSON
 
 from .harness import run_scene
+from .test_narration import check_cues
 
 scene_run = run_scene
 
@@ -45,6 +46,16 @@ def test_every_beat_lasts_long_enough_to_read(section):
     scene = scene_run(section)
     for beat in scene.beats:
         assert beat.end - beat.start >= reading_seconds(beat.narration) - 1e-6, beat.name
+
+
+@pytest.mark.parametrize("section", [s.name for s in LESSON])
+def test_every_beat_is_captioned_in_readable_cues(section):
+    scene = scene_run(section)
+    cues = []
+    for beat in scene.beats:
+        check_cues(beat.cues, beat.narration, beat.start, beat.end)
+        cues += beat.cues
+    check_cues(cues, " ".join(b.narration for b in scene.beats), 0.0, scene.beats[-1].end)
 
 
 @pytest.mark.parametrize("section", [s.name for s in LESSON])
