@@ -13,15 +13,12 @@ from manim import (
     DOWN,
     LEFT,
     RIGHT,
-    UL,
     UP,
     Axes,
     Create,
-    DashedLine,
     Dot,
     FadeIn,
     FadeOut,
-    Line,
     ReplacementTransform,
     SurroundingRectangle,
     ValueTracker,
@@ -91,14 +88,7 @@ class DerivativeScene(LessonScene):
 
         def tangent():
             x = self.x.get_value()
-            direction = axes.c2p(x + 1, core.parabola(x) + core.parabola_slope(x)) - axes.c2p(x, core.parabola(x))
-            direction = direction / np.linalg.norm(direction)
-            return Line(
-                point() - direction * TANGENT_LENGTH / 2,
-                point() + direction * TANGENT_LENGTH / 2,
-                color=t.grad,
-                stroke_width=5,
-            )
+            return self.tangent_line(axes, x, core.parabola(x), core.parabola_slope(x), TANGENT_LENGTH)
 
         self.tangent = always_redraw(tangent)
         self.dot = always_redraw(lambda: Dot(point(), color=t.text, radius=0.08))

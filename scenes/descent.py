@@ -10,7 +10,6 @@ picks a plot window from the trajectory so the small steps are visible).
 
 from __future__ import annotations
 
-import numpy as np
 from manim import (
     DOWN,
     LEFT,
@@ -21,7 +20,6 @@ from manim import (
     Dot,
     FadeIn,
     FadeOut,
-    Line,
     Polygon,
     ReplacementTransform,
     ValueTracker,
@@ -146,15 +144,7 @@ class DescentScene(LessonScene):
 
         def tangent():
             w = self.w.get_value()
-            L, slope = v.loss(w), v.slope(w)
-            direction = axes.c2p(w + 1, L + slope) - axes.c2p(w, L)
-            direction = direction / np.linalg.norm(direction)
-            return Line(
-                point() - direction * TANGENT_LENGTH / 2,
-                point() + direction * TANGENT_LENGTH / 2,
-                color=t.grad,
-                stroke_width=5,
-            )
+            return self.tangent_line(axes, w, v.loss(w), v.slope(w), TANGENT_LENGTH)
 
         self.tangent = always_redraw(tangent)
         self.dot = always_redraw(lambda: Dot(point(), color=t.text, radius=0.09))

@@ -25,6 +25,7 @@ from manim import (
     DOWN,
     UP,
     DecimalNumber,
+    Line,
     MathTex,
     Mobject,
     Scene,
@@ -262,6 +263,16 @@ class LessonScene(Scene):
         return DecimalNumber(
             value, num_decimal_places=READOUT_DECIMALS, font_size=size, color=color or self.theme.text
         )
+
+    def tangent_line(self, axes, x: float, y: float, slope: float, length: float) -> Line:
+        """The tangent at (x, y) with the given slope, ``length`` frame units long on screen.
+
+        The direction is taken on screen (through axes.c2p), so the line keeps its
+        length whatever the axes' scales."""
+        direction = axes.c2p(x + 1, y + slope) - axes.c2p(x, y)
+        direction = direction / np.linalg.norm(direction)
+        at = axes.c2p(x, y)
+        return Line(at - direction * length / 2, at + direction * length / 2, color=self.theme.grad, stroke_width=5)
 
     def caption_bar(self, text: str, size: int = style.LABEL) -> Text:
         """A one-line caption at the bottom edge."""
