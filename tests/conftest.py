@@ -1,8 +1,10 @@
-"""pytest options for manim's frames_comparison (copied from manim's own conftest)."""
+"""pytest options for the last-frame regression tests, and the test run's shared scene runs."""
 
 from __future__ import annotations
 
+import shutil
 import sys
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,3 +26,19 @@ def pytest_addoption(parser):
         help="show the difference when a frame does not match its control frame",
     )
 
+
+
+def pytest_configure(config):
+    # The xdist controller names the test run, so that it can remove the scene
+    # runs its workers shared (tests/harness.py) when the run ends.
+    if not hasattr(config, "workerinput") and getattr(config.option, "numprocesses", None):
+        if getattr(config.option, "testrunuid", None) is None:
+            config.option.testrunuid = uuid.uuid4().hex
+
+
+def pytest_unconfigure(config):
+    uid = getattr(config.option, "testrunuid", None)
+    if uid and not hasattr(config, "workerinput"):
+        from tests.harness import shared_runs_dir
+
+        shutil.rmtree(shared_runs_dir(uid), ignore_errors=True)

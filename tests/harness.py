@@ -7,11 +7,17 @@ the frame, overlapping texts, its narration and timing.
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import importlib
 import os
+import pickle
 import tempfile
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
+
+import numpy as np
 
 from manim import tempconfig
 
@@ -48,28 +54,70 @@ def scene_class(section: Section | str):
     return getattr(module, section.scene)
 
 
-_cache: dict[tuple, object] = {}
-
 ROOT = Path(__file__).resolve().parents[1]
 TYPESET_CACHE = ROOT / ".cache" / "tests" / os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
-def run_scene(section: Section | str, params: Params | None = None, theme: str | None = None, cached: bool = True):
-    """Run a section's scene (animations skipped) and return the scene object.
+@dataclass
+class SceneRun:
+    """What the tests read of a scene run: its beats and its last frame."""
 
-    Runs are cached per (section, params, theme) for the test session: scenes
-    are deterministic, and several test files look at the same run. A test
-    that monkeypatches the core passes ``cached=False``.
+    section: str
+    beats: list
+    last_frame: np.ndarray
+
+
+_cache: dict[tuple, SceneRun] = {}
+
+
+def shared_runs_dir(uid: str | None = None) -> Path | None:
+    """A folder the xdist workers of this test run share, or None without xdist.
+
+    The same scene run is wanted by several test files, which xdist may hand to
+    different workers; a network-walk run alone takes about a minute, so a run
+    is made once per test run and the other worker waits for it.
     """
+    uid = uid or os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    return Path(tempfile.gettempdir()) / f"backprop-scene-runs-{uid}" if uid else None
+
+
+def run_scene(section: Section | str, params: Params | None = None, theme: str | None = None,
+              cached: bool = True) -> SceneRun:
+    """Run a section's scene (animations skipped) and return its beats and last frame.
+
+    Runs are cached per (section, params, theme) for the test run, in this
+    process and across xdist workers: scenes are deterministic, and several
+    test files look at the same run. A test that monkeypatches the core passes
+    ``cached=False``.
+    """
+    name = section if isinstance(section, str) else section.name
     if not cached:
-        return _run(section, params, theme)
-    key = (section if isinstance(section, str) else section.name, params, theme)
+        return _run(name, params, theme)
+    key = (name, params, theme)
     if key not in _cache:
-        _cache[key] = _run(section, params, theme)
+        _cache[key] = _shared_run(key)
     return _cache[key]
 
 
-def _run(section: Section | str, params: Params | None, theme: str | None):
+def _shared_run(key: tuple) -> SceneRun:
+    folder = shared_runs_dir()
+    if folder is None:
+        return _run(*key)
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = hashlib.sha256(repr(key).encode()).hexdigest()[:20]
+    result = folder / f"{stem}.pickle"
+    with open(folder / f"{stem}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one worker runs it; the other waits, then reads it
+        if result.exists():
+            return pickle.loads(result.read_bytes())
+        run = _run(*key)
+        partial = result.with_suffix(".partial")
+        partial.write_bytes(pickle.dumps(run))
+        partial.replace(result)
+        return run
+
+
+def _run(section: str, params: Params | None, theme: str | None) -> SceneRun:
     cls = scene_class(section)
     with tempfile.TemporaryDirectory() as tmp, lesson_env(params, theme):
         cfg = {
@@ -92,8 +140,10 @@ def _run(section: Section | str, params: Params | None, theme: str | None):
             scene.render()
             # The last frame, drawn once (animations were skipped, so no frame was).
             scene.renderer.update_frame(scene)
-            scene.last_frame = scene.renderer.get_frame().copy()
-    return scene
+            last_frame = scene.renderer.get_frame().copy()
+    # Beats without their speech handles (audio objects, not needed by the tests).
+    beats = [replace(beat, speech=None) for beat in scene.beats]
+    return SceneRun(section, beats, last_frame)
 
 
 def all_texts(scene) -> list[str]:

@@ -21,7 +21,6 @@ from narration.speech import spoken
 from narration.voices import get_voice
 from scenes.manifest import LESSON
 
-from .harness import run_scene
 
 ROOT = Path(__file__).resolve().parents[1]
 
