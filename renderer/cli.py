@@ -18,6 +18,7 @@ from renderer.plan import (
     DEFAULT_FORMAT,
     DEFAULT_MANIFEST,
     DEFAULT_QUALITY,
+    DEFAULT_VOICE,
     FORMATS,
     JOINABLE,
     QUALITIES,
@@ -40,7 +41,7 @@ rendered again."""
 
 EPILOG = """\
 examples:
-  ./render.sh                          every section at 1080p60 -> renders/high/
+  ./render.sh                          every section at 1080p60, narrated -> renders/high/
   ./render.sh derivative partials      just these two sections
   ./render.sh --list                   the sections, in order, with their titles
   ./render.sh -q low                   a quick 480p15 draft -> renders/low/
@@ -48,7 +49,8 @@ examples:
                                        other network parameters, in every scene
                                        -> renders/high-p<hash>/
   ./render.sh --theme light            light background (slides, print) -> renders/high-light/
-  ./render.sh --voice piper            spoken narration (offline voice) -> renders/high-piper/
+  ./render.sh --voice none             silent videos, captions still written -> renders/high-silent/
+  ./render.sh --voice espeak           the robotic fallback voice -> renders/high-espeak/
   ./render.sh --sections               also one clip per beat + clips.json (for slides)
   ./render.sh --sections --transparent clips with an alpha channel (MOV, QuickTime Animation RGBA)
   ./render.sh --format gif -q low      GIFs, for places that take no video
@@ -65,8 +67,8 @@ outputs (in --out, default renders/, one folder per variant):
   <variant>/contact-sheet.png        a labelled thumbnail per beat, a row per section
   <variant>/clips/, clips.json       with --sections: one clip per beat and their index
   <variant>/logs/NN-<name>.log       the full log of each section's last render
-  variant = quality[-theme][-voice][-p<params hash>][-transparent][-format],
-            e.g. high, low-light, high-piper
+  variant = quality[-theme][-silent|-espeak][-p<params hash>][-transparent][-format],
+            e.g. high, low-light, high-silent
 
 exit status: 0 all rendered or reused; 1 a section failed (the summary names
 its log); 2 bad arguments (nothing rendered); 3 a system tool is missing;
@@ -100,8 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="override a network parameter in every scene, e.g. --set w1=0.3 --set loss=half (repeatable)",
     )
     p.add_argument("--theme", default="dark", help="colour theme: dark (default) or light")
-    p.add_argument("--voice", default=os.environ.get(VOICE_ENV_VAR) or "none",
-                   help="narration voice: " + ", ".join(voices()) + " (default: $BACKPROP_VOICE or none)")
+    p.add_argument("--voice", default=os.environ.get(VOICE_ENV_VAR) or DEFAULT_VOICE,
+                   help="narration voice: " + ", ".join(voices()) + f" (default: $BACKPROP_VOICE or {DEFAULT_VOICE}; "
+                        "none: silent videos, captions still written)")
     p.add_argument("--out", default="renders", metavar="DIR", help="output root folder (default: renders/)")
     p.add_argument(
         "-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
@@ -192,7 +195,7 @@ def job_commands(plan: Plan, args: argparse.Namespace) -> tuple[list[str], str]:
     common = ["--quality", plan.quality.name]
     if plan.theme != "dark":
         common += ["--theme", plan.theme]
-    if plan.voice != "none":
+    if plan.voice != DEFAULT_VOICE:
         common += ["--voice", plan.voice]
     for item in args.sets:
         common += ["--set", item]

@@ -2,7 +2,7 @@
 
 Output layout (``--out`` defaults to ``renders/``)::
 
-    renders/<variant>/                 variant = quality[-theme][-voice][-p<params hash>][-transparent][-format]
+    renders/<variant>/                 variant = quality[-theme][-silent|-espeak][-p<params hash>][-transparent][-format]
         NN-<name>.mp4                  one video per section (NN = its place in the lesson, from 00)
         NN-<name>.srt                  its subtitles (the narration lines)
         NN-<name>.vtt, .beats.json     the same as WebVTT, and each beat's timing (when the scene writes them)
@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 MANIFEST_ENV_VAR = "BACKPROP_MANIFEST"
 VOICE_ENV_VAR = "BACKPROP_VOICE"  # read by narration/ (piper, espeak or none)
+DEFAULT_VOICE = "piper"  # the lesson is narrated unless asked otherwise
 DEFAULT_MANIFEST = "scenes.manifest:LESSON"
 
 
@@ -174,8 +175,8 @@ class Plan:
         parts = [self.quality.name]
         if self.theme != "dark":
             parts.append(self.theme)
-        if self.voice != "none":
-            parts.append(self.voice)
+        if self.voice != DEFAULT_VOICE:
+            parts.append("silent" if self.voice == "none" else self.voice)
         if not self.params_default:
             parts.append("p" + params_hash(self.params_json))
         if self.transparent:
