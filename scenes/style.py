@@ -19,6 +19,7 @@ class Theme:
     name: str
     background: str
     text: str  # body text and neutral symbols
+    ink: str  # what manim draws in when a scene names no colour (the numbers along axes)
     muted: str  # axes, grid, waiting states
     panel: str  # fill behind boxes and panels
     # Symbols of the network (after 3Blue1Brown's convention).
@@ -40,6 +41,7 @@ DARK = Theme(
     name="dark",
     background="#0E1117",
     text="#EDEDED",
+    ink="#FFFFFF",  # manim's own default, WHITE
     muted="#7D8590",
     panel="#1B2130",
     x="#D9D9D9",
@@ -62,6 +64,7 @@ LIGHT = Theme(
     name="light",
     background="#FFFFFF",
     text="#1A1A1A",
+    ink="#1A1A1A",  # not manim's white: axis numbers would vanish on white
     muted="#636C77",
     panel="#F1F3F6",
     x="#3D3D3D",
