@@ -323,8 +323,8 @@ def write_pptx(plan: Plan, slides: list[Slide], folder: Path, dest: Path) -> Non
         fill.solid()
         fill.fore_color.rgb = RGBColor.from_string(t.background.lstrip("#").upper())
         width = prs.slide_width - 2 * margin
-        text(slide, s.title, margin, Inches(0.15), int(width * 0.62), Inches(0.7), 30, t.text, bold=True)
-        text(slide, s.where, margin + int(width * 0.62), Inches(0.28), int(width * 0.38), Inches(0.5), 16,
+        text(slide, s.title, margin, Inches(0.15), int(width * 0.5), Inches(0.7), 30, t.text, bold=True)
+        text(slide, s.where, margin + int(width * 0.5), Inches(0.3), int(width * 0.5), Inches(0.5), 15,
              t.muted, align=PP_ALIGN.RIGHT)
         clip, poster = folder / s.media, folder / s.still
         if clip.suffix in MIME:

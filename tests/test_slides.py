@@ -257,7 +257,7 @@ def contrast(a: str, b: str) -> float:
 
 
 # Colours scenes use for text (words, formulas, numbers) and those used only for strokes.
-TEXT_ROLES = ("text", "muted", "x", "w", "b", "z", "a", "y", "L", "grad", "curve", "highlight")
+TEXT_ROLES = ("text", "ink", "muted", "x", "w", "b", "z", "a", "y", "L", "grad", "curve", "highlight")
 GRAPHIC_ROLES = ("done",)
 
 
