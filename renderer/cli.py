@@ -11,7 +11,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from renderer import atomic, cache, join, outputs, preflight, report
+from renderer import atomic, cache, join, outputs, preflight, report, slides
 from renderer.job import Processes, Result
 from renderer.job import run as run_job
 from renderer.plan import (
@@ -52,6 +52,9 @@ examples:
   ./render.sh --voice none             silent videos, captions still written -> renders/high-silent/
   ./render.sh --voice espeak           the robotic fallback voice -> renders/high-espeak/
   ./render.sh --sections               also one clip per beat + clips.json (for slides)
+  ./render.sh --slides -q low          slide decks of those clips -> renders/low/slides/: lesson.html
+                                       (reveal.js, offline), lesson.pptx, handout.pdf
+  ./render.sh --slides --theme light   the same decks, dark text on white -> renders/high-light/slides/
   ./render.sh --sections --transparent clips with an alpha channel (MOV, QuickTime Animation RGBA)
   ./render.sh --format gif -q low      GIFs, for places that take no video
   ./render.sh --jobs 1                 one section at a time (default: one per core)
@@ -66,6 +69,8 @@ outputs (in --out, default renders/, one folder per variant):
   <variant>/posters/NN-<name>.png    each section's last frame
   <variant>/contact-sheet.png        a labelled thumbnail per beat, a row per section
   <variant>/clips/, clips.json       with --sections: one clip per beat and their index
+  <variant>/slides/                  with --slides: lesson.html (open it from disk; S: speaker
+                                     notes), lesson.pptx, handout.pdf; one slide per beat
   <variant>/logs/NN-<name>.log       the full log of each section's last render
   variant = quality[-theme][-silent|-espeak][-p<params hash>][-transparent][-format],
             e.g. high, low-light, high-silent
@@ -114,6 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="print one self-contained shell command per section, and exit")
     p.add_argument("--sections", action="store_true",
                    help="also write one clip per beat under clips/ with an index clips.json")
+    p.add_argument("--slides", action="store_true",
+                   help="also build slide decks of the beats under slides/: lesson.html (reveal.js, works "
+                        "offline), lesson.pptx and handout.pdf; implies --sections")
     p.add_argument("--transparent", action="store_true",
                    help="videos and clips with an alpha channel: MOV (QuickTime Animation, RGBA), or WebM (VP9) with --format webm")
     p.add_argument("--format", default=DEFAULT_FORMAT, metavar="FMT",
@@ -177,7 +185,8 @@ def make_plan(args: argparse.Namespace) -> Plan:
         out_root=(Path(os.environ.get("RENDER_CWD") or ".") / args.out).resolve(),
         jobs=args.jobs,
         force=args.force,
-        sections=args.sections,
+        sections=args.sections or args.slides,
+        slides=args.slides,
         join=args.join,
     )
 
@@ -201,7 +210,7 @@ def job_commands(plan: Plan, args: argparse.Namespace) -> tuple[list[str], str]:
         common += ["--set", item]
     if plan.fmt != DEFAULT_FORMAT:
         common += ["--format", plan.fmt]
-    for flag in ("transparent", "sections", "force"):
+    for flag in ("transparent", "sections", "slides", "force"):
         if getattr(args, flag):
             common.append(f"--{flag}")
     if plan.manifest.spec != DEFAULT_MANIFEST:
@@ -276,6 +285,11 @@ def finish(plan: Plan, results: list[Result], reporter: report.Reporter) -> list
             notes.append(f"clips: {count} beat clips in {plan.clips_dir}, index {plan.clips_index}")
         if not plan.join:
             return notes
+        if plan.slides:
+            try:
+                notes.append(slides.build(plan, outputs.published(plan)))
+            except Exception as exc:  # the decks are extras: the videos still get joined
+                notes.append(f"slides: FAILED ({type(exc).__name__}: {exc}); the previous decks are kept")
         if records:
             sheet_fp = join.fingerprint(plan, records)
             record_file = plan.out_dir / ".cache" / "contact-sheet.fingerprint"
@@ -342,7 +356,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"# when they have all finished, join the lesson with:\n#   {then}", file=sys.stderr)
         return EXIT_OK
 
-    problems = preflight.missing()
+    problems = preflight.missing(slides=plan.slides)
     if problems:
         print(preflight.message(problems), file=sys.stderr)
         return EXIT_SYSTEM

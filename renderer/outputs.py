@@ -4,7 +4,8 @@
 * contact-sheet.png: one row per section, a labelled thumbnail of the last
   frame of each beat, to review the whole lesson at a glance;
 * clips/NN-name/KK-beat.<ext> and clips.json (with --sections): one clip per
-  beat and their index.
+  beat and their index;
+* slides/ (with --slides): decks of those clips, see slides.py.
 """
 
 from __future__ import annotations
@@ -115,14 +116,20 @@ def publish_clips(plan: Plan, records: list[tuple[Entry, cache.Record]]) -> int:
     return write_clips_index(plan)
 
 
+def published(plan: Plan) -> list[tuple[Entry, cache.Record]]:
+    """The up-to-date sections whose clips are published under clips/, in lesson order."""
+    found = []
+    for entry, record in current_records(plan):
+        marker = plan.clips_dir / entry.stem / ".fingerprint"
+        if marker.exists() and marker.read_text().strip() == record.fingerprint:
+            found.append((entry, record))
+    return found
+
+
 def write_clips_index(plan: Plan) -> int:
     """clips.json: every published clip whose section is up to date, in lesson order."""
     index = []
-    for entry, record in current_records(plan):
-        folder = plan.clips_dir / entry.stem
-        marker = folder / ".fingerprint"
-        if not marker.exists() or marker.read_text().strip() != record.fingerprint:
-            continue
+    for entry, record in published(plan):
         for k, clip in enumerate(record.clips):
             item = {
                 "section": clip["name"],

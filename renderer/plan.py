@@ -12,6 +12,7 @@ Output layout (``--out`` defaults to ``renders/``)::
         contact-sheet.png              a labelled thumbnail per beat, one row per section
         clips/NN-<name>/KK-<beat>.mp4  with --sections: one clip per beat ...
         clips.json                     ... and their index (section, scene, file, duration)
+        slides/                        with --slides: lesson.html (+ reveal/, media/, stills/), lesson.pptx, handout.pdf
         logs/NN-<name>.log             the full manim log of the section's last render
         .cache/ .work/ .locks/         bookkeeping (fingerprints, TeX caches, locks)
 
@@ -166,6 +167,7 @@ class Plan:
     jobs: int
     force: bool = False
     sections: bool = False
+    slides: bool = False  # slide decks of the beats (implies sections)
     join: bool = True
     env: dict[str, str] = field(default_factory=dict)  # extra environment for every scene
 
@@ -258,6 +260,10 @@ class Plan:
     @property
     def clips_index(self) -> Path:
         return self.out_dir / "clips.json"
+
+    @property
+    def slides_dir(self) -> Path:
+        return self.out_dir / "slides"
 
     def scene_env(self) -> dict[str, str]:
         """The environment every scene process gets."""

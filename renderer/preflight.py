@@ -23,9 +23,14 @@ TOOLS = (
 TEX_FILES = (("standalone.cls", "texlive-latex-extra"),)
 
 
-def missing() -> list[tuple[str, str]]:
+def missing(slides: bool = False) -> list[tuple[str, str]]:
     """(what is missing, Debian package) for everything a render needs but can't find."""
     found: list[tuple[str, str]] = []
+    if slides and shutil.which("npm") is None:
+        from renderer.slides import reveal_is_cached
+
+        if not reveal_is_cached():
+            found.append(("npm (no 'npm' on PATH), to fetch reveal.js once for the HTML deck", "npm"))
     for what, exe, package in TOOLS:
         if shutil.which(exe) is None:
             found.append((f"{what} (no '{exe}' on PATH)", package))

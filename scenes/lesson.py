@@ -137,6 +137,9 @@ class LessonScene(Scene):
         self.params = current()
         self.theme = style.theme()
         self.camera.background_color = self.theme.background
+        # Numbers made by manim itself (along axes) take no colour from the scene.
+        DecimalNumber.set_default()
+        DecimalNumber.set_default(color=self.theme.ink)
         self.beats: list[Beat] = []
 
     # -- beats ------------------------------------------------------------

@@ -19,6 +19,7 @@ class Theme:
     name: str
     background: str
     text: str  # body text and neutral symbols
+    ink: str  # what manim draws in when a scene names no colour (the numbers along axes)
     muted: str  # axes, grid, waiting states
     panel: str  # fill behind boxes and panels
     # Symbols of the network (after 3Blue1Brown's convention).
@@ -40,6 +41,7 @@ DARK = Theme(
     name="dark",
     background="#0E1117",
     text="#EDEDED",
+    ink="#FFFFFF",  # manim's own default, WHITE
     muted="#7D8590",
     panel="#1B2130",
     x="#D9D9D9",
@@ -55,23 +57,26 @@ DARK = Theme(
     done="#83C167",
 )
 
-# Same meanings, darker inks with enough contrast on white (slides, print).
+# Same meanings, darker inks with enough contrast on white (slides, print):
+# every colour that can be text reads at WCAG contrast >= 4.5:1 on the
+# background and on the panel (tests/test_slides.py checks it).
 LIGHT = Theme(
     name="light",
     background="#FFFFFF",
     text="#1A1A1A",
-    muted="#6E7781",
+    ink="#1A1A1A",  # not manim's white: axis numbers would vanish on white
+    muted="#636C77",
     panel="#F1F3F6",
     x="#3D3D3D",
     w="#1F6FB2",
     b="#8E2C48",
     z="#2E7D32",
     a="#B0306F",
-    y="#9A7B00",
+    y="#806600",
     L="#C62828",
-    grad="#C25E00",
+    grad="#A34F00",
     curve="#6A4FB3",
-    highlight="#B8860B",
+    highlight="#8A6500",
     done="#2E7D32",
 )
 

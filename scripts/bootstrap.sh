@@ -15,17 +15,30 @@ PY="$VENV/bin/python"
 #   fonts-dejavu-core                           the one text font, so frames match on every machine
 #   ffmpeg                                      ffprobe/ffmpeg to join sections and inspect videos
 #   espeak-ng                                   the fallback narration voice (--voice espeak)
+#   npm (only when no 'npm' command exists)     fetches the pinned reveal.js once for --slides' HTML deck
 SYSTEM_PACKAGES=(
   libpango1.0-dev libcairo2-dev pkg-config
   texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended dvisvgm
   fonts-dejavu-core ffmpeg
   espeak-ng
 )
+# Commands whose Debian package is installed only when the command is missing
+# (a machine may have them from elsewhere, e.g. npm with another Node.js).
+SYSTEM_COMMANDS=(npm:npm)
+# For the tests only (test.sh sets BOOTSTRAP_TESTS=1): the real programs that open the slide decks.
+#   chromium             headless browser for the HTML deck (playwright drives it; no browser download)
+#   libreoffice-impress  opens the PowerPoint deck and converts it to PDF
+#   poppler-utils        pdfinfo/pdftotext/pdftoppm read the PDFs
+TEST_PACKAGES=(chromium libreoffice-impress poppler-utils)
 
 bootstrap_system() {
-  local missing=() pkg
-  for pkg in "${SYSTEM_PACKAGES[@]}"; do
+  local missing=() pkg wanted=("${SYSTEM_PACKAGES[@]}") item
+  [ "${BOOTSTRAP_TESTS:-0}" = 1 ] && wanted+=("${TEST_PACKAGES[@]}")
+  for pkg in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  for item in "${SYSTEM_COMMANDS[@]}"; do
+    command -v "${item%%:*}" >/dev/null 2>&1 || missing+=("${item#*:}")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   local cmd="apt-get install -y --no-install-recommends ${missing[*]}"
