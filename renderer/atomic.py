@@ -48,6 +48,18 @@ def temp_path(final: Path, tag: str = "") -> Path:
     return Path(tmp)
 
 
+@contextlib.contextmanager
+def writing(final: Path, tag: str = "") -> Iterator[Path]:
+    """A temporary path beside ``final`` to write to; moved over ``final`` if the
+    block completes, removed either way, so ``final`` is never half written."""
+    tmp = temp_path(final, tag)
+    try:
+        yield tmp
+        replace(tmp, final)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def replace(src: Path, dst: Path) -> None:
     """Move ``src`` over ``dst`` atomically (same filesystem)."""
     dst.parent.mkdir(parents=True, exist_ok=True)

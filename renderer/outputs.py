@@ -93,13 +93,8 @@ def contact_sheet(plan: Plan, records: list[tuple[Entry, cache.Record]], dest: P
                 sheet.paste(Image.alpha_composite(backdrop, img).convert("RGB"), (x, ty))
             draw.text((x, ty + thumb_h + 4), _fit(draw, label, label_font, THUMB_W), fill="#D0D0D0", font=label_font)
         y += cell_h * (-(-len(thumbs) // PER_ROW)) + PAD
-    tmp = atomic.temp_path(dest, "sheet")
-    try:
+    with atomic.writing(dest, "sheet") as tmp:
         sheet.save(tmp, format="PNG")
-        atomic.replace(tmp, dest)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
 
 
 def publish_clips(plan: Plan, records: list[tuple[Entry, cache.Record]]) -> int:

@@ -131,6 +131,8 @@ def build(plan: Plan, records: list[tuple[Entry, cache.Record]]) -> str:
     if not plan.force and is_current(plan, fp):
         return f"slides: {plan.slides_dir} (reused, {len(slides)} slides)"
     started = time.monotonic()
+    # Everything is written into a staging folder swapped in whole when complete,
+    # so the decks themselves are written plainly.
     tmp = plan.out_dir / f".slides.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
@@ -161,13 +163,8 @@ def still(clip: Path) -> Path:
     """The clip's last frame at full size, kept beside it in its store (made once)."""
     png = clip.with_suffix(".still.png")
     if not png.exists():
-        tmp = atomic.temp_path(png, "still")
-        try:
+        with atomic.writing(png, "still") as tmp:
             media.last_frame(clip, tmp)
-            atomic.replace(tmp, png)
-        finally:
-            if tmp.exists():
-                tmp.unlink()
     return png
 
 
@@ -286,7 +283,7 @@ def write_html(plan: Plan, slides: list[Slide], dest: Path) -> None:
 </body>
 </html>
 """
-    atomic.write_text(dest, page)
+    dest.write_text(page, encoding="utf-8")
 
 
 def write_pptx(plan: Plan, slides: list[Slide], folder: Path, dest: Path) -> None:
@@ -333,13 +330,7 @@ def write_pptx(plan: Plan, slides: list[Slide], folder: Path, dest: Path) -> Non
         else:  # GIFs play as pictures
             slide.shapes.add_picture(str(clip), Emu(left), Emu(head), Emu(video_w), Emu(video_h))
         slide.notes_slide.notes_text_frame.text = s.narration
-    tmp = atomic.temp_path(dest, "pptx")
-    try:
-        prs.save(str(tmp))
-        atomic.replace(tmp, dest)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    prs.save(str(dest))
 
 
 def write_handout(plan: Plan, slides: list[Slide], folder: Path, dest: Path) -> None:
@@ -360,35 +351,29 @@ def write_handout(plan: Plan, slides: list[Slide], folder: Path, dest: Path) -> 
     body = ParagraphStyle("narration", fontName=regular, fontSize=14, leading=20, textColor=ink)
     width, height = landscape(A4)
     margin = 15 * mm
-    tmp = atomic.temp_path(dest, "pdf")
-    try:
-        pdf = canvas.Canvas(str(tmp), pagesize=(width, height))
-        pdf.setTitle(f"{plan.manifest.title}: handout")
-        pdf.setSubject("One page per beat: its last frame, its section and title, its narration")
-        for page, s in enumerate(slides, start=1):
-            top = height - margin
-            pdf.setFillColor(grey)
-            pdf.setFont(regular, 11)
-            pdf.drawString(margin, top - 11, s.where)
-            pdf.drawRightString(width - margin, top - 11, f"{page} / {len(slides)}")
-            pdf.setFillColor(ink)
-            pdf.setFont(bold, 22)
-            pdf.drawString(margin, top - 40, s.title)
-            para = Paragraph(html.escape(s.narration), body)
-            _, para_h = para.wrap(width - 2 * margin, height)
-            image_top = top - 54
-            image_h = image_top - margin - para_h - 8 * mm
-            image_w = min(width - 2 * margin, image_h * plan.quality.width / plan.quality.height)
-            image_h = image_w * plan.quality.height / plan.quality.width
-            x = (width - image_w) / 2
-            pdf.drawImage(str(folder / s.still), x, image_top - image_h, image_w, image_h)
-            pdf.setStrokeColor(grey)
-            pdf.setLineWidth(0.5)
-            pdf.rect(x, image_top - image_h, image_w, image_h)
-            para.drawOn(pdf, margin, image_top - image_h - 6 * mm - para_h)
-            pdf.showPage()
-        pdf.save()
-        atomic.replace(tmp, dest)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    pdf = canvas.Canvas(str(dest), pagesize=(width, height))
+    pdf.setTitle(f"{plan.manifest.title}: handout")
+    pdf.setSubject("One page per beat: its last frame, its section and title, its narration")
+    for page, s in enumerate(slides, start=1):
+        top = height - margin
+        pdf.setFillColor(grey)
+        pdf.setFont(regular, 11)
+        pdf.drawString(margin, top - 11, s.where)
+        pdf.drawRightString(width - margin, top - 11, f"{page} / {len(slides)}")
+        pdf.setFillColor(ink)
+        pdf.setFont(bold, 22)
+        pdf.drawString(margin, top - 40, s.title)
+        para = Paragraph(html.escape(s.narration), body)
+        _, para_h = para.wrap(width - 2 * margin, height)
+        image_top = top - 54
+        image_h = image_top - margin - para_h - 8 * mm
+        image_w = min(width - 2 * margin, image_h * plan.quality.width / plan.quality.height)
+        image_h = image_w * plan.quality.height / plan.quality.width
+        x = (width - image_w) / 2
+        pdf.drawImage(str(folder / s.still), x, image_top - image_h, image_w, image_h)
+        pdf.setStrokeColor(grey)
+        pdf.setLineWidth(0.5)
+        pdf.rect(x, image_top - image_h, image_w, image_h)
+        para.drawOn(pdf, margin, image_top - image_h - 6 * mm - para_h)
+        pdf.showPage()
+    pdf.save()
