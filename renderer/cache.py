@@ -5,7 +5,8 @@ A section's fingerprint hashes the *contents* of everything its video depends on
 * its scene file, and any ``scenes/*.py`` module it imports (transitively);
 * the shared scene code: scenes/lesson.py, scenes/style.py, scenes/manifest.py
   (and the manifest file in use, when it is another one);
-* every backprop_core/*.py and narration/*.py, and every file under assets/;
+* every backprop_core/*.py, narration/*.py and video/*.py (the lesson
+  renderer), and every file under assets/;
 * manim.cfg and requirements.lock (the pinned versions);
   (a manifest may name its own shared files instead of the lesson's, with
   ``SHARED_INPUTS``: the test fixtures do, so their renders don't depend on
@@ -14,9 +15,12 @@ A section's fingerprint hashes the *contents* of everything its video depends on
 * ``RECIPE``, bumped when the way the renderer calls manim changes.
 
 Its record (``.cache/NN-name.json``) stores the fingerprint with the outputs'
-facts (duration, render time, clips). Same fingerprint and outputs present:
-the previous video is reused. Editing a file (not just ``touch``-ing it)
-changes its fingerprint.
+facts (duration, render time, clips, the plays it is made of). Same
+fingerprint and outputs present: the previous video is reused. Python files
+count by their syntax tree (video/digest.py), so an edit to a comment or to
+the layout of the code changes nothing; any other edit changes the
+fingerprint. Inside a section that must be rendered again, only the plays
+whose content changed are drawn again (video/render.py).
 """
 
 from __future__ import annotations
@@ -30,11 +34,12 @@ from typing import Any
 
 from renderer import atomic
 from renderer.plan import ROOT, Entry, Plan
+from video.digest import source_hash
 
-RECIPE = "renderer-1"
+RECIPE = "renderer-2"
 
 SHARED_FILES = ("scenes/lesson.py", "scenes/style.py", "scenes/manifest.py", "manim.cfg", "requirements.lock")
-SHARED_GLOBS = ("backprop_core/*.py", "narration/*.py", "assets/**/*")
+SHARED_GLOBS = ("backprop_core/*.py", "narration/*.py", "video/*.py", "assets/**/*")
 ALWAYS = ("manim.cfg", "requirements.lock")
 
 _IMPORT = re.compile(r"^\s*(?:from\s+scenes(?:\.(\w+))?\s+import\s+([\w\s,()]+)|import\s+scenes\.(\w+))", re.M)
@@ -43,10 +48,14 @@ _file_hashes: dict[Path, str] = {}
 
 
 def file_hash(path: Path) -> str:
+    """A file's content hash; for Python, of its syntax tree (comments left out)."""
     path = path.resolve()
     if path not in _file_hashes:
         try:
-            _file_hashes[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+            if path.suffix == ".py":
+                _file_hashes[path] = source_hash(str(path))
+            else:
+                _file_hashes[path] = hashlib.sha256(path.read_bytes()).hexdigest()
         except FileNotFoundError:
             _file_hashes[path] = "missing"
     return _file_hashes[path]
@@ -128,15 +137,22 @@ class Record:
     rendered_at: str
     clips: list[dict[str, Any]]  # name, file (relative to the store), duration, thumb, subtitle
     extras: list[str] = field(default_factory=list)  # e.g. NN-name.vtt, NN-name.beats.json
-
+    plays: list[str] = field(default_factory=list)  # the play files (keys) the video is made of
+    beat_costs: list[float] = field(default_factory=list)  # relative cost of each beat (for parts)
+    timing: dict[str, float] = field(default_factory=dict)  # where the parts' time went
+    fps: int = 0
+    beats: list[dict[str, Any]] = field(default_factory=list)  # name, start_frame, end_frame, audio (a WAV)
     def to_json(self) -> str:
         return json.dumps(self.__dict__, indent=2)
 
 
 def load(plan: Plan, entry: Entry) -> Record | None:
+    return load_file(plan.record(entry))
+
+
+def load_file(path: Path) -> Record | None:
     try:
-        data = json.loads(plan.record(entry).read_text(encoding="utf-8"))
-        return Record(**data)
+        return Record(**json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, TypeError):
         return None
 

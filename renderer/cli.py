@@ -11,9 +11,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from renderer import atomic, cache, join, outputs, preflight, report, slides
-from renderer.job import Processes, Result
-from renderer.job import run as run_job
+from renderer import atomic, join, outputs, parts, preflight, report, schedule, slides
+from renderer.job import Part, Result
 from renderer.plan import (
     DEFAULT_FORMAT,
     DEFAULT_MANIFEST,
@@ -59,8 +58,9 @@ examples:
   ./render.sh --format gif -q low      GIFs, for places that take no video
   ./render.sh --jobs 1                 one section at a time (default: one per core)
   ./render.sh --force derivative       render again even though nothing changed
-  ./render.sh --print-jobs | parallel  one command per section, for your own runner;
-                                       then ./render.sh joins the lesson (reusing all)
+  ./render.sh --print-jobs | parallel  one command per part of a section, for your own runner
+                                       (GNU parallel, a Slurm array); then ./render.sh joins them
+  ./render.sh --print-jobs --parts 4   ... with every section split into 4 parts (beat ranges)
 
 outputs (in --out, default renders/, one folder per variant):
   <variant>/NN-<name>.mp4 + .srt     each section's video and subtitles (NN from 00)
@@ -116,7 +116,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="sections rendered at once, each in its own process (default: the number of cores, %(default)s)",
     )
     p.add_argument("--print-jobs", action="store_true",
-                   help="print one self-contained shell command per section, and exit")
+                   help="print one self-contained shell command per part of each section, and exit; "
+                        "running ./render.sh after them joins the parts (nothing is rendered twice)")
+    p.add_argument("--parts", type=int, default=None, metavar="N",
+                   help="split every section into N parts (ranges of beats) rendered side by side "
+                        "(default: chosen from the previous render, so the cores finish together)")
+    p.add_argument("--part", default=None, metavar="A:B",
+                   help="render only beats A to B-1 of one section (B empty: to the end), for a job "
+                        "of --print-jobs; the section is joined by a later ./render.sh")
     p.add_argument("--sections", action="store_true",
                    help="also write one clip per beat under clips/ with an index clips.json")
     p.add_argument("--slides", action="store_true",
@@ -163,6 +170,18 @@ def make_plan(args: argparse.Namespace) -> Plan:
         raise UsageError("--transparent works with --format mp4 or mov (MOV, QuickTime Animation RGBA) or webm (VP9), not gif")
     if args.jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {args.jobs}")
+    if args.parts is not None and args.parts < 1:
+        raise UsageError(f"--parts must be at least 1, got {args.parts}")
+    only_part = None
+    if args.part is not None:
+        if len(args.names) != 1:
+            raise UsageError("--part A:B renders part of one section: name exactly one section")
+        from video import parse_range
+
+        try:
+            only_part = Part(*parse_range(args.part))
+        except ValueError:
+            raise UsageError(f"--part {args.part!r} is not a beat range A:B (0 <= A < B) or A: (to the end)") from None
     from backprop_core.params import ParameterError, current
 
     try:
@@ -187,7 +206,9 @@ def make_plan(args: argparse.Namespace) -> Plan:
         force=args.force,
         sections=args.sections or args.slides,
         slides=args.slides,
-        join=args.join,
+        join=args.join and only_part is None,
+        parts=args.parts,
+        only_part=only_part,
     )
 
 
@@ -201,6 +222,7 @@ def list_sections(plan: Plan) -> str:
 
 
 def job_commands(plan: Plan, args: argparse.Namespace) -> tuple[list[str], str]:
+    """One ./render.sh command per part of every selected section, and the command that joins them."""
     common = ["--quality", plan.quality.name]
     if plan.theme != "dark":
         common += ["--theme", plan.theme]
@@ -219,55 +241,14 @@ def job_commands(plan: Plan, args: argparse.Namespace) -> tuple[list[str], str]:
         common += ["--manifest", spec]
     common += ["--out", str(plan.out_root)]
     root = shlex.quote(str(ROOT))
-    return [
-        f"cd {root} && ./render.sh {shlex.join(common + ['--jobs', '1', '--no-join', e.name])}"
-        for e in plan.selected
-    ], f"cd {root} && ./render.sh {shlex.join([a for a in common if a != '--force'])}"
-
-
-def render(plan: Plan, reporter: report.Reporter) -> tuple[list[Result], bool]:
-    """Render or reuse every selected section; returns (results in lesson order, interrupted)."""
-    procs = Processes()
-    order = {e.name: k for k, e in enumerate(plan.selected, start=1)}
-
-    def previous_seconds(entry) -> float:
-        record = cache.load(plan, entry)
-        return record.render_seconds if record else float("inf")
-
-    # Longest first (by the last render), so parallel jobs finish together.
-    queue = sorted(plan.selected, key=previous_seconds, reverse=True)
-    results: dict[str, Result] = {}
-
-    def work(entry) -> Result:
-        k = order[entry.name]
-        try:
-            result = run_job(
-                plan, entry, procs,
-                on_wait=lambda: reporter.waiting(k, entry.name),
-                on_start=lambda: reporter.started(k, entry.name),
-            )
-        except Exception as exc:  # a bug or a full disk must not stop the other sections
-            result = Result(entry, "failed", error=f"{type(exc).__name__}: {exc}", log=plan.log(entry))
-        reporter.finished(k, result)
-        return result
-
-    interrupted = False
-    pool = ThreadPoolExecutor(max_workers=plan.jobs)
-    futures = [pool.submit(work, e) for e in queue]
-    try:
-        for fut in futures:
-            result = fut.result()
-            results[result.entry.name] = result
-    except KeyboardInterrupt:
-        interrupted = True
-        reporter.note("interrupted: stopping the running renders; finished outputs are kept, nothing half-written is")
-        procs.cancel()
-        for fut in futures:
-            result = fut.result()
-            results[result.entry.name] = result
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-    return [results[e.name] for e in plan.selected if e.name in results], interrupted
+    commands = []
+    costs = {e.name: parts.cost(plan, e) for e in plan.selected}
+    total = sum(costs.values())
+    for e in plan.selected:
+        for part in parts.choose(plan, e, total - costs[e.name]):
+            job = common + ["--jobs", "1", "--no-join", "--part", part.label, e.name]
+            commands.append(f"cd {root} && ./render.sh {shlex.join(job)}")
+    return commands, f"cd {root} && ./render.sh {shlex.join([a for a in common if a != '--force'])}"
 
 
 def finish(plan: Plan, results: list[Result], reporter: report.Reporter) -> list[str]:
@@ -371,7 +352,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{plan.jobs} job(s) at once "
         f"-> {plan.out_dir}"
     )
-    results, interrupted = render(plan, reporter)
+    results, interrupted = schedule.render(plan, reporter)
     notes: list[str] = []
     if not interrupted:
         try:

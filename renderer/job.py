@@ -1,13 +1,20 @@
-"""Rendering one section: manim in a subprocess, outputs moved into place atomically.
+"""Rendering one section: its parts in manim subprocesses, then the section joined.
 
-Each section renders in its own media folder (``<variant>/.work/NN-name/media``):
-its TeX and text caches and its partial movie files are private, so parallel
-jobs never race, and the TeX cache survives to speed up the next render of
-that section. A per-section fcntl lock makes a second run that wants the same
-section wait and then reuse what the first produced.
+A section is rendered as one or more *parts*, each a range of its beats
+(renderer/parts.py chooses them). A part is one ``manim render`` process
+with the lesson renderer (video/render.py): it draws the plays of its beats
+into the variant's play store (one file per play, named by its content, so a
+play that did not change is not drawn again) and writes a part record. When
+every part is there, the section is joined from the store (video/assemble.py):
+video, narration, captions, beat clips, poster.
 
-Nothing in the variant folder is touched until manim has succeeded; then the
-clips, thumbnails, poster, subtitles and video are moved in with
+Each part renders in its own media folder (its Pango cache is private); the
+LaTeX cache is shared by every section and variant, one formula at a time
+(video/texcache.py). A per-section fcntl lock makes a second run that wants
+the same section wait and then reuse what the first produced.
+
+Nothing in the variant folder is touched until the section is joined; then
+the clips, thumbnails, poster, captions and video are moved in with
 ``os.replace`` and the record is written last. A failed or interrupted render
 leaves the previous good outputs exactly as they were.
 """
@@ -15,6 +22,7 @@ leaves the previous good outputs exactly as they were.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import shlex
@@ -24,14 +32,15 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from renderer import atomic, cache, media
+from renderer import atomic, cache
 from renderer.plan import ROOT, Entry, Plan
+from video import assemble
+from video import BEATS_ENV_VAR, PROGRESS_ENV_VAR, RECORD_ENV_VAR, STORE_ENV_VAR
 
-# Files a scene may write beside its video (LessonScene: captions as WebVTT, beat timings).
-EXTRA_SUFFIXES = (".vtt", ".beats.json")
+THUMB_WIDTH = 320
 
 
 @dataclass
@@ -43,6 +52,22 @@ class Result:
     video: Path | None = None
     log: Path | None = None
     error: str = ""
+    parts: int = 0  # parts rendered
+    plays: dict[str, int] = field(default_factory=dict)  # rendered / reused play counts
+
+
+@dataclass(frozen=True)
+class Part:
+    start: int
+    stop: int | None  # None: to the end of the scene
+
+    @property
+    def label(self) -> str:
+        return f"{self.start}:{'' if self.stop is None else self.stop}"
+
+    @property
+    def slug(self) -> str:
+        return f"{self.start}-{'end' if self.stop is None else self.stop}"
 
 
 class Processes:
@@ -85,8 +110,7 @@ def manim_command(plan: Plan, entry: Entry, media_dir: Path) -> list[str]:
         "--media_dir", str(media_dir),
         "-o", entry.name,
         "--format", "mp4" if plan.fmt == "mov" and plan.transparent else plan.fmt,
-        "--save_sections",
-        "--disable_caching",
+        "--disable_caching",  # the lesson renderer keeps its own store of plays
         "--progress_bar", "none",
     ]
     if plan.transparent:
@@ -95,8 +119,21 @@ def manim_command(plan: Plan, entry: Entry, media_dir: Path) -> list[str]:
     return cmd
 
 
-def _safe(name: str) -> str:
-    return re.sub(r"[^\w.-]+", "-", name).strip("-") or "beat"
+def part_env(plan: Plan, entry: Entry, fp: str, part: Part) -> dict[str, str]:
+    env = plan.scene_env()
+    env[BEATS_ENV_VAR] = part.label
+    env[STORE_ENV_VAR] = str(plan.plays_dir(entry))
+    env[RECORD_ENV_VAR] = str(plan.part_record(entry, fp, part))
+    env[PROGRESS_ENV_VAR] = str(plan.progress_file(entry, part))
+    return env
+
+
+def part_command(plan: Plan, entry: Entry, fp: str, part: Part) -> str:
+    """One part as a self-contained shell command (what --print-jobs prints, per part)."""
+    env = part_env(plan, entry, fp, part)
+    keep = {k: v for k, v in env.items() if k.startswith("BACKPROP_")}
+    cmd = manim_command(plan, entry, plan.work(entry, part) / "media")
+    return f"cd {shlex.quote(str(ROOT))} && env {' '.join(f'{k}={shlex.quote(v)}' for k, v in sorted(keep.items()))} {shlex.join(cmd)}"
 
 
 def _last_error(log: Path) -> str:
@@ -110,58 +147,34 @@ def _last_error(log: Path) -> str:
     return lines[-1][-200:] if lines else "no output"
 
 
-def _narration_by_beat(video: Path, srt_path: Path | None, names: list[str]) -> list[str | None]:
-    """Each beat's narration line: from <video>.beats.json (LessonScene writes it),
-    else from the SRT when it has exactly one entry per beat."""
-    beats_file = video.with_suffix(".beats.json")
-    if beats_file.exists():
-        import json
-
-        try:
-            lines = {b["name"]: b.get("narration") for b in json.loads(beats_file.read_text(encoding="utf-8"))}
-            return [lines.get(name) for name in names]
-        except (ValueError, KeyError, TypeError):
-            pass
-    if srt_path is None or not srt_path.exists():
-        return [None] * len(names)
-    import srt as srtlib
-
+def part_is_done(plan: Plan, entry: Entry, fp: str, part: Part) -> dict | None:
+    """The part's record, if this fingerprint's part was rendered and its plays are all still there."""
     try:
-        subs = list(srtlib.parse(srt_path.read_text(encoding="utf-8")))
-    except Exception:
-        return [None] * len(names)
-    if len(subs) != len(names):
-        return [None] * len(names)
-    return [" ".join(s.content.split()) for s in subs]
+        record = json.loads(plan.part_record(entry, fp, part).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    store = plan.plays_dir(entry)
+    if all((store / f"{p['key']}{record['extension']}").exists() for p in record["plays"] if p["key"]):
+        return record
+    return None
 
 
-def render_section(plan: Plan, entry: Entry, fp: str, procs: Processes) -> Result:
-    """Render ``entry`` (the caller holds its lock); move outputs into place."""
-    started = time.monotonic()
-    log_path = plan.log(entry)
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    result = Result(entry, "failed", log=log_path)
-
-    work = plan.work(entry)
-    media_dir = work / "media"
-    # Keep the TeX/text caches; clear every video a previous (maybe failed) run left.
-    shutil.rmtree(media_dir / "videos", ignore_errors=True)
-    shutil.rmtree(work / "staging", ignore_errors=True)
-    media_dir.mkdir(parents=True, exist_ok=True)
-
-    cmd = manim_command(plan, entry, media_dir)
-    with open(log_path, "w", encoding="utf-8") as log:
-        log.write(f"# section {entry.name} ({entry.label}) at {dt.datetime.now().isoformat(timespec='seconds')}\n")
-        log.write(f"# cwd: {ROOT}\n# params: {plan.params_json}\n# theme: {plan.theme}\n")
-        log.write(f"# command: {shlex.join(cmd)}\n\n")
+def render_part(plan: Plan, entry: Entry, fp: str, part: Part, procs: Processes, log_path: Path) -> tuple[dict | None, str]:
+    """Run one part's manim process; returns (its record, "") or (None, the error)."""
+    if (done := part_is_done(plan, entry, fp, part)) is not None and not plan.force:
+        return done, ""
+    work = plan.work(entry, part)
+    shutil.rmtree(work / "media" / "videos", ignore_errors=True)
+    (work / "media").mkdir(parents=True, exist_ok=True)
+    plan.progress_file(entry, part).unlink(missing_ok=True)
+    plan.part_record(entry, fp, part).unlink(missing_ok=True)
+    cmd = manim_command(plan, entry, work / "media")
+    with open(log_path, "a", encoding="utf-8") as log:
+        log.write(f"\n# part {part.label} (beats {part.start} to {'the end' if part.stop is None else part.stop - 1})"
+                  f" at {dt.datetime.now().isoformat(timespec='seconds')}\n# command: {shlex.join(cmd)}\n\n")
         log.flush()
-        if not entry.path.is_file():
-            log.write(f"error: the scene file {entry.path} does not exist\n")
-            result.error = f"scene file {_rel(entry.path)} does not exist"
-            result.seconds = time.monotonic() - started
-            return result
         proc = subprocess.Popen(
-            cmd, cwd=ROOT, env=plan.scene_env(), stdin=subprocess.DEVNULL,
+            cmd, cwd=ROOT, env=part_env(plan, entry, fp, part), stdin=subprocess.DEVNULL,
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
         procs.add(proc)
@@ -169,101 +182,117 @@ def render_section(plan: Plan, entry: Entry, fp: str, procs: Processes) -> Resul
             code = proc.wait()
         finally:
             procs.remove(proc)
-        if code != 0:
-            if procs.cancelled.is_set():
-                result.status, result.error = "interrupted", "interrupted"
-            else:
-                result.error = f"manim exited {code}: {_last_error(log_path)}"
-            result.seconds = time.monotonic() - started
-            return result
-        try:
-            result = _collect(plan, entry, fp, media_dir, work / "staging", result, log, started)
-        except (media.MediaError, OSError, ValueError, KeyError) as exc:
-            log.write(f"\nerror while collecting the outputs: {exc}\n")
-            result.status, result.error = "failed", f"collecting outputs: {exc}"
-    result.seconds = time.monotonic() - started
-    return result
+    if code != 0:
+        if procs.cancelled.is_set():
+            return None, "interrupted"
+        return None, f"manim exited {code}: {_last_error(log_path)}"
+    record = part_is_done(plan, entry, fp, part)
+    if record is None:
+        return None, (f"no part record from {entry.scene}: a section's scene must be a LessonScene "
+                      "(scenes/lesson.py), which renders through video/render.py")
+    return record, ""
 
 
-def _collect(
-    plan: Plan, entry: Entry, fp: str, media_dir: Path, staging: Path, result: Result, log, started: float
-) -> Result:
-    videos = sorted((media_dir / "videos").glob(f"*/*/{entry.name}{plan.ext}"))
-    if not videos:
-        raise media.MediaError(f"manim wrote no {entry.name}{plan.ext} under {media_dir / 'videos'}")
-    video = videos[0]
-    srt = video.with_suffix(".srt")
-    srt = srt if srt.exists() else None
-    duration = media.duration(video)
+def start_log(plan: Plan, entry: Entry, parts: list[Part]) -> Path:
+    log_path = plan.log(entry)
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "w", encoding="utf-8") as log:
+        log.write(f"# section {entry.name} ({entry.label}) at {dt.datetime.now().isoformat(timespec='seconds')}\n")
+        log.write(f"# cwd: {ROOT}\n# params: {plan.params_json}\n# theme: {plan.theme}\n# voice: {plan.voice}\n")
+        log.write(f"# parts: {', '.join(p.label for p in parts)}\n")
+    return log_path
 
-    staging.mkdir(parents=True, exist_ok=True)
-    poster = staging / "poster.png"
-    media.last_frame(video, poster)
 
-    # The beats: manim's sections index, one clip each.
-    store_tmp = plan.out_dir / ".cache" / f".tmp-{entry.stem}-{os.getpid()}-{threading.get_ident()}"
-    shutil.rmtree(store_tmp, ignore_errors=True)
-    store_tmp.mkdir(parents=True)
-    clips = []
-    index_file = video.parent / "sections" / f"{entry.name}.json"
-    sections = []
-    if index_file.exists():
-        import json
-
-        sections = json.loads(index_file.read_text(encoding="utf-8"))
-    narration = _narration_by_beat(video, srt, [sec["name"] for sec in sections])
+def assemble_section(plan: Plan, entry: Entry, fp: str, records: list[dict], started: float) -> Result:
+    """Join the parts into the section's outputs and publish them (the record last)."""
+    result = Result(entry, "failed", log=plan.log(entry))
+    section = assemble.Section.from_parts(records, plan.plays_dir(entry))
+    staging = plan.out_dir / ".work" / f"{entry.stem}-staging-{os.getpid()}-{threading.get_ident()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
     try:
-        for k, (section, line) in enumerate(zip(sections, narration)):
-            src = index_file.parent / section["video"]
-            name = f"{k:02d}-{_safe(section['name'])}"
-            clip = store_tmp / f"{name}{src.suffix}"
-            os.replace(src, clip)
-            thumb = store_tmp / f"{name}.png"
-            media.last_frame(clip, thumb, width=320)
-            clips.append(
-                {
-                    "name": section["name"],
-                    "file": clip.name,
-                    "thumb": thumb.name,
-                    "duration": round(float(section.get("duration") or media.duration(clip)), 3),
-                    "subtitle": line,
-                }
-            )
+        movie = staging / f"{entry.stem}{plan.ext}"
+        written = assemble.write_section(section, movie, gif=plan.fmt == "gif")
+        section.last_frame().save(staging / "poster.png")
+        store_tmp = staging / "store"
+        store_tmp.mkdir()
+        clips = []
+        for k, beat in enumerate(section.beats):
+            name = f"{k:02d}-{_safe(beat['name'])}"
+            clip = store_tmp / f"{name}{plan.ext}"
+            assemble.write_video(section, clip, beat=k, narrated=False)
+            image = section.last_frame(k)
+            image.thumbnail((THUMB_WIDTH, THUMB_WIDTH))
+            image.save(store_tmp / f"{name}.png")
+            clips.append({
+                "name": beat["name"], "file": clip.name, "thumb": f"{name}.png",
+                "duration": round((beat["end_frame"] - beat["start_frame"]) / section.fps, 3),
+                "subtitle": beat["narration"],
+            })
         store = plan.store(entry, fp)
         atomic.replace_dir(store_tmp, store)
-    finally:
-        shutil.rmtree(store_tmp, ignore_errors=True)
 
-    # Publish: the files first, the record last.
-    extras = []
-    for suffix in EXTRA_SUFFIXES:
-        found = video.parent / f"{entry.name}{suffix}"
-        if found.exists():
-            atomic.replace(found, plan.out_dir / f"{entry.stem}{suffix}")
-            extras.append(f"{entry.stem}{suffix}")
-    atomic.replace(poster, plan.poster(entry))
-    if srt is not None:
-        atomic.replace(srt, plan.subtitles(entry))
-    atomic.replace(video, plan.video(entry))
-    record = cache.Record(
-        fingerprint=fp,
-        video=plan.video(entry).name,
-        subtitles=plan.subtitles(entry).name if srt is not None else None,
-        poster=str(plan.poster(entry).relative_to(plan.out_dir)),
-        store=str(store.relative_to(plan.out_dir)),
-        duration=round(duration, 3),
-        render_seconds=round(time.monotonic() - started, 2),  # manim + posters + clips
-        rendered_at=dt.datetime.now().isoformat(timespec="seconds"),
-        clips=clips,
-        extras=extras,
-    )
-    cache.save(plan, entry, record)
-    _drop_old_stores(plan, entry, store)
-    shutil.rmtree(media_dir / "videos", ignore_errors=True)
-    shutil.rmtree(staging, ignore_errors=True)
-    log.write(f"\n# done: {plan.video(entry)} ({duration:.2f} s of video, {len(clips)} beats)\n")
+        # Publish: the files first, the record last.
+        extras = []
+        for path in written:
+            if path == movie:
+                continue
+            target = plan.out_dir / f"{entry.stem}{''.join(path.suffixes)}"
+            atomic.replace(path, target)
+            if target.suffix != ".srt":
+                extras.append(target.name)
+        atomic.replace(staging / "poster.png", plan.poster(entry))
+        atomic.replace(movie, plan.video(entry))
+        duration = section.frames / section.fps
+        timing = _sum_timing(records)
+        record = cache.Record(
+            fingerprint=fp,
+            video=plan.video(entry).name,
+            subtitles=plan.subtitles(entry).name,
+            poster=str(plan.poster(entry).relative_to(plan.out_dir)),
+            store=str(store.relative_to(plan.out_dir)),
+            duration=round(duration, 3),
+            render_seconds=round(time.monotonic() - started, 2),
+            rendered_at=dt.datetime.now().isoformat(timespec="seconds"),
+            clips=clips,
+            extras=extras,
+            plays=[p["key"] for p in section.plays],
+            beat_costs=beat_costs(section),
+            timing=timing,
+            fps=section.fps,
+            beats=[{k: b[k] for k in ("name", "start_frame", "end_frame", "audio")} for b in section.beats],
+        )
+        previous = cache.load(plan, entry)
+        cache.save(plan, entry, record)
+        _drop_old_stores(plan, entry, store)
+        _drop_unused_plays(plan, entry, record, previous)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     result.status, result.duration, result.video = "rendered", duration, plan.video(entry)
+    result.seconds = time.monotonic() - started
+    result.plays = {s: sum(p["status"] == s for r in records for p in r["plays"]) for s in ("rendered", "reused")}
     return result
+
+
+def beat_costs(section: assemble.Section) -> list[float]:
+    """A relative cost per beat, for splitting the next render into parts: moving
+    frames cost a drawing and an encoding each, a play a little set-up."""
+    costs = [0.0] * len(section.beats)
+    for p in section.plays:
+        costs[p["beat"]] += 1.0 + (p["frames"] if p.get("moving") else 0)
+    return costs
+
+
+def _sum_timing(records: list[dict]) -> dict:
+    total: dict[str, float] = {}
+    for r in records:
+        for k, v in r.get("timing", {}).items():
+            total[k] = round(total.get(k, 0) + v, 3)
+    return total
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^\w.-]+", "-", name).strip("-") or "beat"
 
 
 def _drop_old_stores(plan: Plan, entry: Entry, keep: Path) -> None:
@@ -273,27 +302,10 @@ def _drop_old_stores(plan: Plan, entry: Entry, keep: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def _rel(path: Path) -> str:
-    try:
-        return str(path.relative_to(ROOT))
-    except ValueError:
-        return str(path)
-
-
-def run(plan: Plan, entry: Entry, procs: Processes, on_wait=None, on_start=None) -> Result:
-    """Reuse or render one section, under its lock."""
-    if procs.cancelled.is_set():
-        return Result(entry, "skipped", error="interrupted", log=plan.log(entry))
-    fp = cache.fingerprint(plan, entry)
-    with atomic.locked(plan.lock(entry), on_wait=on_wait):
-        record = cache.load(plan, entry)
-        if not plan.force and cache.is_current(plan, entry, record, fp):
-            return Result(
-                entry, "reused", seconds=record.render_seconds, duration=record.duration,
-                video=plan.out_dir / record.video, log=plan.log(entry),
-            )
-        if procs.cancelled.is_set():
-            return Result(entry, "skipped", error="interrupted", log=plan.log(entry))
-        if on_start is not None:
-            on_start()
-        return render_section(plan, entry, fp, procs)
+def _drop_unused_plays(plan: Plan, entry: Entry, record: cache.Record, previous: cache.Record | None) -> None:
+    """Keep the plays of this render and of the one before it (an undone edit is then free)."""
+    keep = set(record.plays) | set(previous.plays if previous else [])
+    store = plan.plays_dir(entry)
+    for path in store.glob("*"):
+        if path.is_file() and not path.name.startswith(".") and path.stem not in keep:
+            path.unlink(missing_ok=True)

@@ -1,11 +1,15 @@
 """The whole lesson as one video: sections joined in manifest order, one chapter each.
 
-ffmpeg's concat demuxer copies the encoded streams (``-c copy``): every section
-was encoded with the same settings, so nothing is re-encoded. Chapters come
-from an ffmetadata file whose titles are the manifest's ("01 What's a
-derivative, again?"); the sections' subtitles are shifted and joined into one
-track (mov_text in MP4/MOV, WebVTT in WebM) and into lesson.srt. The
-narration's audio track, when the scenes have one, is copied too.
+The sections' pictures are copied one after another (video/assemble.py
+``join``): every section was encoded with the same settings, so nothing is
+re-encoded, and each starts exactly where the frames of the one before end.
+The narration is laid out again for the whole lesson from
+every beat's spoken line (video/assemble.py) and encoded once: joining the
+sections' own AAC tracks would shift each later section by the padding of
+the last AAC frame (up to 46 ms a section). Chapters come from an ffmetadata
+file whose titles are the manifest's ("01 What's a derivative, again?"); the
+sections' subtitles are shifted and joined into one track (mov_text in
+MP4/MOV, WebVTT in WebM) and into lesson.srt.
 """
 
 from __future__ import annotations
@@ -66,18 +70,35 @@ def joined_subtitles(plan: Plan, records: list[tuple[Entry, Record]]) -> str:
     return srtlib.compose(subs, reindex=True)
 
 
+def narration_track(records: list[tuple[Entry, Record]], out: Path) -> Path | None:
+    """The lesson's narration as one encoded track (None when no beat speaks)."""
+    from video import assemble
+
+    beats, offset, fps = [], 0, None
+    for _, record in records:
+        fps = fps or record.fps
+        if not record.beats or record.fps != fps:
+            return None  # (records from before the lesson renderer: no beats to lay out)
+        beats += [dict(b, start_frame=b["start_frame"] + offset, end_frame=b["end_frame"] + offset)
+                  for b in record.beats]
+        offset += record.beats[-1]["end_frame"]
+    if not any(b.get("audio") for b in beats):
+        return None
+    track = assemble.narration(beats, fps)
+    assemble.write_audio(track, out)
+    return out
+
+
 def join(plan: Plan, records: list[tuple[Entry, Record]], fp: str) -> Path:
     """Write lesson.<ext> (and lesson.srt) from ``records``; returns the video path."""
     work = plan.out_dir / ".work" / f"lesson-{os.getpid()}"
     work.mkdir(parents=True, exist_ok=True)
     try:
-        listing = work / "concat.txt"
-        listing.write_text(
-            "".join(
-                "file '{}'\n".format(str((plan.out_dir / r.video).resolve()).replace("'", "'\\''"))
-                for _, r in records
-            )
-        )
+        from video import assemble
+
+        pictures = work / f"pictures{plan.ext}"
+        assemble.join([plan.out_dir / r.video for _, r in records], pictures, plan.quality.fps)
+        audio = narration_track(records, work / f"narration{'.ogg' if plan.ext == '.webm' else '.m4a'}")
         meta = [";FFMETADATA1", f"title={_escape(plan.manifest.title)}"]
         for start, end, title in chapters(plan, records):
             meta += ["[CHAPTER]", "TIMEBASE=1/1000", f"START={start}", f"END={end}", f"title={_escape(title)}"]
@@ -87,15 +108,19 @@ def join(plan: Plan, records: list[tuple[Entry, Record]], fp: str) -> Path:
         srt_path.write_text(subtitles, encoding="utf-8")
 
         out = atomic.temp_path(plan.lesson_video, "join")
-        cmd = ["ffmpeg", "-v", "error", "-y", "-f", "concat", "-safe", "0", "-i", str(listing),
+        cmd = ["ffmpeg", "-v", "error", "-y", "-i", str(pictures),
                "-i", str(work / "chapters.txt")]
         container = {".mp4": "mp4", ".mov": "mov", ".webm": "webm"}[plan.ext]
         with_subs = bool(subtitles.strip())
+        maps = ["-map", "0:v"]
+        if audio is not None:
+            cmd += ["-i", str(audio)]
+            maps += ["-map", "2:a"]
         if with_subs:
-            cmd += ["-i", str(srt_path), "-map", "0:v", "-map", "0:a?", "-map", "2:s"]
-        else:
-            cmd += ["-map", "0:v", "-map", "0:a?"]
-        cmd += ["-map_metadata", "1", "-map_chapters", "1", "-c", "copy"]
+            cmd += ["-i", str(srt_path)]
+            maps += ["-map", f"{3 if audio is not None else 2}:s"]
+        cmd += maps
+        cmd += ["-map_metadata", "1", "-map_chapters", "1", "-c", "copy", "-copyts", "-avoid_negative_ts", "disabled"]
         if with_subs:
             cmd += ["-c:s", "webvtt" if container == "webm" else "mov_text",
                     "-metadata:s:s:0", "language=eng", "-metadata:s:s:0", "title=Narration"]

@@ -144,7 +144,7 @@ def load_manifest(spec: str | None = None) -> Manifest:
     source = Path(module.__file__).resolve() if getattr(module, "__file__", None) else None
     shared = getattr(module, "SHARED_INPUTS", None)
     if shared is not None:
-        shared = tuple((ROOT / p).resolve() for p in shared)
+        shared = tuple(sorted(p.resolve() for pattern in shared for p in ROOT.glob(pattern) if p.is_file()))
     return Manifest(spec, entries, source, getattr(module, "TITLE", "Backpropagation, step by step"), shared)
 
 
@@ -169,6 +169,8 @@ class Plan:
     sections: bool = False
     slides: bool = False  # slide decks of the beats (implies sections)
     join: bool = True
+    parts: int | None = None  # --parts N: split every section into N parts (default: chosen from history)
+    only_part: Any = None  # --part A:B: render just these beats of one section (a renderer.job.Part)
     env: dict[str, str] = field(default_factory=dict)  # extra environment for every scene
 
     # -- naming ------------------------------------------------------------
@@ -226,9 +228,24 @@ class Plan:
         """Per-render folder of the beats' clips and thumbnails."""
         return self.out_dir / ".cache" / f"{e.stem}-{fingerprint[:12]}"
 
-    def work(self, e: Entry) -> Path:
-        """The section's private manim media folder (its TeX cache survives runs)."""
-        return self.out_dir / ".work" / e.stem
+    def work(self, e: Entry, part) -> Path:
+        """A part's private manim media folder (its Pango cache survives runs)."""
+        return self.out_dir / ".work" / e.stem / f"part-{part.slug}"
+
+    def plays_dir(self, e: Entry) -> Path:
+        """The section's play files, named by their content (video/render.py)."""
+        return self.out_dir / ".cache" / "plays" / e.stem
+
+    def part_record(self, e: Entry, fingerprint: str, part) -> Path:
+        return self.out_dir / ".cache" / "parts" / f"{e.stem}-{fingerprint[:12]}-{part.slug}.json"
+
+    def progress_file(self, e: Entry, part) -> Path:
+        return self.out_dir / ".work" / e.stem / f"progress-{part.slug}.jsonl"
+
+    @property
+    def tex_dir(self) -> Path:
+        """LaTeX results, shared by every section and variant (video/texcache.py)."""
+        return self.out_root / ".tex"
 
     def lock(self, e: Entry) -> Path:
         return self.out_dir / ".locks" / f"{e.stem}.lock"
@@ -269,12 +286,14 @@ class Plan:
         """The environment every scene process gets."""
         from backprop_core.params import ENV_VAR
         from scenes.style import THEME_ENV_VAR
+        from video import TEX_DIR_ENV_VAR
 
         env = dict(os.environ)
         env.update(self.env)
         env[ENV_VAR] = self.params_json
         env[THEME_ENV_VAR] = self.theme
         env[VOICE_ENV_VAR] = self.voice
+        env[TEX_DIR_ENV_VAR] = str(self.tex_dir)
         env["PYTHONPATH"] = os.pathsep.join(
             p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p
         )

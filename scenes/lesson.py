@@ -11,11 +11,17 @@
 * At the end of every beat the scene records what is on screen (texts shown,
   anything outside the frame, texts overlapping) so tests can check it
   without rendering video.
+* It renders with video.render.LessonRenderer (a file per play, reused when
+  unchanged; holds that cost one frame; beat ranges), unless
+  ``BACKPROP_PIPELINE=stock`` asks for manim's own renderer. With the lesson
+  renderer the narration and captions are laid in when the section is joined
+  (video/assemble.py); with manim's, the scene adds them itself.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
@@ -37,6 +43,7 @@ from manim import (
     config,
 )
 
+from manim.camera.camera import Camera
 from manim.mobject.types.image_mobject import AbstractImageMobject
 
 from backprop_core import current
@@ -47,6 +54,10 @@ from narration.cache import atomic_write_text
 
 from scenes import style
 from scenes.manifest import section_for_scene
+from video import render as lesson_render
+from video import speedups
+
+speedups.install()
 
 TEXT_TYPES = (SingleStringMathTex, Text, DecimalNumber)
 
@@ -132,6 +143,19 @@ class LessonScene(Scene):
     # Overlap smaller than this (in frame units) counts as touching, not overlapping.
     OVERLAP_TOLERANCE = 0.02
 
+    def __init__(self, *args, **kwargs) -> None:
+        if not args and kwargs.get("renderer") is None and lesson_render.enabled():
+            kwargs["renderer"] = lesson_render.LessonRenderer(
+                camera_class=kwargs.get("camera_class", Camera),
+                skip_animations=kwargs.get("skip_animations", False),
+            )
+        super().__init__(*args, **kwargs)
+
+    @property
+    def lesson_renderer(self) -> bool:
+        """True with the lesson's renderer; False with manim's own (BACKPROP_PIPELINE=stock)."""
+        return isinstance(self.renderer, lesson_render.LessonRenderer)
+
     def setup(self) -> None:
         super().setup()
         self.params = current()
@@ -148,6 +172,8 @@ class LessonScene(Scene):
         self._close_beat()
         if any(b.name == name for b in self.beats):
             raise ValueError(f"beat name {name!r} used twice in {type(self).__name__}")
+        if self.lesson_renderer:
+            self.renderer.begin_beat(len(self.beats), name)  # may end a beat range here
         self.next_section(name)
         new = Beat(name, " ".join(narration.split()), start=self.time)
         self.beats.append(new)
@@ -158,7 +184,8 @@ class LessonScene(Scene):
         beat.speech = narrate(beat.narration, voice_from_env())
         if beat.speech.path is not None:
             beat.audio, beat.audio_seconds = str(beat.speech.path), beat.speech.duration
-            self.add_sound(beat.audio)
+            if not self.lesson_renderer:  # the lesson renderer lays it in when joining
+                self.add_sound(beat.audio)
 
     def _close_beat(self) -> None:
         if not self.beats or self.beats[-1].end:
@@ -168,13 +195,15 @@ class LessonScene(Scene):
         needed = reading_seconds(current_beat.narration)
         if current_beat.audio:
             needed = max(needed, current_beat.audio_seconds + SPEECH_TAIL)
-        if elapsed < needed:
-            self.wait(needed - elapsed)
+        if elapsed < needed:  # whole frames, at least what is needed
+            fps = config.frame_rate
+            self.wait(math.ceil((needed - elapsed) * fps - 1e-6) / fps)
         current_beat.end = self.time
         speech = current_beat.speech or LineAudio(current_beat.narration, "none")
         current_beat.cues = line_cues(speech, current_beat.start, current_beat.end)
-        for cue in current_beat.cues:
-            self.add_subcaption(cue.text, duration=cue.end - cue.start, offset=cue.start - self.time)
+        if not self.lesson_renderer:  # manim writes these as <video>.srt
+            for cue in current_beat.cues:
+                self.add_subcaption(cue.text, duration=cue.end - cue.start, offset=cue.start - self.time)
         self._inspect(current_beat)
 
     def tear_down(self) -> None:
@@ -187,7 +216,7 @@ class LessonScene(Scene):
 
         (manim writes <video>.srt itself, from the same cues, after the movie is combined.)"""
         writer = getattr(self.renderer, "file_writer", None)
-        if writer is None or config.dry_run or not hasattr(writer, "movie_file_path"):
+        if self.lesson_renderer or writer is None or config.dry_run or not hasattr(writer, "movie_file_path"):
             return
         if getattr(writer, "includes_sound", False):
             from pydub import AudioSegment

@@ -20,11 +20,11 @@ from pathlib import Path
 import numpy as np
 
 from manim import tempconfig
-from manim.mobject.text import tex_mobject
 
 from backprop_core.params import ENV_VAR, Params
 from scenes.manifest import LESSON, Section, by_name
 from scenes.style import THEME_ENV_VAR
+from video import texcache
 
 
 @contextmanager
@@ -58,27 +58,8 @@ def scene_class(section: Section | str):
 ROOT = Path(__file__).resolve().parents[1]
 TYPESET_CACHE = ROOT / ".cache" / "tests" / os.environ.get("PYTEST_XDIST_WORKER", "main")
 # LaTeX results are shared by the workers: a formula is compiled by one of them
-# while the other waits for it (see _locked_tex_to_svg_file).
+# while the other waits for it (video/texcache.py).
 TEX_CACHE = ROOT / ".cache" / "tests" / "tex"
-
-
-def _locked_tex_to_svg_file(expression, environment=None, tex_template=None):
-    """manim's tex_to_svg_file, one worker at a time per formula.
-
-    Unlocked, two workers could both see no SVG yet and write the same .tex and
-    .svg files at once. With latex cleanup off (see _run), nothing deletes
-    another worker's files.
-    """
-    key = hashlib.sha256(f"{environment}\0{expression}".encode()).hexdigest()[:20]
-    locks = TEX_CACHE / "locks"
-    locks.mkdir(parents=True, exist_ok=True)
-    with open(locks / f"{key}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        return _tex_to_svg_file(expression, environment, tex_template)
-
-
-_tex_to_svg_file = tex_mobject.tex_to_svg_file
-tex_mobject.tex_to_svg_file = _locked_tex_to_svg_file
 
 
 @dataclass
@@ -152,14 +133,13 @@ def _run(section: str, params: Params | None, theme: str | None) -> SceneRun:
             # LaTeX and Pango results persist between runs (one folder per xdist
             # worker, so parallel workers never race on the same file): typesetting
             # every formula afresh made a scene run take a minute instead of seconds.
-            "tex_dir": str(TEX_CACHE),
-            "no_latex_cleanup": True,
             "text_dir": str(TYPESET_CACHE / "texts"),
             "output_file": str(Path(tmp) / "scene"),
             "disable_caching": True,
             "verbosity": "ERROR",
         }
         with tempconfig(cfg):
+            texcache.share(TEX_CACHE)
             scene = cls(skip_animations=True)
             scene.render()
             # The last frame, drawn once (animations were skipped, so no frame was).

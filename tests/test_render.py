@@ -217,10 +217,10 @@ def test_list_and_print_jobs(tmp_path):
         cwd=ROOT, capture_output=True, text=True, check=True,
     )
     lines = jobs.stdout.splitlines()
-    assert len(lines) == 2
+    assert len(lines) == 2  # never rendered: one part per section
     for line, name in zip(lines, ["alpha", "beta"]):
         assert line.startswith(f"cd {ROOT} && ./render.sh ")
-        assert line.endswith(f" --no-join {name}")
+        assert line.endswith(f" --no-join --part 0: {name}")
         assert "--quality low" in line and "--set w1=0.3" in line and f"--out {tmp_path}" in line
     assert not any(tmp_path.iterdir())
 
@@ -305,8 +305,8 @@ def test_editing_one_scene_rerenders_only_it_even_with_two_runs_at_once(lesson, 
     out = lesson.variant
     alpha_before = (out / "00-alpha.mp4").stat().st_mtime_ns
     lesson_before = (out / "lesson.mp4").stat().st_ino
-    with lesson.scene("beta").open("a") as f:
-        f.write("\n# an edit\n")
+    scene = lesson.scene("beta")
+    scene.write_text(scene.read_text().replace("Triangle(color=RED)", "Triangle(color=YELLOW)"))
     runs = [lesson.command(*ARGS) for _ in range(2)]
     procs = [subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for cmd, _ in runs]
@@ -329,8 +329,8 @@ def test_a_failing_section_keeps_its_previous_video(lesson, first):
     good = digest(out / "00-alpha.mp4")
     scene = lesson.scene("alpha")
     original = scene.read_text()
-    scene.write_text(original.replace("        self.next_section(\"appear\")",
-                                      "        raise RuntimeError(\"fixture failure\")\n        self.next_section(\"appear\")"))
+    scene.write_text(original.replace("        self.beat(\"appear\"",
+                                      "        raise RuntimeError(\"fixture failure\")\n        self.beat(\"appear\""))
     try:
         proc, report = lesson.render(*ARGS)
     finally:

@@ -234,8 +234,8 @@ def test_a_failed_deck_build_keeps_the_previous_decks(deck, monkeypatch, capsys)
 
 def test_a_changed_section_rebuilds_the_decks(deck):
     before = (deck.dir / "lesson.pptx").stat().st_ino
-    with deck.lesson.scene("beta").open("a") as f:
-        f.write("\n# an edit for the slides test\n")
+    scene = deck.lesson.scene("beta")
+    scene.write_text(scene.read_text().replace("Dot(color=YELLOW)", "Dot(color=RED)"))
     proc, report = deck.lesson.render(*ARGS)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert statuses(report) == {"alpha": "reused", "beta": "rendered"}

@@ -1,0 +1,156 @@
+"""The run: every selected section reused, joined from parts already rendered, or rendered.
+
+Each section has a thread that holds the section's lock while it works (a
+second run on the same folder waits, then reuses what this one made). Its
+parts (renderer/parts.py) each need one of ``--jobs`` slots to run their manim
+process; slots go to the costliest waiting work first, so the long sections
+start early and the parts of a section run side by side.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import threading
+import time
+
+from renderer import atomic, cache, parts
+from renderer.job import Part, Processes, Result, assemble_section, render_part, start_log
+from renderer.plan import Entry, Plan
+from renderer.report import Reporter
+from video.assemble import AssemblyError
+
+
+class Slots:
+    """``count`` slots, handed out by priority (lowest first), then by arrival."""
+
+    def __init__(self, count: int, cancelled: threading.Event) -> None:
+        self.free = count
+        self.cancelled = cancelled
+        self._cond = threading.Condition()
+        self._waiting: list[tuple] = []
+        self._seq = itertools.count()
+
+    def acquire(self, priority: tuple) -> bool:
+        with self._cond:
+            token = (priority, next(self._seq))
+            heapq.heappush(self._waiting, token)
+            while not self.cancelled.is_set() and not (self.free and self._waiting[0] == token):
+                self._cond.wait(0.5)
+            self._waiting.remove(token)
+            heapq.heapify(self._waiting)
+            self._cond.notify_all()
+            if self.cancelled.is_set():
+                return False
+            self.free -= 1
+            return True
+
+    def release(self) -> None:
+        with self._cond:
+            self.free += 1
+            self._cond.notify_all()
+
+
+def render(plan: Plan, reporter: Reporter) -> tuple[list[Result], bool]:
+    """Reuse, join or render every selected section; returns (results in lesson order, interrupted)."""
+    procs = Processes()
+    slots = Slots(plan.jobs, procs.cancelled)
+    costs = {e.name: parts.cost(plan, e) for e in plan.selected}
+    total = sum(costs.values())
+    order = sorted(plan.selected, key=lambda e: (-costs[e.name], e.index))
+    results: dict[str, Result] = {}
+
+    def work(entry: Entry) -> None:
+        k = plan.selected.index(entry) + 1
+        try:
+            result = section(plan, entry, k, procs, slots, reporter, costs[entry.name], total - costs[entry.name])
+        except Exception as exc:  # a bug or a full disk must not stop the other sections
+            result = Result(entry, "failed", error=f"{type(exc).__name__}: {exc}", log=plan.log(entry))
+        results[entry.name] = result
+        reporter.finished(k, result)
+
+    threads = [threading.Thread(target=work, args=(e,), name=f"section-{e.name}", daemon=True) for e in order]
+    for t in threads:
+        t.start()
+    interrupted = False
+    try:
+        for t in threads:
+            while t.is_alive():
+                t.join(0.2)
+    except KeyboardInterrupt:
+        interrupted = True
+        reporter.note("interrupted: stopping the running renders; finished outputs are kept, nothing half-written is")
+        procs.cancel()
+        for t in threads:
+            t.join()
+    reporter.close()
+    return [results[e.name] for e in plan.selected if e.name in results], interrupted
+
+
+def section(plan: Plan, entry: Entry, k: int, procs: Processes, slots: Slots, reporter: Reporter,
+            cost: float, others: float) -> Result:
+    if procs.cancelled.is_set():
+        return Result(entry, "skipped", error="interrupted", log=plan.log(entry))
+    fp = cache.fingerprint(plan, entry)
+    if plan.only_part is not None:  # one part of a --print-jobs run: no lock, no joining
+        return _render(plan, entry, k, fp, [plan.only_part], procs, slots, reporter, cost, join=False)
+    with atomic.locked(plan.lock(entry), on_wait=lambda: reporter.waiting(k, entry.name)):
+        record = cache.load(plan, entry)
+        if not plan.force and cache.is_current(plan, entry, record, fp):
+            return Result(entry, "reused", seconds=record.render_seconds, duration=record.duration,
+                          video=plan.out_dir / record.video, log=plan.log(entry))
+        if procs.cancelled.is_set():
+            return Result(entry, "skipped", error="interrupted", log=plan.log(entry))
+        found = None if plan.force else parts.existing(plan, entry, fp)
+        if found is not None:  # rendered already (--print-jobs): join it
+            started = time.monotonic()
+            reporter.line(k, entry.name, f"joining {len(found)} part(s) rendered before")
+            return assemble_section(plan, entry, fp, found, started)
+        chosen = parts.choose(plan, entry, others)
+        return _render(plan, entry, k, fp, chosen, procs, slots, reporter, cost, join=True)
+
+
+def _render(plan: Plan, entry: Entry, k: int, fp: str, chosen: list[Part], procs: Processes, slots: Slots,
+            reporter: Reporter, cost: float, join: bool) -> Result:
+    started = time.monotonic()
+    log = start_log(plan, entry, chosen) if join or not plan.log(entry).exists() else plan.log(entry)
+    reporter.started(k, entry, plan, chosen)
+    outcomes: dict[Part, tuple[dict | None, str]] = {}
+
+    def run(n: int, part: Part) -> None:
+        if not slots.acquire((-cost, entry.index, n)):
+            outcomes[part] = (None, "interrupted")
+            return
+        try:
+            reporter.part_started(entry, part, plan.progress_file(entry, part))
+            outcomes[part] = render_part(plan, entry, fp, part, procs, log)
+        finally:
+            slots.release()
+            reporter.part_finished(entry, part)
+
+    threads = [threading.Thread(target=run, args=(n, p), daemon=True) for n, p in enumerate(chosen)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    errors = [err for record, err in outcomes.values() if record is None]
+    if errors:
+        status = "interrupted" if procs.cancelled.is_set() else "failed"
+        return Result(entry, status, seconds=time.monotonic() - started, log=log, error=errors[0], parts=len(chosen))
+    records = [outcomes[p][0] for p in chosen]
+    if not join:
+        return Result(entry, "rendered", seconds=time.monotonic() - started, log=log, parts=len(chosen),
+                      plays=_count(records))
+    try:
+        result = assemble_section(plan, entry, fp, records, started)
+    except (AssemblyError, OSError, ValueError) as exc:
+        with open(log, "a", encoding="utf-8") as handle:
+            handle.write(f"\nerror while joining the section: {exc}\n")
+        return Result(entry, "failed", seconds=time.monotonic() - started, log=log,
+                      error=f"joining the parts: {exc}", parts=len(chosen))
+    result.parts = len(chosen)
+    return result
+
+
+def _count(records: list[dict]) -> dict[str, int]:
+    return {s: sum(p["status"] == s for r in records for p in r["plays"]) for s in ("rendered", "reused")}
