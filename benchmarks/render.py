@@ -1,25 +1,32 @@
-"""Benchmark render.sh on the whole lesson (or the sections named).
+"""Render speed: today's way (the baseline) against ./render.sh, in one run, on the same sections.
 
-    .venv/bin/python benchmarks/render.py              # low quality; all sections whose scene exists
-    .venv/bin/python benchmarks/render.py --high       # also a whole render at high quality (1080p60: slow)
-    .venv/bin/python benchmarks/render.py --high-only  # only the high-quality render, and an unchanged rerun
-    .venv/bin/python benchmarks/render.py derivative descent
+    .venv/bin/python benchmarks/render.py                     # the whole lesson at 1080p60, narrated (about 45 min)
+    .venv/bin/python benchmarks/render.py worked-example      # just these sections
+    .venv/bin/python benchmarks/render.py --quick             # at 480p15 (a few minutes)
 
 It works on a copy of the project in a temporary folder (sharing .venv), so it
-can edit a scene there without touching the working tree, and runs
-``./render.sh`` exactly as a user does. It prints:
+can edit scenes there. Both ways start cold (no LaTeX cache, no videos); the
+narration cache (.cache/narration) is shared, so speech synthesis is not
+timed in either (python -m narration.benchmark times that). Printed, and
+written to benchmarks/results.json:
 
-* the total video duration;
-* wall time at low quality with --jobs 1 and with --jobs 2 (each from a cold
-  output folder, so no TeX cache), and the speed-up;
-* the ratio of render time to video duration;
-* a second run with nothing changed (target: under 5 s for the whole lesson);
-* a run after editing one scene (target: that scene alone renders);
-* with --high, the wall time at high quality (1080p60), --jobs 2;
-* the peak memory: the largest sum of the RSS of render.sh's whole process
-  tree, sampled every 0.2 s, and the largest single process.
+* baseline: ``manim render -q<q> --disable_caching`` of each scene, narrated,
+  with manim's own renderer (``BACKPROP_PIPELINE=stock``), two at a time as
+  render.sh did (one per core); the wall time of the whole lesson and of each
+  section;
+* new: ``./render.sh`` of the same sections (wall time, each section's time,
+  peak memory of one job and of all), and the same again with nothing changed;
+* the ratios (baseline / new), for the lesson and per section;
+* a still-heavy section (worked-example) alone, both ways, on an idle machine;
+* an edit to one beat of network-walk (a colour), then ``./render.sh network-walk``;
+* a comment-only edit to a scene, then ``./render.sh -q low`` of it, against a
+  forced render (``--force``: every play drawn again);
+* pictures: SSIM of the new against the baseline on a frame near the end of
+  every beat (where both hold the beat's last picture), and the file sizes;
+* with ``--encoders``: x264 presets tried on worked-example (time, size, SSIM).
 
-The figures also go to benchmarks/results-<quality>.json (or --json FILE).
+Figures are noisy on a shared machine: compare the ratios, which both ways
+share, and mark a run made beside other work.
 """
 
 from __future__ import annotations
@@ -28,29 +35,32 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-SKIP = {".git", ".venv", "renders", "media", ".pytest_cache", ".hypothesis", "__pycache__", "benchmarks"}
+SKIP = {".git", ".venv", "renders", "media", ".pytest_cache", ".hypothesis", "__pycache__", "benchmarks", ".cache"}
+QUALITY = {"high": ("h", "1080p60"), "low": ("l", "480p15")}
 
 
 def copy_project(dest: Path) -> Path:
-    """The project's files (not .git, .venv, outputs) in ``dest``, with .venv linked."""
+    """The project's files (not .git, .venv, outputs) in ``dest``, with .venv and the narration cache linked."""
     proj = dest / "project"
-
-    def ignore(folder: str, names: list[str]) -> set[str]:
-        return {n for n in names if n in SKIP or n.endswith(".pyc")}
-
-    shutil.copytree(ROOT, proj, ignore=ignore, symlinks=True)
+    shutil.copytree(ROOT, proj, ignore=lambda d, names: {n for n in names if n in SKIP or n.endswith(".pyc")},
+                    symlinks=True)
     os.symlink(ROOT / ".venv", proj / ".venv")
+    (proj / ".cache").mkdir()
+    if (ROOT / ".cache" / "narration").exists():
+        os.symlink(ROOT / ".cache" / "narration", proj / ".cache" / "narration")
     return proj
 
 
@@ -64,8 +74,7 @@ def tree_rss(pid: int) -> tuple[int, int]:
             continue
         try:
             with open(f"/proc/{entry}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            ppid = int(fields[1])
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
             with open(f"/proc/{entry}/statm") as f:
                 rss[int(entry)] = int(f.read().split()[1]) * page
         except (OSError, IndexError, ValueError):
@@ -80,145 +89,217 @@ def tree_rss(pid: int) -> tuple[int, int]:
     return total, largest
 
 
-class Run:
-    def __init__(self, label: str, proj: Path, args: list[str]) -> None:
-        self.label, self.proj, self.args = label, proj, args
-        self.report_path = proj.parent / f"report-{label}.json"
-        self.peak_sum = self.peak_one = 0
+def timed(cmd: list[str], cwd: Path, env: dict | None = None, log: Path | None = None) -> dict:
+    """Run ``cmd``; its wall time, exit code and peak memory (all processes, the largest one)."""
+    started = time.monotonic()
+    out = open(log, "w") if log else subprocess.DEVNULL
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+    peak = [0, 0]
+    done = threading.Event()
 
-    def go(self) -> "Run":
-        cmd = ["./render.sh", *self.args, "--json-report", str(self.report_path)]
-        print(f"\n$ {' '.join(cmd)}", flush=True)
-        started = time.monotonic()
-        proc = subprocess.Popen(cmd, cwd=self.proj, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        done = threading.Event()
+    def sample() -> None:
+        while not done.is_set():
+            total, largest = tree_rss(proc.pid)
+            peak[0], peak[1] = max(peak[0], total), max(peak[1], largest)
+            done.wait(0.25)
 
-        def sample() -> None:
-            while not done.is_set():
-                total, largest = tree_rss(proc.pid)
-                self.peak_sum, self.peak_one = max(self.peak_sum, total), max(self.peak_one, largest)
-                done.wait(0.2)
-
-        sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
-        output = proc.communicate()[0]
-        self.wall = time.monotonic() - started
-        done.set()
-        sampler.join()
-        self.code = proc.returncode
-        tail = output.strip().splitlines()
-        print("\n".join("  " + line for line in tail[-(len(self.args) + 25):]), flush=True)
-        self.report = json.loads(self.report_path.read_text()) if self.report_path.exists() else {"sections": []}
-        return self
-
-    def status(self) -> dict[str, str]:
-        return {s["name"]: s["status"] for s in self.report["sections"]}
-
-    @property
-    def video_seconds(self) -> float:
-        return sum(s["duration"] or 0 for s in self.report["sections"] if s["status"] != "failed")
-
-    @property
-    def render_seconds(self) -> float:
-        return sum(s["render_seconds"] for s in self.report["sections"] if s["status"] == "rendered")
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    code = proc.wait()
+    done.set()
+    sampler.join()
+    if log:
+        out.close()
+    return {"wall": time.monotonic() - started, "code": code, "peak_all": peak[0], "peak_one": peak[1]}
 
 
-def low_runs(runs: dict[str, Run], proj: Path, tmp: Path, q: list[str], names: list[str], edit_target,
-             jobs1: bool) -> None:
-    """--jobs 1 and --jobs 2 from cold, an unchanged rerun, and a rerun after editing one scene."""
-    if jobs1:
-        runs["jobs1"] = Run("jobs1", proj, [*q, "--jobs", "1", "--out", str(tmp / "out-jobs1"), *names]).go()
-    out = ["--jobs", "2", "--out", str(tmp / "out-jobs2"), *names]
-    runs["jobs2"] = Run("jobs2", proj, [*q, *out]).go()
-    runs["unchanged"] = Run("unchanged", proj, [*q, *out]).go()
-    scene = proj / "scenes" / f"{edit_target.module}.py"
-    with scene.open("a") as f:
-        f.write("\n# benchmark: an edit\n")
-    runs["edit"] = Run("edit", proj, [*q, *out]).go()
+def baseline(proj: Path, out: Path, sections, quality: str, voice: str) -> dict:
+    """manim's own renderer, each scene in its own process, two at a time."""
+    env = dict(os.environ, BACKPROP_PIPELINE="stock", BACKPROP_VOICE=voice, PYTHONPATH=str(proj))
+    flag = QUALITY[quality][0]
+    results = {}
+
+    def one(s) -> None:
+        media = out / s.name
+        cmd = [str(proj / ".venv" / "bin" / "python"), "-m", "manim", "render", f"-q{flag}", "--disable_caching",
+               "--media_dir", str(media), "-o", s.name, "--progress_bar", "none", str(proj / "scenes" / f"{s.module}.py"),
+               s.scene]
+        r = timed(cmd, proj, env, out / f"{s.name}.log")
+        videos = list(media.glob(f"videos/*/*/{s.name}.mp4"))
+        r["video"] = str(videos[0]) if videos else None
+        results[s.name] = r
+
+    out.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(one, sections))
+    return {"wall": time.monotonic() - started, "sections": results}
+
+
+def render_sh(proj: Path, args: list[str], label: str, tmp: Path) -> dict:
+    report = tmp / f"report-{label}.json"
+    r = timed(["./render.sh", *args, "--json-report", str(report)], proj, log=tmp / f"{label}.log")
+    r["report"] = json.loads(report.read_text()) if report.exists() else {"sections": []}
+    print(f"  {label}: {r['wall']:.1f} s (exit {r['code']})", flush=True)
+    return r
+
+
+def probe_duration(path: str) -> float:
+    out = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", path],
+                         capture_output=True, text=True).stdout
+    return float(out.strip() or 0)
+
+
+def frame(video: str, t: float, png: Path) -> None:
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-ss", f"{t:.3f}", "-i", video, "-frames:v", "1", str(png)],
+                   check=True)
+
+
+def ssim(a: Path, b: Path) -> float:
+    out = subprocess.run(["ffmpeg", "-i", str(a), "-i", str(b), "-lavfi", "[0:v][1:v]ssim", "-f", "null", "-"],
+                         capture_output=True, text=True).stderr
+    return float(re.search(r"All:([0-9.]+)", out).group(1))
+
+
+def compare_pictures(base_video: str, new_video: str, work: Path) -> list[float]:
+    """SSIM near the end of each beat (0.4 s before it), located in each video by its own beats.json."""
+    values = []
+    base_beats = json.loads(Path(base_video).with_suffix(".beats.json").read_text())
+    new_beats = json.loads(Path(new_video).with_suffix(".beats.json").read_text())
+    work.mkdir(parents=True, exist_ok=True)
+    for k, (b, n) in enumerate(zip(base_beats, new_beats)):
+        frame(base_video, max(b["start"], b["end"] - 0.4), work / f"b{k}.png")
+        frame(new_video, max(n["start"], n["end"] - 0.4), work / f"n{k}.png")
+        values.append(ssim(work / f"b{k}.png", work / f"n{k}.png"))
+    return values
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    if old not in text:
+        raise SystemExit(f"benchmark: cannot find {old!r} in {path} to edit")
+    path.write_text(text.replace(old, new, 1))
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("names", nargs="*", help="sections (default: every section whose scene file exists)")
-    ap.add_argument("--quality", default="low", help="the quality of the jobs/reuse/edit runs (default low)")
-    ap.add_argument("--high", action="store_true", help="also time a whole render at high quality (slow)")
-    ap.add_argument("--high-only", action="store_true",
-                    help="only time a whole render at high quality and an unchanged rerun (no low-quality runs)")
-    ap.add_argument("--voice", default=None, help="pass --voice to every run (default: render.sh's default)")
-    ap.add_argument("--skip-jobs1", action="store_true", help="skip the --jobs 1 run (no speed-up figure)")
-    ap.add_argument("--json", default=None, help="write the figures here (default benchmarks/results-<quality>.json)")
+    ap.add_argument("names", nargs="*", help="sections (default: the whole lesson)")
+    ap.add_argument("--quick", action="store_true", help="at 480p15 instead of 1080p60")
+    ap.add_argument("--voice", default="piper", help="narration voice for both ways (default piper)")
+    ap.add_argument("--encoders", action="store_true", help="also try x264 presets on worked-example")
+    ap.add_argument("--json", default=str(ROOT / "benchmarks" / "results.json"))
     ap.add_argument("--keep", action="store_true", help="keep the temporary project copy")
     args = ap.parse_args()
 
     from scenes.manifest import LESSON
 
-    names = args.names or [s.name for s in LESSON if s.path.exists()]
-    missing = [s.name for s in LESSON if s.name not in names]
-    edit_target = next(s for s in LESSON if s.name in names)
+    sections = [s for s in LESSON if not args.names or s.name in args.names]
+    quality = "low" if args.quick else "high"
+    q = ["-q", quality, "--voice", args.voice]
     tmp = Path(tempfile.mkdtemp(prefix="render-bench-"))
     proj = copy_project(tmp)
-    print(f"benchmark on {platform.node()} ({os.cpu_count()} cores), project copy in {proj}")
-    print(f"sections: {', '.join(names)}" + (f"  (not included: {', '.join(missing)})" if missing else ""))
-    voice = ["--voice", args.voice] if args.voice else []
-    runs: dict[str, Run] = {}
+    print(f"benchmark on {platform.node()} ({os.cpu_count()} cores), {QUALITY[quality][1]}, voice {args.voice}, "
+          f"in {tmp}", flush=True)
+    fig: dict = {"machine": f"{platform.node()}, {os.cpu_count()} cores", "quality": QUALITY[quality][1],
+                 "voice": args.voice, "sections": [s.name for s in sections],
+                 "started": time.strftime("%Y-%m-%d %H:%M:%S")}
     try:
-        if not args.high_only:
-            low_runs(runs, proj, tmp, ["-q", args.quality, *voice], names, edit_target, jobs1=not args.skip_jobs1)
-        if args.high or args.high_only:
-            high = ["-q", "high", *voice, "--jobs", "2", "--out", str(tmp / "out-high"), *names]
-            runs["high"] = Run("high", proj, high).go()
-            if args.high_only:
-                runs["high_unchanged"] = Run("high_unchanged", proj, high).go()
+        print("baseline: manim's own renderer, two scenes at a time ...", flush=True)
+        base = baseline(proj, tmp / "baseline", sections, quality, args.voice)
+        print(f"  baseline: {base['wall']:.1f} s", flush=True)
+        new_out = tmp / "new"
+        chosen = [s.name for s in sections] if args.names else []
+        new = render_sh(proj, [*q, "--out", str(new_out), *chosen], "new", tmp)
+        again = render_sh(proj, [*q, "--out", str(new_out), *chosen], "unchanged", tmp)
+        variant = new_out / (quality if args.voice == "piper" else f"{quality}-{'silent' if args.voice == 'none' else args.voice}")
+        by_name = {s["name"]: s for s in new["report"]["sections"]}
+        video_seconds = sum(s["duration"] or 0 for s in new["report"]["sections"])
+        rows = {}
+        for s in sections:
+            b = base["sections"][s.name]
+            n = by_name.get(s.name, {})
+            row = {"baseline": round(b["wall"], 1), "new": round(n.get("render_seconds", 0), 1),
+                   "video": round(n.get("duration") or 0, 1)}
+            row["ratio"] = round(row["baseline"] / row["new"], 2) if row["new"] else None
+            if b["video"] and n.get("video"):
+                row["size_ratio"] = round(Path(n["video"]).stat().st_size / Path(b["video"]).stat().st_size, 2)
+                values = compare_pictures(b["video"], n["video"], tmp / "frames" / s.name)
+                row["ssim_min"], row["ssim_mean"] = round(min(values), 4), round(sum(values) / len(values), 4)
+            rows[s.name] = row
+        fig.update({
+            "video_seconds": round(video_seconds, 1),
+            "baseline_wall": round(base["wall"], 1),
+            "new_wall": round(new["wall"], 1),
+            "ratio": round(base["wall"] / new["wall"], 2),
+            "new_wall_to_video": round(new["wall"] / video_seconds, 3) if video_seconds else None,
+            "unchanged_wall": round(again["wall"], 2),
+            "peak_memory_one_job_mib": round(new["peak_one"] / 2**20),
+            "peak_memory_all_mib": round(new["peak_all"] / 2**20),
+            "baseline_peak_one_mib": round(max(r["peak_one"] for r in base["sections"].values()) / 2**20),
+            "per_section": rows,
+            "size_total_ratio": round(
+                sum(Path(by_name[s.name]["video"]).stat().st_size for s in sections if by_name.get(s.name, {}).get("video"))
+                / sum(Path(base["sections"][s.name]["video"]).stat().st_size for s in sections
+                      if base["sections"][s.name]["video"]), 2),
+        })
+        names = {s.name for s in sections}
+        if "worked-example" in names:  # a still-heavy section alone, both ways, on an idle machine
+            we = next(s for s in sections if s.name == "worked-example")
+            alone_base = baseline(proj, tmp / "baseline-alone", [we], quality, args.voice)
+            alone_new = render_sh(proj, [*q, "--force", "--out", str(new_out), "worked-example"], "alone", tmp)
+            fig["worked_example_alone"] = {"baseline": round(alone_base["wall"], 1), "new": round(alone_new["wall"], 1),
+                                           "ratio": round(alone_base["wall"] / alone_new["wall"], 2)}
+        if "network-walk" in names:  # edit one beat (a colour), then render the section again
+            edit(proj / "scenes" / "network_walk.py", "SurroundingRectangle(change[3], color=t.L",
+                 "SurroundingRectangle(change[3], color=t.highlight")
+            edited = render_sh(proj, [*q, "--out", str(new_out), "network-walk"], "edit-beat", tmp)
+            sec = edited["report"]["sections"][0] if edited["report"]["sections"] else {}
+            fig["edit_one_beat_network_walk"] = {
+                "wall": round(edited["wall"], 1), "plays": sec.get("plays"), "parts": sec.get("parts"),
+                "baseline_section": rows.get("network-walk", {}).get("baseline")}
+            low = ["-q", "low", "--voice", args.voice, "--out", str(tmp / "low"), "network-walk"]
+            render_sh(proj, low, "low-first", tmp)
+            forced = render_sh(proj, [*low, "--force"], "low-forced", tmp)
+            with (proj / "scenes" / "network_walk.py").open("a") as f:
+                f.write("\n# benchmark: a comment-only edit\n")
+            comment = render_sh(proj, low, "low-comment", tmp)
+            fig["comment_only_edit_low"] = {"wall": round(comment["wall"], 2), "forced": round(forced["wall"], 1),
+                                            "fraction": round(comment["wall"] / forced["wall"], 3),
+                                            "status": [s["status"] for s in comment["report"]["sections"]]}
+        if args.encoders and "worked-example" in names:
+            we_base = base["sections"]["worked-example"]["video"]
+            encoders = {}
+            for preset in ("medium", "veryfast", "superfast", "ultrafast"):
+                out = tmp / f"enc-{preset}"
+                env_cmd = ["env", f"BACKPROP_X264=preset={preset}", "./render.sh", *q, "--out", str(out),
+                           "--parts", "1", "worked-example"]
+                r = timed(env_cmd, proj, log=tmp / f"enc-{preset}.log")
+                video = next(out.glob("*/05-worked-example.mp4"))
+                values = compare_pictures(we_base, str(video), tmp / "frames" / f"enc-{preset}")
+                encoders[preset] = {"wall": round(r["wall"], 1), "size_ratio": round(
+                    video.stat().st_size / Path(we_base).stat().st_size, 2), "ssim_min": round(min(values), 4)}
+                print(f"  x264 {preset}: {encoders[preset]}", flush=True)
+            fig["encoders_worked_example"] = encoders
     finally:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
+    fig["finished"] = time.strftime("%Y-%m-%d %H:%M:%S")
 
-    failed = sorted({n for r in runs.values() for n, s in r.status().items() if s == "failed"})
-    figures: dict[str, object] = {
-        "machine": f"{platform.node()}, {os.cpu_count()} cores",
-        "quality": "high" if args.high_only else args.quality,
-        "voice": args.voice or "default",
-        "sections": names,
-        "not_included": missing,
-        "failed": failed,
-    }
-    if "jobs2" in runs:
-        base = runs["jobs2"]
-        video = base.video_seconds
-        figures.update({
-            "video_seconds": round(video, 2),
-            f"wall_{args.quality}_jobs2": round(base.wall, 2),
-            f"render_to_video_ratio_{args.quality}_jobs2": round(base.wall / video, 2) if video else None,
-            "unchanged_run_seconds": round(runs["unchanged"].wall, 2),
-            "unchanged_run_statuses": runs["unchanged"].status(),
-            "edited_scene": edit_target.name,
-            "edit_run_seconds": round(runs["edit"].wall, 2),
-            "edit_run_rendered": [n for n, s in runs["edit"].status().items() if s == "rendered"],
-        })
-    if "jobs1" in runs:
-        figures[f"wall_{args.quality}_jobs1"] = round(runs["jobs1"].wall, 2)
-        figures["speedup_jobs2_over_jobs1"] = round(runs["jobs1"].wall / runs["jobs2"].wall, 2)
-    if "high" in runs:
-        hv = runs["high"].video_seconds
-        figures["video_seconds_high"] = round(hv, 2)
-        figures["wall_high_jobs2"] = round(runs["high"].wall, 2)
-        figures["render_to_video_ratio_high_jobs2"] = round(runs["high"].wall / hv, 2) if hv else None
-        figures["render_seconds_high"] = {
-            s["name"]: round(s["render_seconds"], 1) for s in runs["high"].report["sections"] if s["status"] == "rendered"
-        }
-    if "high_unchanged" in runs:
-        figures["unchanged_high_run_seconds"] = round(runs["high_unchanged"].wall, 2)
-    figures["peak_memory_tree_mib"] = round(max(r.peak_sum for r in runs.values()) / 2**20)
-    figures["peak_memory_one_process_mib"] = round(max(r.peak_one for r in runs.values()) / 2**20)
-
-    print("\n== render.sh benchmark ==")
-    width = max(len(k) for k in figures)
-    for key, value in figures.items():
-        print(f"{key:<{width}}  {value}")
-    out = Path(args.json) if args.json else ROOT / "benchmarks" / f"results-{figures['quality']}.json"
-    out.write_text(json.dumps(figures, indent=2) + "\n")
-    print(f"(written to {out})")
-    return 1 if failed else 0
+    print("\n== render speed: baseline (manim's own renderer) against ./render.sh ==")
+    print(f"{'section':<16} {'video':>7} {'baseline':>9} {'new':>7} {'ratio':>6} {'size':>5} {'SSIM min':>8}")
+    for name, row in fig["per_section"].items():
+        print(f"{name:<16} {row['video']:>6.1f}s {row['baseline']:>8.1f}s {row['new']:>6.1f}s "
+              f"{row['ratio'] or 0:>5.2f}x {row.get('size_ratio', 0):>5.2f} {row.get('ssim_min', 0):>8.4f}")
+    print(f"{'whole lesson':<16} {fig['video_seconds']:>6.1f}s {fig['baseline_wall']:>8.1f}s {fig['new_wall']:>6.1f}s "
+          f"{fig['ratio']:>5.2f}x {fig['size_total_ratio']:>5.2f}")
+    for key in ("new_wall_to_video", "unchanged_wall", "peak_memory_one_job_mib", "peak_memory_all_mib",
+                "baseline_peak_one_mib", "worked_example_alone", "edit_one_beat_network_walk", "comment_only_edit_low",
+                "encoders_worked_example"):
+        if key in fig:
+            print(f"{key}: {fig[key]}")
+    Path(args.json).write_text(json.dumps(fig, indent=2) + "\n")
+    print(f"(written to {args.json})")
+    return 0
 
 
 if __name__ == "__main__":

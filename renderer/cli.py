@@ -133,7 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="videos and clips with an alpha channel: MOV (QuickTime Animation, RGBA), or WebM (VP9) with --format webm")
     p.add_argument("--format", default=DEFAULT_FORMAT, metavar="FMT",
                    help="mp4 (H.264, default), mov, webm or gif")
-    p.add_argument("--force", action="store_true", help="render even the sections whose inputs did not change")
+    p.add_argument("--force", action="store_true",
+                   help="render even the sections whose inputs did not change, drawing every play again")
     p.add_argument("--no-join", dest="join", action="store_false",
                    help="skip the joined lesson video and the contact sheet (used by --print-jobs)")
     p.add_argument("--manifest", default=None, metavar="MODULE:ATTR",

@@ -38,7 +38,7 @@ from pathlib import Path
 from renderer import atomic, cache
 from renderer.plan import ROOT, Entry, Plan
 from video import assemble
-from video import BEATS_ENV_VAR, PROGRESS_ENV_VAR, RECORD_ENV_VAR, STORE_ENV_VAR
+from video import BEATS_ENV_VAR, PROGRESS_ENV_VAR, RECORD_ENV_VAR, REDRAW_ENV_VAR, STORE_ENV_VAR
 
 THUMB_WIDTH = 320
 
@@ -125,15 +125,9 @@ def part_env(plan: Plan, entry: Entry, fp: str, part: Part) -> dict[str, str]:
     env[STORE_ENV_VAR] = str(plan.plays_dir(entry))
     env[RECORD_ENV_VAR] = str(plan.part_record(entry, fp, part))
     env[PROGRESS_ENV_VAR] = str(plan.progress_file(entry, part))
+    if plan.force:
+        env[REDRAW_ENV_VAR] = "1"
     return env
-
-
-def part_command(plan: Plan, entry: Entry, fp: str, part: Part) -> str:
-    """One part as a self-contained shell command (what --print-jobs prints, per part)."""
-    env = part_env(plan, entry, fp, part)
-    keep = {k: v for k, v in env.items() if k.startswith("BACKPROP_")}
-    cmd = manim_command(plan, entry, plan.work(entry, part) / "media")
-    return f"cd {shlex.quote(str(ROOT))} && env {' '.join(f'{k}={shlex.quote(v)}' for k, v in sorted(keep.items()))} {shlex.join(cmd)}"
 
 
 def _last_error(log: Path) -> str:
@@ -207,6 +201,7 @@ def assemble_section(plan: Plan, entry: Entry, fp: str, records: list[dict], sta
     """Join the parts into the section's outputs and publish them (the record last)."""
     result = Result(entry, "failed", log=plan.log(entry))
     section = assemble.Section.from_parts(records, plan.plays_dir(entry))
+    joined = time.monotonic()
     staging = plan.out_dir / ".work" / f"{entry.stem}-staging-{os.getpid()}-{threading.get_ident()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
@@ -245,6 +240,7 @@ def assemble_section(plan: Plan, entry: Entry, fp: str, records: list[dict], sta
         atomic.replace(movie, plan.video(entry))
         duration = section.frames / section.fps
         timing = _sum_timing(records)
+        timing["joining"] = round(time.monotonic() - joined, 2)  # video, narration, captions, clips, stills
         record = cache.Record(
             fingerprint=fp,
             video=plan.video(entry).name,

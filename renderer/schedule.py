@@ -105,7 +105,10 @@ def section(plan: Plan, entry: Entry, k: int, procs: Processes, slots: Slots, re
         if found is not None:  # rendered already (--print-jobs): join it
             started = time.monotonic()
             reporter.line(k, entry.name, f"joining {len(found)} part(s) rendered before")
-            return assemble_section(plan, entry, fp, found, started)
+            result = assemble_section(plan, entry, fp, found, started)
+            result.parts = len(found)
+            result.plays = {"rendered": 0, "reused": sum(result.plays.values())}  # none drawn by this run
+            return result
         chosen = parts.choose(plan, entry, others)
         return _render(plan, entry, k, fp, chosen, procs, slots, reporter, cost, join=True)
 

@@ -29,7 +29,8 @@ SYSTEM_COMMANDS=(npm:npm)
 #   chromium             headless browser for the HTML deck (playwright drives it; no browser download)
 #   libreoffice-impress  opens the PowerPoint deck and converts it to PDF
 #   poppler-utils        pdfinfo/pdftotext/pdftoppm read the PDFs
-TEST_PACKAGES=(chromium libreoffice-impress poppler-utils)
+#   parallel             GNU parallel runs the jobs of --print-jobs (a test of the multi-machine recipe)
+TEST_PACKAGES=(chromium libreoffice-impress poppler-utils parallel)
 
 bootstrap_system() {
   local missing=() pkg wanted=("${SYSTEM_PACKAGES[@]}") item

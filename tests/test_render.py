@@ -396,3 +396,90 @@ def test_a_sections_fingerprint_covers_its_inputs():
         assert cache.fingerprint(plan(), entry) != fp
     finally:
         cache._file_hashes.clear()
+
+
+# -- the lesson renderer: parts, reuse inside a section, outside runners -------------------
+def framemd5(path: Path, stream: str) -> list[str]:
+    out = subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), "-map", f"0:{stream}", "-f", "framemd5", "-"],
+                         capture_output=True, text=True, check=True).stdout
+    return [line.rsplit(",", 1)[1].strip() for line in out.splitlines() if line and not line.startswith("#")]
+
+
+def section_report(report: dict, name: str) -> dict:
+    return next(s for s in report["sections"] if s["name"] == name)
+
+
+def test_progress_is_printed_beat_by_beat_in_a_log(first):
+    proc, _ = first
+    assert "[1/2] alpha" in proc.stderr and "beat 1" in proc.stderr and "appear" in proc.stderr
+    assert "beat 3" in proc.stderr and "triangle" in proc.stderr
+
+
+def test_a_section_in_parts_equals_the_section_in_one(lesson, first):
+    """Forced (every play drawn again) in two parts, beta is the same video, beat
+    timings, captions and narration as when it was rendered whole."""
+    out = lesson.variant
+    before = {"video": framemd5(out / "01-beta.mp4", "v"), "audio": framemd5(out / "01-beta.mp4", "a"),
+              "beats": (out / "01-beta.beats.json").read_text(), "srt": (out / "01-beta.srt").read_text(),
+              "vtt": (out / "01-beta.vtt").read_text()}
+    proc, report = lesson.render(*ARGS, "--force", "--parts", "2", "beta")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    beta = section_report(report, "beta")
+    assert beta["status"] == "rendered" and beta["parts"] == 2
+    assert beta["plays"]["reused"] == 0  # --force drew every play again
+    after = {"video": framemd5(out / "01-beta.mp4", "v"), "audio": framemd5(out / "01-beta.mp4", "a"),
+             "beats": (out / "01-beta.beats.json").read_text(), "srt": (out / "01-beta.srt").read_text(),
+             "vtt": (out / "01-beta.vtt").read_text()}
+    assert len(after["video"]) == len(before["video"])
+    for key in before:
+        assert after[key] == before[key], key
+
+
+def test_an_edit_draws_again_only_the_plays_whose_picture_changed(tmp_path):
+    lesson = Lesson(tmp_path)
+    proc, report = lesson.render(*ARGS)
+    assert proc.returncode == 0, proc.stderr
+    out = lesson.variant
+    clips = {p.name: digest(p) for p in (out / "clips" / "01-beta").glob("*.mp4")}
+    alpha_srt = (out / "00-alpha.srt").read_text()
+
+    # A colour in beta's last beat: its animation and the hold after it are drawn again.
+    scene = lesson.scene("beta")
+    scene.write_text(scene.read_text().replace("Triangle(color=RED)", "Triangle(color=YELLOW)"))
+    proc, report = lesson.render(*ARGS)
+    assert statuses(report) == {"alpha": "reused", "beta": "rendered"}
+    assert section_report(report, "beta")["plays"] == {"rendered": 2, "reused": 4}
+    changed = {name for name, h in clips.items() if digest(out / "clips" / "01-beta" / name) != h}
+    assert changed == {"02-triangle.mp4"}
+
+    # A narration line: its beat lasts longer; only the hold that pads it is drawn again.
+    scene = lesson.scene("alpha")
+    scene.write_text(scene.read_text().replace('"A square appears."',
+                                               '"A blue square appears, slowly, in the middle of the frame."'))
+    proc, report = lesson.render(*ARGS)
+    assert statuses(report) == {"alpha": "rendered", "beta": "reused"}
+    assert section_report(report, "alpha")["plays"] == {"rendered": 1, "reused": 4}
+    assert (out / "00-alpha.srt").read_text() != alpha_srt
+
+    # A comment, or the layout of the code: nothing to render.
+    with scene.open("a") as f:
+        f.write("\n\n# a comment only\n")
+    proc, report = lesson.render(*ARGS)
+    assert statuses(report) == {"alpha": "reused", "beta": "reused"}
+
+
+@pytest.mark.skipif(shutil.which("parallel") is None, reason="GNU parallel (Debian package parallel) is missing")
+def test_print_jobs_run_by_gnu_parallel_then_joined(tmp_path):
+    lesson = Lesson(tmp_path)
+    cmd, _ = lesson.command(*ARGS, "--print-jobs")
+    jobs = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert len(jobs.splitlines()) == 2
+    ran = subprocess.run(["parallel", "--jobs", "2", "--halt", "now,fail=1"], input=jobs, cwd=ROOT,
+                         capture_output=True, text=True, timeout=300)
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    proc, report = lesson.render(*ARGS)  # joins the parts: nothing is drawn
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    for name in ("alpha", "beta"):
+        section = section_report(report, name)
+        assert section["status"] == "rendered" and not section["plays"].get("rendered")
+    assert_plays(lesson.variant / "lesson.mp4", min_duration=2.0)

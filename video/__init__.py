@@ -16,6 +16,7 @@ BEATS_ENV_VAR = "BACKPROP_BEATS"  # the beats to draw, "a:b" ("a:" to the end)
 RECORD_ENV_VAR = "BACKPROP_PART_RECORD"  # where the part record goes
 PROGRESS_ENV_VAR = "BACKPROP_PROGRESS"  # a JSON line per finished beat goes here
 TEX_DIR_ENV_VAR = "BACKPROP_TEX_DIR"  # the shared LaTeX cache (video/texcache.py)
+REDRAW_ENV_VAR = "BACKPROP_REDRAW"  # "1": draw every play again, stored ones too (render.sh --force)
 
 
 def parse_range(text: str | None) -> tuple[int, int | None]:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import queue
 import threading
+import time
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -98,6 +99,7 @@ class PlayEncoder:
         self.stream.width, self.stream.height = width, height
         self.stream.codec_context.thread_count = encoding.threads
         self.frames = 0  # frames handed to write() so far
+        self.cpu = 0.0  # the worker's CPU seconds (encoding and muxing)
         self._pts = 0  # frames muxed or queued for the encoder
         self._skips: SkipWriter | None = None
         self._flushed = False
@@ -146,6 +148,7 @@ class PlayEncoder:
 
     # -- the worker's side ----------------------------------------------------
     def _work(self) -> None:
+        started = time.thread_time()
         try:
             while (item := self._queue.get()) is not None:
                 frame, repeat = item
@@ -157,6 +160,8 @@ class PlayEncoder:
             self._error = exc
             while self._queue.get() is not None:  # let the caller's puts and close() go through
                 pass
+        finally:
+            self.cpu = time.thread_time() - started
 
     def _encode(self, frame: av.VideoFrame) -> None:
         if self._flushed:

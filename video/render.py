@@ -43,7 +43,8 @@ from manim.utils.exceptions import EndSceneEarlyException
 
 from video import (
     parse_range,
-    BEATS_ENV_VAR, PIPELINE_ENV_VAR, PROGRESS_ENV_VAR, RECORD_ENV_VAR, STORE_ENV_VAR, TEX_DIR_ENV_VAR, digest,
+    BEATS_ENV_VAR, PIPELINE_ENV_VAR, PROGRESS_ENV_VAR, RECORD_ENV_VAR, REDRAW_ENV_VAR, STORE_ENV_VAR, TEX_DIR_ENV_VAR,
+    digest,
     texcache,
 )
 from video.encoder import PlayEncoder, encoding_for, recipe
@@ -79,6 +80,7 @@ class Timing:
     cpu: float = 0.0
     drawing: float = 0.0
     converting: float = 0.0
+    encoding: float = 0.0  # the encoder threads' CPU
     encoder_wait: float = 0.0
     keys: float = 0.0
     frames_moving: int = 0
@@ -120,6 +122,7 @@ class LessonRenderer(CairoRenderer):
         self._salt: str | None = None
         self._project_code: str | None = None
         self._progress = os.environ.get(PROGRESS_ENV_VAR)
+        self.redraw = os.environ.get(REDRAW_ENV_VAR) == "1"
         if os.environ.get(TEX_DIR_ENV_VAR):
             texcache.share(os.environ[TEX_DIR_ENV_VAR])
 
@@ -218,7 +221,7 @@ class LessonRenderer(CairoRenderer):
         play.key = self._key(scene, frozen, play.frames)
         t.keys += time.thread_time() - started
         path = self.play_path(play.key)
-        if path.exists():
+        if path.exists() and not self.redraw:
             play.status = "reused"
             t.frames_reused += play.frames
             if not frozen:
@@ -239,6 +242,7 @@ class LessonRenderer(CairoRenderer):
             started = time.perf_counter()
             written = self._encoder.close()
             t.encoder_wait += time.perf_counter() - started
+            t.encoding += self._encoder.cpu
         except BaseException:
             self._encoder.abort()
             raise

@@ -10,8 +10,9 @@ tests) can share one cache. manim keeps no lock on it:
 * reading an SVG, manim writes a modified copy beside it (``<name>_.svg``)
   and deletes it, so two processes reading one formula trip over each other.
 
-So ``share`` turns the clean-up off and makes each formula, and each SVG
-read, one process's job at a time (the others wait on its lock).
+So ``share`` turns the clean-up off, makes compiling each formula one
+process's job at a time (the others wait on its lock), and has the modified
+SVG parsed from memory instead of a file beside the shared one.
 """
 
 from __future__ import annotations
@@ -19,15 +20,17 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import io
 from pathlib import Path
+from xml.etree import ElementTree
 
-from manim import config
+import svgelements
+from manim import RIGHT, config
 from manim.mobject.svg.svg_mobject import SVGMobject
 from manim.mobject.text import tex_mobject
 
 
 _compile = tex_mobject.tex_to_svg_file
-_read_svg = SVGMobject.generate_mobject
 
 
 @contextlib.contextmanager
@@ -46,9 +49,17 @@ def _compile_locked(expression, environment=None, tex_template=None):
         return _compile(expression, environment, tex_template)
 
 
-def _read_svg_locked(self):
-    with _locked(f"svg\0{Path(self.get_file_path()).resolve()}"):
-        return _read_svg(self)
+def _read_svg_in_memory(self):
+    """manim 0.21's SVGMobject.generate_mobject, with the modified SVG kept in memory."""
+    tree = self.modify_xml_tree(ElementTree.parse(self.get_file_path()))
+    buffer = io.BytesIO()
+    tree.write(buffer)
+    buffer.seek(0)
+    mobjects, mobject_dict = self.get_mobjects_from(svgelements.SVG.parse(buffer))
+    self.add(*mobjects)
+    self.id_to_vgroup_dict = mobject_dict
+    self.flip(RIGHT)  # SVG's y axis points down
+    return self
 
 
 def share(tex_dir: Path | str) -> None:
@@ -56,4 +67,4 @@ def share(tex_dir: Path | str) -> None:
     config.tex_dir = str(tex_dir)
     config.no_latex_cleanup = True
     tex_mobject.tex_to_svg_file = _compile_locked
-    SVGMobject.generate_mobject = _read_svg_locked
+    SVGMobject.generate_mobject = _read_svg_in_memory

@@ -1,0 +1,215 @@
+"""The lesson renderer's parts (video/): skip pictures, play files, keys, joining.
+
+No scene is rendered here: frames are made with numpy and keys computed on
+small objects, so these run in seconds. tests/test_render.py renders the
+fixture lesson end to end (parts, reuse after edits, GNU parallel).
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+from video import digest, encoder
+from video.assemble import join
+from video.encoder import H264, PlayEncoder
+from video.h264 import BitReader, BitWriter, SkipWriter, escape, unescape
+
+W, H, FPS = 160, 96, 15
+
+
+def picture(k: int = 0) -> np.ndarray:
+    """An RGBA frame with a bar at position k (so frames differ)."""
+    frame = np.zeros((H, W, 4), dtype=np.uint8)
+    frame[..., 3] = 255
+    frame[20:60, 10 + 4 * k : 30 + 4 * k, :3] = (250, 160, 60)
+    frame[70:80, :, 2] = 200
+    return frame
+
+
+def decode(path: Path) -> list[np.ndarray]:
+    with av.open(str(path)) as src:
+        return [f.to_ndarray(format="yuv420p") for f in src.decode(video=0)]
+
+
+def probe(path: Path) -> dict:
+    out = subprocess.run(["ffprobe", "-v", "error", "-count_frames", "-show_entries",
+                          "stream=codec_name,r_frame_rate,nb_read_frames,pix_fmt", "-of", "default=nw=1", str(path)],
+                         capture_output=True, text=True, check=True).stdout
+    return dict(line.split("=", 1) for line in out.split())
+
+
+def write_play(path: Path, frames: list[tuple[np.ndarray, int]], encoding=H264) -> int:
+    enc = PlayEncoder(path, W, H, FPS, encoding)
+    for frame, repeat in frames:
+        enc.write(frame, repeat)
+    return enc.close()
+
+
+# -- bits ---------------------------------------------------------------------------
+def test_exp_golomb_round_trip():
+    w = BitWriter()
+    values = [0, 1, 2, 3, 7, 8, 255, 8160, 65535]
+    for v in values:
+        w.ue(v)
+    for v in (-3, 0, 5):
+        w.se(v)
+    r = BitReader(w.trailing())
+    assert [r.ue() for _ in values] == values
+    assert [r.se() for _ in range(3)] == [-3, 0, 5]
+
+
+def test_emulation_prevention_round_trip():
+    raw = bytes([0, 0, 0, 0, 0, 1, 0, 0, 2, 0, 0, 3, 7])
+    escaped = escape(raw)
+    assert b"\x00\x00\x00" not in escaped and b"\x00\x00\x01" not in escaped
+    assert unescape(escaped) == raw
+
+
+# -- holds -----------------------------------------------------------------------------
+def test_a_hold_is_its_picture_exactly_for_every_frame(tmp_path):
+    play = tmp_path / "hold.mp4"
+    assert write_play(play, [(picture(), 90)]) == 90
+    frames = decode(play)
+    assert len(frames) == 90
+    assert all(np.array_equal(frames[0], f) for f in frames[1:])
+    info = probe(play)
+    assert info["codec_name"] == "h264" and info["pix_fmt"] == "yuv420p"
+    assert info["r_frame_rate"] == f"{FPS}/1" and info["nb_read_frames"] == "90"
+    # One encoded picture, 89 skips: far smaller than 90 encoded pictures.
+    assert play.stat().st_size < 3000 + 89 * 40
+
+
+def test_a_stream_layout_without_skips_encodes_the_repeats(tmp_path):
+    with_b_frames = encoder.Encoding("libx264", "yuv420p", {"crf": "23", "x264-params": "bframes=3"})
+    play = tmp_path / "hold.mp4"
+    assert write_play(play, [(picture(), 20)], with_b_frames) == 20
+    assert len(decode(play)) == 20
+
+
+def test_the_skip_pps_is_added_once_to_the_encoders_headers(tmp_path):
+    play = tmp_path / "hold.mp4"
+    write_play(play, [(picture(), 3)])
+    with av.open(str(play)) as src:
+        avcc = bytes(src.streams.video[0].codec_context.extradata)
+    assert avcc[0] == 1  # avcC
+    assert avcc[5] & 0x1F == 1  # one SPS
+    sps_len = int.from_bytes(avcc[6:8], "big")
+    assert avcc[8 + sps_len] == 2  # two PPSs: x264's and the skip pictures'
+
+
+def test_frames_after_a_hold_in_one_play_are_refused(tmp_path):
+    enc = PlayEncoder(tmp_path / "bad.mp4", W, H, FPS, H264)
+    enc.write(picture(0), 5)
+    enc.write(picture(1), 1)
+    with pytest.raises(encoder.EncoderError, match="after a hold"):
+        enc.close()
+    assert not list(tmp_path.glob("*.mp4"))  # nothing half-written is left
+
+
+def test_plays_join_on_the_frame_grid_with_every_picture(tmp_path):
+    moving = tmp_path / "moving.mp4"
+    hold = tmp_path / "hold.mp4"
+    write_play(moving, [(picture(k), 1) for k in range(12)])
+    write_play(hold, [(picture(11), 25)])
+    out = tmp_path / "joined.mp4"
+    join([moving, hold, moving], out, FPS)
+    frames = decode(out)
+    assert len(frames) == 12 + 25 + 12
+    parts = decode(moving) + decode(hold) + decode(moving)
+    assert all(np.array_equal(a, b) for a, b in zip(frames, parts))
+    with av.open(str(out)) as src:
+        stream = src.streams.video[0]
+        ticks = sorted(p.pts for p in src.demux(stream) if p.pts is not None)
+        per_frame = (1 / (FPS * stream.time_base))
+    assert per_frame.denominator == 1
+    assert ticks == [k * int(per_frame) for k in range(49)]
+
+
+def x264_headers() -> bytes:
+    """The Annex B headers (SPS, PPS) x264 writes for a small stream with the lesson's settings."""
+    ctx = av.CodecContext.create("libx264", "w")
+    ctx.width, ctx.height, ctx.pix_fmt = W, H, "yuv420p"
+    ctx.time_base = av.Fraction(1, FPS) if hasattr(av, "Fraction") else __import__("fractions").Fraction(1, FPS)
+    ctx.options = dict(H264.options)
+    ctx.flags |= av.codec.context.Flags.global_header
+    ctx.open()
+    return bytes(ctx.extradata)
+
+
+def test_skip_writer_continues_the_frame_number():
+    extradata = x264_headers()
+    found = SkipWriter.for_extradata(extradata)
+    assert found is not None
+    skips, headers = found
+    assert skips.sps.poc_type == 2 and skips.sps.macroblocks == (W // 16) * (H // 16)
+    assert headers.startswith(extradata) and headers.count(b"\x00\x00\x00\x01") == 3
+    skips.follow(b"\x00\x00\x00\x01" + bytes([0x65, 0x88, 0x84]) + bytes(8))  # an IDR: frame_num 0
+    assert skips.next_frame_num == 1
+    first, second = skips.next(), skips.next()
+    assert first != second and skips.next_frame_num == 3
+
+
+# -- keys --------------------------------------------------------------------------------
+def key_of(*objects) -> tuple[str, bool]:
+    d = digest.Digest()
+    for obj in objects:
+        d.add(obj)
+    return d.hexdigest(), d.uses_project_functions
+
+
+def test_a_key_follows_what_is_drawn_and_nothing_else():
+    from manim import BLUE, RED, Square
+
+    a, b = Square(color=BLUE), Square(color=BLUE)
+    assert key_of(a)[0] == key_of(b)[0]  # equal content, different objects
+    b.original_id = "another id"  # a copy's bookkeeping, never drawn
+    assert key_of(a)[0] == key_of(b)[0]
+    assert key_of(a)[0] != key_of(Square(color=RED))[0]
+    assert key_of(a)[0] != key_of(Square(color=BLUE).shift([0.001, 0, 0]))[0]
+
+
+def test_functions_count_by_their_code_and_what_they_close_over():
+    def make(k):
+        return lambda m: m.shift([k, 0, 0])
+
+    assert key_of(make(1))[0] == key_of(make(1))[0]
+    assert key_of(make(1))[0] != key_of(make(2))[0]
+    assert key_of(lambda m: m.shift([1, 0, 0]))[0] != key_of(lambda m: m.scale(1))[0]
+    # A function of the project's may call any of its code: the key then takes all of it in.
+    assert key_of(make(1))[1] is True
+    from manim.utils.rate_functions import smooth
+
+    assert key_of(smooth)[1] is False
+
+
+def test_sources_count_by_their_syntax_not_their_comments(tmp_path):
+    src = tmp_path / "scene.py"
+    src.write_text("x = 1  # one\n\ndef f():\n    return x\n")
+    before = digest.source_hash(str(src))
+    src.write_text("# a comment\nx = 1\n\n\ndef f():  # why\n    return x\n")
+    assert digest.source_hash(str(src)) == before
+    src.write_text("x = 2\n\ndef f():\n    return x\n")
+    assert digest.source_hash(str(src)) != before
+
+
+def test_the_salt_holds_the_pinned_versions_and_the_encoder(monkeypatch):
+    import hashlib
+
+    from video.render import ROOT
+
+    lock = hashlib.sha256((ROOT / "requirements.lock").read_bytes()).hexdigest()
+    recipe = encoder.recipe(encoder.H264)
+    monkeypatch.setenv(encoder.OVERRIDE_ENV_VAR, "preset=ultrafast")
+    assert encoder.recipe(encoder.encoding_for(".mp4", False)) != recipe
+    from manim import tempconfig
+
+    from video.render import LessonRenderer
+
+    with tempconfig({"dry_run": True, "pixel_width": W, "pixel_height": H, "frame_rate": FPS}):
+        salt = LessonRenderer().salt()
+    assert lock in salt and "ultrafast" in salt
