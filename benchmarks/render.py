@@ -162,14 +162,16 @@ def ssim(a: Path, b: Path) -> float:
 
 
 def compare_pictures(base_video: str, new_video: str, work: Path) -> list[float]:
-    """SSIM near the end of each beat (0.4 s before it), located in each video by its own beats.json."""
+    """SSIM of the last frame of each beat, located in each video by its own beats.json (the
+    baseline's beats may be a frame shorter: manim rounds a wait down to whole frames)."""
     values = []
     base_beats = json.loads(Path(base_video).with_suffix(".beats.json").read_text())
     new_beats = json.loads(Path(new_video).with_suffix(".beats.json").read_text())
     work.mkdir(parents=True, exist_ok=True)
     for k, (b, n) in enumerate(zip(base_beats, new_beats)):
-        frame(base_video, max(b["start"], b["end"] - 0.4), work / f"b{k}.png")
-        frame(new_video, max(n["start"], n["end"] - 0.4), work / f"n{k}.png")
+        fps = 60 if "1080" in base_video else 15
+        frame(base_video, max(b["start"], b["end"] - 0.5 / fps), work / f"b{k}.png")
+        frame(new_video, max(n["start"], n["end"] - 0.5 / fps), work / f"n{k}.png")
         values.append(ssim(work / f"b{k}.png", work / f"n{k}.png"))
     return values
 
@@ -269,7 +271,7 @@ def main() -> int:
         if args.encoders and "worked-example" in names:
             we_base = base["sections"]["worked-example"]["video"]
             encoders = {}
-            for preset in ("medium", "veryfast", "superfast", "ultrafast"):
+            for preset in ("medium", "veryfast", "superfast", "ultrafast"):  # (the lesson uses superfast)
                 out = tmp / f"enc-{preset}"
                 env_cmd = ["env", f"BACKPROP_X264=preset={preset}", "./render.sh", *q, "--out", str(out),
                            "--parts", "1", "worked-example"]
