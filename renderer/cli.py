@@ -305,7 +305,7 @@ def finish(plan: Plan, results: list[Result], reporter: report.Reporter) -> list
 
 
 def _clips_stale(plan: Plan, entry, record) -> bool:
-    return _read(plan.clips_dir / entry.stem / ".fingerprint") != record.fingerprint
+    return _read(plan.clips_dir / entry.stem / ".fingerprint") != outputs.clips_marker(record)
 
 
 def _read(path: Path) -> str | None:
