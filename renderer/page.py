@@ -404,7 +404,10 @@ def write_html(plan: Plan, parts: list[dict], vtt: dict[str, str], folder: Path,
     update();
   }}
   function toggle() {{ if (video.paused || video.ended) video.play(); else video.pause(); }}
-  function showCaptions(on) {{ captions.mode = on ? "showing" : "hidden"; }}
+  function showCaptions(on) {{
+    captions.mode = on ? "showing" : "hidden";
+    $("cc").setAttribute("aria-pressed", String(on));  // "change" comes later, and also from the video's menu
+  }}
   function chapterStep(step) {{
     const t = video.currentTime;
     let k = current(chapters, t);
