@@ -167,7 +167,7 @@ def build(plan: Plan, records: list[tuple[Entry, Record]]) -> str:
     atomic.write_text(marker(plan), fp)
     yt_note = (f"youtube-chapters.txt {len(yt)} chapters" if yt is not None else
                f"no youtube-chapters.txt: YouTube needs {YT_MIN_CHAPTERS} chapters of {YT_MIN_SECONDS} s")
-    return (f"page: {page} (built in {time.monotonic() - started:.1f} s, {_size(page)}, "
+    return (f"page: {page} (built in {time.monotonic() - started:.2f} s, {_size(page)}, "
             f"{sum(len(s['beats']) for s in parts)} transcript lines; {yt_note})")
 
 
@@ -292,7 +292,7 @@ def write_html(plan: Plan, parts: list[dict], vtt: dict[str, str], folder: Path,
   #chapters ol {{ display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 12px; }}
   .chapter {{ display: flex; flex-direction: column; gap: 4px; width: 100%; height: 100%; padding: 6px; text-align: left; }}
   .chapter img {{ width: 100%; height: auto; aspect-ratio: 16 / 9; object-fit: cover; border-radius: 3px; }}
-  .chapter .at {{ color: var(--muted); font-size: 14px; font-variant-numeric: tabular-nums; }}
+  .chapter .at {{ font-size: 14px; font-variant-numeric: tabular-nums; }}  /* muted on the panel: too faint */
   #chapters li.current .chapter {{ border-color: var(--accent); box-shadow: inset 0 0 0 2px var(--accent); }}
   #chapters li.current .name {{ font-weight: bold; }}
   #transcript {{ position: sticky; top: 0; max-height: 100vh; overflow-y: auto; padding: 0 8px 24px 0; }}

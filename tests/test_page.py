@@ -127,6 +127,23 @@ def test_page_follows_the_theme(site):
     assert "@media print" in html  # the transcript with stills, without the player
 
 
+# Text colour on background, as the page pairs them (WCAG 1.4.3: 4.5:1), and the
+# focus ring and button borders (1.4.11: 3:1).
+PAIRS = [("text", "background", 4.5), ("text", "panel", 4.5), ("muted", "background", 4.5),
+         ("w", "background", 4.5), ("grad", "panel", 4.5), ("highlight", "background", 3.0),
+         ("muted", "background", 3.0)]
+
+
+@pytest.mark.parametrize("theme", ["dark", "light"])
+def test_page_colours_have_enough_contrast(theme):
+    from scenes.style import THEMES
+    from tests.test_slides import contrast
+
+    t = THEMES[theme]
+    for fg, bg, needed in PAIRS:
+        assert contrast(getattr(t, fg), getattr(t, bg)) >= needed, (theme, fg, bg)
+
+
 # -- the page in Chromium ----------------------------------------------------------------
 def _open(p, site: Site, seen: list, outside: list, errors: list):
     folder = site.out
