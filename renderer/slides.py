@@ -270,7 +270,7 @@ def write_html(plan: Plan, slides: list[Slide], dest: Path) -> None:
   .reveal .where {{ font-size: 22px; color: {t.muted}; white-space: nowrap; }}
   .reveal .clip {{ display: block; width: 1120px; height: 630px; margin: 0 auto; object-fit: contain; }}
   .reveal .controls, .reveal .progress {{ color: {t.grad}; }}
-  #narrated {{ position: fixed; top: 12px; right: 12px; z-index: 40; font: 16px "DejaVu Sans", sans-serif;
+  #narrated {{ position: fixed; bottom: 8px; left: 96px; z-index: 40; font: 14px "DejaVu Sans", sans-serif;
                padding: 6px 12px; border-radius: 6px; border: 2px solid {t.muted}; cursor: pointer;
                background: {t.panel}; color: {t.text}; }}
   #narrated[aria-pressed="true"] {{ border-color: {t.grad}; color: {t.grad}; }}
