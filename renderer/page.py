@@ -308,10 +308,10 @@ def write_html(plan: Plan, parts: list[dict], vtt: dict[str, str], folder: Path,
   details ol {{ list-style: decimal; padding-left: 24px; }}
   @media print {{
     body {{ background: #fff; color: #000; font-size: 11pt; }}
-    .skip, .player, #chapters, #downloads, .keys, .hint {{ display: none; }}
+    .skip, .player, #chapters, #downloads, .keys, .hint, header p {{ display: none; }}
     main {{ display: block; padding: 0; }}
     #transcript {{ position: static; max-height: none; overflow: visible; }}
-    .line {{ break-inside: avoid; border: 0; background: none; cursor: auto; }}
+    .line {{ break-inside: avoid; align-items: flex-start; border: 0; background: none; cursor: auto; }}
     .stamp {{ border: 0; background: none; color: #000; }}
     .still {{ display: block; width: 45mm; height: auto; flex: none; }}
     h3 {{ color: #000; break-after: avoid; }}
