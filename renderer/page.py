@@ -322,7 +322,7 @@ def write_html(plan: Plan, parts: list[dict], vtt: dict[str, str], folder: Path,
 <a class="skip" href="#transcript">Skip to the transcript</a>
 <header>
   <h1>{esc(title)}</h1>
-  <p class="muted">{len(parts)} chapters, {stamp(total)} · captions on ·
+  <p class="muted">{len(parts)} chapters, {stamp(total)} · captions on by default ·
   the transcript follows the video: click a line to play from it</p>
 </header>
 <main>
