@@ -37,6 +37,10 @@ from renderer.plan import ROOT, Entry, Plan
 from video.digest import source_hash
 
 RECIPE = "renderer-2"
+# How the beat clips are made from the plays. A record of an older recipe is
+# not current: the section is joined again from its part records and plays
+# (no scene is rendered again), so its clips are remade.
+CLIPS_RECIPE = "clips-2"  # clips-2: each clip narrated, with its own .srt and .vtt
 
 SHARED_FILES = ("scenes/lesson.py", "scenes/style.py", "scenes/manifest.py", "manim.cfg", "requirements.lock")
 SHARED_GLOBS = ("backprop_core/*.py", "narration/*.py", "video/*.py", "assets/**/*")
@@ -142,6 +146,8 @@ class Record:
     timing: dict[str, float] = field(default_factory=dict)  # where the parts' time went
     fps: int = 0
     beats: list[dict[str, Any]] = field(default_factory=list)  # name, start_frame, end_frame, audio (a WAV)
+    clips_recipe: str = ""  # CLIPS_RECIPE of the clips in the store
+
     def to_json(self) -> str:
         return json.dumps(self.__dict__, indent=2)
 
@@ -163,7 +169,7 @@ def save(plan: Plan, entry: Entry, record: Record) -> None:
 
 def is_current(plan: Plan, entry: Entry, record: Record | None, fp: str) -> bool:
     """The record matches ``fp`` and every output it names is still there."""
-    if record is None or record.fingerprint != fp:
+    if record is None or record.fingerprint != fp or record.clips_recipe != CLIPS_RECIPE:
         return False
     needed = [record.video, record.poster, record.store, *record.extras]
     if record.subtitles:

@@ -11,7 +11,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from renderer import atomic, join, outputs, parts, preflight, report, schedule, slides
+from renderer import atomic, join, outputs, page, parts, preflight, report, schedule, slides
 from renderer.job import Part, Result
 from renderer.plan import (
     DEFAULT_FORMAT,
@@ -66,9 +66,12 @@ outputs (in --out, default renders/, one folder per variant):
   <variant>/NN-<name>.mp4 + .srt     each section's video and subtitles (NN from 00)
   <variant>/NN-<name>.vtt, .beats.json  WebVTT captions and beat timings (lesson scenes)
   <variant>/lesson.mp4 + lesson.srt  all sections joined, chapters, subtitle track
+  <variant>/index.html               the lesson page (open it from disk): video with captions,
+                                     chapters, transcript that follows the video, downloads;
+                                     lesson.vtt, chapters.vtt, youtube-chapters.txt beside it
   <variant>/posters/NN-<name>.png    each section's last frame
   <variant>/contact-sheet.png        a labelled thumbnail per beat, a row per section
-  <variant>/clips/, clips.json       with --sections: one clip per beat and their index
+  <variant>/clips/, clips.json       with --sections: one narrated clip per beat (+ .srt, .vtt), the index
   <variant>/slides/                  with --slides: lesson.html (open it from disk; S: speaker
                                      notes), lesson.pptx, handout.pdf; one slide per beat
   <variant>/logs/NN-<name>.log       the full log of each section's last render
@@ -302,11 +305,17 @@ def finish(plan: Plan, results: list[Result], reporter: report.Reporter) -> list
                 )
             except RuntimeError as exc:
                 notes.append(f"lesson video: FAILED: {exc}")
+                return notes
+        # The page shows the lesson video just joined or reused (and the clips and decks above).
+        try:
+            notes.append(page.build(plan, records))
+        except Exception as exc:  # the page is an extra: the videos are done
+            notes.append(f"page: FAILED ({type(exc).__name__}: {exc}); the previous page is kept")
     return notes
 
 
 def _clips_stale(plan: Plan, entry, record) -> bool:
-    return _read(plan.clips_dir / entry.stem / ".fingerprint") != record.fingerprint
+    return _read(plan.clips_dir / entry.stem / ".fingerprint") != outputs.clips_marker(record)
 
 
 def _read(path: Path) -> str | None:

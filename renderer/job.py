@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from renderer import atomic, cache
+from narration import captions
 from renderer.plan import ROOT, Entry, Plan
 from video import assemble
 from video import BEATS_ENV_VAR, PROGRESS_ENV_VAR, RECORD_ENV_VAR, REDRAW_ENV_VAR, STORE_ENV_VAR
@@ -215,14 +216,19 @@ def assemble_section(plan: Plan, entry: Entry, fp: str, records: list[dict], sta
         for k, beat in enumerate(section.beats):
             name = f"{k:02d}-{_safe(beat['name'])}"
             clip = store_tmp / f"{name}{plan.ext}"
-            assemble.write_video(section, clip, beat=k, narrated=False)
+            # Each clip speaks its beat's line (PowerPoint and the self-paced deck play it)
+            # and has its own captions, timed from the clip's start.
+            assemble.write_video(section, clip, beat=k, narrated=plan.voice != "none")
+            subtitles = captions.write(section.cues(beat=k), clip)
+            for path in subtitles:
+                os.chmod(path, atomic.FILE_MODE)  # readable by a web server, like the videos
             image = section.last_frame(k)
             image.thumbnail((THUMB_WIDTH, THUMB_WIDTH))
             image.save(store_tmp / f"{name}.png")
             clips.append({
                 "name": beat["name"], "file": clip.name, "thumb": f"{name}.png",
                 "duration": round((beat["end_frame"] - beat["start_frame"]) / section.fps, 3),
-                "subtitle": beat["narration"],
+                "subtitle": beat["narration"], "srt": f"{name}.srt", "vtt": f"{name}.vtt",
             })
         store = plan.store(entry, fp)
         atomic.replace_dir(store_tmp, store)
@@ -233,6 +239,7 @@ def assemble_section(plan: Plan, entry: Entry, fp: str, records: list[dict], sta
             if path == movie:
                 continue
             target = plan.out_dir / f"{entry.stem}{''.join(path.suffixes)}"
+            os.chmod(path, atomic.FILE_MODE)
             atomic.replace(path, target)
             if target.suffix != ".srt":
                 extras.append(target.name)
@@ -257,6 +264,7 @@ def assemble_section(plan: Plan, entry: Entry, fp: str, records: list[dict], sta
             timing=timing,
             fps=section.fps,
             beats=[{k: b[k] for k in ("name", "start_frame", "end_frame", "audio")} for b in section.beats],
+            clips_recipe=cache.CLIPS_RECIPE,
         )
         previous = cache.load(plan, entry)
         cache.save(plan, entry, record)

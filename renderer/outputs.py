@@ -3,8 +3,8 @@
 * posters/NN-name.png: each section's last frame (made by the job, see job.py);
 * contact-sheet.png: one row per section, a labelled thumbnail of the last
   frame of each beat, to review the whole lesson at a glance;
-* clips/NN-name/KK-beat.<ext> and clips.json (with --sections): one clip per
-  beat and their index;
+* clips/NN-name/KK-beat.<ext> (+ .srt, .vtt) and clips.json (with --sections):
+  one narrated clip per beat, its captions, and their index;
 * slides/ (with --slides): decks of those clips, see slides.py.
 """
 
@@ -105,10 +105,17 @@ def publish_clips(plan: Plan, records: list[tuple[Entry, cache.Record]]) -> int:
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         for clip in record.clips:
-            atomic.link_or_copy(store / clip["file"], tmp / clip["file"])
+            for key in ("file", "srt", "vtt"):
+                if clip.get(key):
+                    atomic.link_or_copy(store / clip[key], tmp / clip[key])
         atomic.replace_dir(tmp, plan.clips_dir / entry.stem)
-        atomic.write_text(plan.clips_dir / entry.stem / ".fingerprint", record.fingerprint)
+        atomic.write_text(plan.clips_dir / entry.stem / ".fingerprint", clips_marker(record))
     return write_clips_index(plan)
+
+
+def clips_marker(record: cache.Record) -> str:
+    """What clips/NN-name/.fingerprint holds: the section's render and how its clips were made."""
+    return f"{record.fingerprint} {record.clips_recipe}".strip()
 
 
 def published(plan: Plan) -> list[tuple[Entry, cache.Record]]:
@@ -116,7 +123,7 @@ def published(plan: Plan) -> list[tuple[Entry, cache.Record]]:
     found = []
     for entry, record in current_records(plan):
         marker = plan.clips_dir / entry.stem / ".fingerprint"
-        if marker.exists() and marker.read_text().strip() == record.fingerprint:
+        if marker.exists() and marker.read_text().strip() == clips_marker(record):
             found.append((entry, record))
     return found
 
@@ -137,6 +144,9 @@ def write_clips_index(plan: Plan) -> int:
             }
             if clip.get("subtitle"):
                 item["subtitle"] = clip["subtitle"]
+            for key in ("srt", "vtt"):  # the clip's captions, timed from its start
+                if clip.get(key):
+                    item[key] = f"clips/{entry.stem}/{clip[key]}"
             index.append(item)
     atomic.write_text(plan.clips_index, json.dumps(index, indent=2, ensure_ascii=False) + "\n")
     return len(index)

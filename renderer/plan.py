@@ -8,9 +8,11 @@ Output layout (``--out`` defaults to ``renders/``)::
         NN-<name>.vtt, .beats.json     the same as WebVTT, and each beat's timing (when the scene writes them)
         lesson.mp4                     every section joined, one chapter per section, subtitles track
         lesson.srt                     the joined subtitles
+        index.html                     the lesson page (renderer/page.py), with lesson.vtt, chapters.vtt,
+                                       youtube-chapters.txt and page/stills/ beside it
         posters/NN-<name>.png          each section's last frame
         contact-sheet.png              a labelled thumbnail per beat, one row per section
-        clips/NN-<name>/KK-<beat>.mp4  with --sections: one clip per beat ...
+        clips/NN-<name>/KK-<beat>.mp4  with --sections: one narrated clip per beat (+ .srt, .vtt) ...
         clips.json                     ... and their index (section, scene, file, duration)
         slides/                        with --slides: lesson.html (+ reveal/, media/, stills/), lesson.pptx, handout.pdf
         logs/NN-<name>.log             the full manim log of the section's last render

@@ -47,10 +47,10 @@ class _Section:
 class Reporter:
     POLL = 0.5
 
-    def __init__(self, total: int, out: TextIO = sys.stderr, live: bool | None = None) -> None:
+    def __init__(self, total: int, out: TextIO | None = None, live: bool | None = None) -> None:
         self.total = total
-        self.out = out
-        self.live = out.isatty() if live is None else live
+        self.out = out or sys.stderr  # looked up now: a test may have replaced it since the import
+        self.live = self.out.isatty() if live is None else live
         self.start = time.monotonic()
         self._lock = threading.Lock()
         self.width = 16
@@ -197,7 +197,8 @@ class Reporter:
         return max(0.0, self.elapsed() * (expected - done) / done)
 
 
-def summary(results: list[Result], out_dir: Path, wall: float, extras: list[str], out: TextIO = sys.stdout) -> None:
+def summary(results: list[Result], out_dir: Path, wall: float, extras: list[str], out: TextIO | None = None) -> None:
+    out = out or sys.stdout  # looked up now: a test may have replaced it since the import
     rows = [("section", "video", "render", "output", "status")]
     for r in results:
         rows.append(

@@ -4,12 +4,14 @@ One slide per beat, in lesson order, from the same records the clips and
 clips.json come from (the beats' clips, names and narration lines of each
 up-to-date section): nothing is rendered twice. Into ``<variant>/slides/``::
 
-    lesson.html                  reveal.js deck: each beat's clip (plays when shown), its title,
-                                 speaker notes = the narration line; works offline from disk
+    lesson.html                  reveal.js deck: each beat's clip (plays when shown, muted), its title,
+                                 speaker notes = the narration line; works offline from disk;
+                                 lesson.html?narrated (or its Narrated button): self-paced, the
+                                 clips speak and the deck advances when each ends
     reveal/                      reveal.js, vendored from the npm registry (pinned, integrity checked)
     media/NN-name/KK-beat.mp4    the clips the HTML deck plays (hard links to the renderer's)
     stills/NN-name/KK-beat.png   each beat's last frame (poster frames, the handout's pictures)
-    lesson.pptx                  PowerPoint: one slide per beat, the clip embedded, notes = narration
+    lesson.pptx                  PowerPoint: one slide per beat, its narrated clip embedded, notes = narration
     handout.pdf                  one page per beat: the still, section and beat title, the narration
 
 The decks are built together in a hidden folder beside ``slides/`` and swapped
@@ -106,7 +108,7 @@ def fingerprint(plan: Plan, records: list[tuple[Entry, cache.Record]]) -> str:
                        ("voice", plan.voice), ("title", plan.manifest.title)):
         h.update(f"{key}={value}\n".encode())
     for entry, record in records:
-        h.update(f"{entry.stem}:{entry.label}={record.fingerprint}\n".encode())
+        h.update(f"{entry.stem}:{entry.label}={outputs.clips_marker(record)}\n".encode())
     return h.hexdigest()
 
 
@@ -229,7 +231,13 @@ def _theme(plan: Plan):
 def write_html(plan: Plan, slides: list[Slide], dest: Path) -> None:
     t = _theme(plan)
     esc = html.escape
-    video_flags = "data-autoplay playsinline preload=\"auto\"" + ("" if plan.voice != "none" else " muted")
+    # Silent by default, for a teacher who speaks over the clips; ?narrated (or the
+    # "Narrated" button) plays each clip's narration and moves on when it ends.
+    video_flags = "data-autoplay playsinline preload=\"auto\" muted"
+    narrated = plan.voice != "none"
+    toggle = ('<button id="narrated" type="button" aria-pressed="false" '
+              'aria-label="Self-paced: play the narration and advance when each clip ends">Narrated</button>'
+              if narrated else "")
     sections = []
     for s in slides:
         if s.clip.suffix == ".gif":
@@ -262,11 +270,17 @@ def write_html(plan: Plan, slides: list[Slide], dest: Path) -> None:
   .reveal .where {{ font-size: 22px; color: {t.muted}; white-space: nowrap; }}
   .reveal .clip {{ display: block; width: 1120px; height: 630px; margin: 0 auto; object-fit: contain; }}
   .reveal .controls, .reveal .progress {{ color: {t.grad}; }}
+  #narrated {{ position: fixed; bottom: 8px; left: 96px; z-index: 40; font: 14px "DejaVu Sans", sans-serif;
+               padding: 6px 12px; border-radius: 6px; border: 2px solid {t.muted}; cursor: pointer;
+               background: {t.panel}; color: {t.text}; }}
+  #narrated[aria-pressed="true"] {{ border-color: {t.grad}; color: {t.grad}; }}
+  #narrated:focus-visible {{ outline: 3px solid {t.highlight}; outline-offset: 2px; }}
   .reveal .slide-number {{ background: transparent; color: {t.muted}; font-size: 16px;
                           right: auto; left: 12px; bottom: 12px; }}
 </style>
 </head>
 <body>
+{toggle}
 <div class="reveal"><div class="slides">
 {chr(10).join(sections)}
 </div></div>
@@ -279,6 +293,25 @@ def write_html(plan: Plan, slides: list[Slide], dest: Path) -> None:
     controls: true, progress: true, slideNumber: "c/t", transition: "fade",
     autoPlayMedia: true, plugins: [RevealNotes]
   }});
+  // Self-paced: the clips speak, and the deck advances when the shown clip ends.
+  const toggle = document.getElementById("narrated");
+  let narrated = false;
+  function setNarrated(on) {{
+    narrated = on;
+    if (toggle) toggle.setAttribute("aria-pressed", String(on));
+    for (const v of document.querySelectorAll(".slides video")) v.muted = !on;
+    const shown = Reveal.getCurrentSlide() && Reveal.getCurrentSlide().querySelector("video");
+    if (on && shown) shown.play().catch(() => {{}});
+  }}
+  for (const v of document.querySelectorAll(".slides video")) {{
+    v.addEventListener("ended", () => {{
+      if (narrated && v.closest("section.present") && !Reveal.isLastSlide()) Reveal.next();
+    }});
+  }}
+  if (toggle) {{
+    toggle.addEventListener("click", () => setNarrated(!narrated));
+    Reveal.on("ready", () => setNarrated(new URLSearchParams(location.search).has("narrated")));
+  }}
 </script>
 </body>
 </html>
