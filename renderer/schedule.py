@@ -115,15 +115,17 @@ def section(plan: Plan, entry: Entry, k: int, procs: Processes, slots: Slots, re
 
 def _render(plan: Plan, entry: Entry, k: int, fp: str, chosen: list[Part], procs: Processes, slots: Slots,
             reporter: Reporter, cost: float, join: bool) -> Result:
-    started = time.monotonic()
     log = start_log(plan, entry, chosen) if join or not plan.log(entry).exists() else plan.log(entry)
-    reporter.started(k, entry, plan, chosen)
     outcomes: dict[Part, tuple[dict | None, str]] = {}
+    first_start: list[float] = []  # the render time counts from the first part's start, not the queue
 
     def run(n: int, part: Part) -> None:
         if not slots.acquire((-cost, entry.index, n)):
             outcomes[part] = (None, "interrupted")
             return
+        if not first_start:
+            first_start.append(time.monotonic())
+            reporter.started(k, entry, plan, chosen)
         try:
             reporter.part_started(entry, part, plan.progress_file(entry, part))
             outcomes[part] = render_part(plan, entry, fp, part, procs, log)
@@ -136,6 +138,7 @@ def _render(plan: Plan, entry: Entry, k: int, fp: str, chosen: list[Part], procs
         t.start()
     for t in threads:
         t.join()
+    started = first_start[0] if first_start else time.monotonic()
     errors = [err for record, err in outcomes.values() if record is None]
     if errors:
         status = "interrupted" if procs.cancelled.is_set() else "failed"
