@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+import signal
 import sys
 import sysconfig
 import threading
@@ -312,6 +313,8 @@ class Watcher:
 
         plan = self.plan
         plan.out_dir.mkdir(parents=True, exist_ok=True)
+        # Ctrl-C stops, even when started from a shell that ignores SIGINT in background jobs.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         stop = threading.Event()
         server = serve(plan.out_dir, self.state, self.port)
         try:
