@@ -187,8 +187,9 @@ def make_plan(args: argparse.Namespace) -> Plan:
     if args.parts is not None and args.parts < 1:
         raise UsageError(f"--parts must be at least 1, got {args.parts}")
     if getattr(args, "watch", False):
-        if args.print_jobs or args.part is not None or args.list:
-            raise UsageError("--watch renders and serves; it does not go with --list, --print-jobs or --part")
+        if args.print_jobs or args.part is not None or args.list or args.sections or args.slides:
+            raise UsageError("--watch renders and serves the sections' videos; it does not go with --list, "
+                             "--print-jobs, --part, --sections or --slides")
         if not 0 <= args.port < 65536:
             raise UsageError(f"--port must be 0 (a free port) to 65535, got {args.port}")
     only_part = None

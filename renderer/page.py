@@ -338,7 +338,7 @@ def write_html(plan: Plan, parts: list[dict], vtt: dict[str, str], folder: Path,
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="{"dark" if t.name == "dark" else "light"}">
-<title>{esc(title)}</title>
+<title>{esc(title)}</title>{'<link rel="icon" href="data:,">' if watch else ""}
 <style>
   :root {{ --bg: {t.background}; --text: {t.text}; --muted: {t.muted}; --panel: {t.panel};
           --accent: {t.grad}; --focus: {t.highlight}; --link: {t.w}; }}

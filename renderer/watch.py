@@ -250,6 +250,17 @@ class Watcher:
         return files
 
     def cycle(self) -> None:
+        """One round of renders; a bug in it is reported, and the watcher goes on."""
+        try:
+            self._cycle()
+        except Exception as exc:  # noqa: BLE001 (KeyboardInterrupt is not an Exception)
+            self.say(f"watch: error ({type(exc).__name__}: {exc}); waiting for the next save")
+            cache._file_hashes.clear()
+            for e in self.plan.selected:  # do not try the same inputs in a loop
+                self.rendered[e.name] = cache.fingerprint(self.plan, e)
+            self.state.update(lambda d: d.__setitem__("rendering", []))
+
+    def _cycle(self) -> None:
         """Render every selected section whose inputs changed since it was last tried."""
         plan = self.plan
         cache._file_hashes.clear()  # content changed under a long-lived process
