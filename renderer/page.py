@@ -589,14 +589,19 @@ WATCH_JS = r"""
   }
   function load(stem, info, t, play) {
     const v = `?v=${info.version}`;
+    const tt = track.track, mode = tt.mode;
+    tt.mode = "hidden";  // hidden while its cues change, or Chromium keeps showing a removed one
     video.addEventListener("loadedmetadata", () => {
+      tt.mode = mode;
       video.currentTime = Math.max(0, Math.min(t, video.duration - 0.01));
       if (play) video.play().catch(() => {});
       page.update();
     }, {once: true});
     video.poster = info.poster + v;
     video.src = info.video + v;
-    track.src = info.vtt + v;
+    // The same caption track, its cues replaced: a new src would leave the old cues showing.
+    for (const c of [...(tt.cues || [])]) tt.removeCue(c);
+    for (const [start, end, text] of info.cues) tt.addCue(new VTTCue(start, end, text));
     video.dataset.section = stem;
     video.dataset.version = info.version;
     const img = document.querySelector(`#chapters li[data-section="${stem}"] img`);

@@ -308,6 +308,7 @@ class Watcher:
             "poster": record.poster, "version": self.versions[entry.name], "seek": seek,
             "first_changed": first, "status": "ok", "error": None,
             "beats": [{"name": b["name"], "text": b["narration"], "start": b["start"], "end": b["end"]} for b in beats],
+            "cues": [c for b in beats for c in b.get("cues", [])],  # the captions, [start, end, text]
         }
         self.state.update(lambda d: d["sections"].__setitem__(entry.stem, info))
 

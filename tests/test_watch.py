@@ -141,6 +141,9 @@ def test_watch_updates_the_page_shows_errors_and_stops_cleanly(tmp_path):
             beat2 = tab.evaluate("+document.querySelectorAll('#transcript section:not([hidden]) .line')[1].dataset.start")
             assert abs(tab.evaluate("document.getElementById('video').currentTime") - beat2) < 0.2
             good = digest(out / "00-alpha.mp4")
+            # The captions are the section's (its cues replaced, none of the old ones left).
+            assert tab.evaluate("[...document.querySelector('track').track.cues].map(c => c.text)") == [
+                "A square appears.", "It goes, a circle stays."]
 
             # A syntax error: shown on the page with the file and line; the last good video stays.
             mark = len(w.lines)
