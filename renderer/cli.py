@@ -58,6 +58,8 @@ examples:
   ./render.sh --format gif -q low      GIFs, for places that take no video
   ./render.sh --jobs 1                 one section at a time (default: one per core)
   ./render.sh --force derivative       render again even though nothing changed
+  ./render.sh --watch derivative       live preview: the page on http://127.0.0.1:PORT/ shows each
+                                       save's changed beat within seconds (low quality unless -q)
   ./render.sh --print-jobs | parallel  one command per part of a section, for your own runner
                                        (GNU parallel, a Slurm array); then ./render.sh joins them
   ./render.sh --print-jobs --parts 4   ... with every section split into 4 parts (beat ranges)
@@ -102,8 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("names", nargs="*", metavar="SECTION", help="sections to render (default: all; see --list)")
     p.add_argument("--list", action="store_true", help="print the sections in order with their titles, and exit")
     p.add_argument(
-        "-q", "--quality", default=DEFAULT_QUALITY, metavar="Q",
-        help="low (480p15), medium (720p30), high (1080p60, default) or 4k (2160p60)",
+        "-q", "--quality", default=None, metavar="Q",
+        help="low (480p15), medium (720p30), high (1080p60, default; low with --watch) or 4k (2160p60)",
     )
     p.add_argument(
         "--set", dest="sets", action="append", default=[], metavar="NAME=VALUE",
@@ -143,6 +145,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--manifest", default=None, metavar="MODULE:ATTR",
                    help=f"another lesson manifest (tests use small fixtures; default {DEFAULT_MANIFEST}, "
                         "or $BACKPROP_MANIFEST); MODULE may be a path to a .py file")
+    p.add_argument("--watch", action="store_true",
+                   help="live preview: render, serve the page on 127.0.0.1, and render again what changed "
+                        "on every save of a scene, the core, the narration, the style or the manifest "
+                        "(low quality unless -q is given); Ctrl-C stops")
+    p.add_argument("--port", type=int, default=0, metavar="N",
+                   help="the port of --watch's page (default: a free one)")
     p.add_argument("--json-report", default=None, metavar="FILE", help="also write the summary as JSON to FILE")
     return p
 
@@ -160,6 +168,8 @@ def make_plan(args: argparse.Namespace) -> Plan:
             f"unknown section{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}\n"
             f"valid sections: {', '.join(valid)}"
         )
+    if args.quality is None:
+        args.quality = "low" if getattr(args, "watch", False) else DEFAULT_QUALITY
     if args.quality not in QUALITIES:
         raise UsageError(f"unknown quality {args.quality!r}; valid qualities: {', '.join(QUALITIES)}")
     if args.format not in FORMATS:
@@ -176,6 +186,12 @@ def make_plan(args: argparse.Namespace) -> Plan:
         raise UsageError(f"--jobs must be at least 1, got {args.jobs}")
     if args.parts is not None and args.parts < 1:
         raise UsageError(f"--parts must be at least 1, got {args.parts}")
+    if getattr(args, "watch", False):
+        if args.print_jobs or args.part is not None or args.list or args.sections or args.slides:
+            raise UsageError("--watch renders and serves the sections' videos; it does not go with --list, "
+                             "--print-jobs, --part, --sections or --slides")
+        if not 0 <= args.port < 65536:
+            raise UsageError(f"--port must be 0 (a free port) to 65535, got {args.port}")
     only_part = None
     if args.part is not None:
         if len(args.names) != 1:
@@ -353,6 +369,10 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_SYSTEM
 
     signal.signal(signal.SIGTERM, _sigterm)
+    if args.watch:
+        from renderer import watch
+
+        return watch.Watcher(plan, port=args.port).run()
     plan.out_dir.mkdir(parents=True, exist_ok=True)
     reporter = report.Reporter(len(plan.selected))
     reporter.width = max(len(e.name) for e in plan.selected)

@@ -34,6 +34,8 @@ from renderer.plan import Entry, Plan
 
 RECIPE = "page-1"
 PAGE = "index.html"
+WATCH_PAGE = "watch.html"
+CURRENT = ' class="current" aria-current="true"'  # the live preview's page (./render.sh --watch), served at /
 ASSETS = "page"  # the page's own files (stills), swapped in whole
 FILES = ("lesson.vtt", "chapters.vtt", "youtube-chapters.txt")
 
@@ -171,6 +173,39 @@ def build(plan: Plan, records: list[tuple[Entry, Record]]) -> str:
             f"{sum(len(s['beats']) for s in parts)} transcript lines; {yt_note})")
 
 
+def build_watch(plan: Plan, records: list[tuple[Entry, Record]], versions: dict[str, int]) -> Path:
+    """The live preview's page (``watch.html``) for the watched sections that have a video.
+
+    Unlike the lesson page it needs no joined lesson: each section plays its own
+    video (NN-name.mp4), its beats are the transcript, the sections are the
+    chapters (click one to show it); the page follows the watcher's state
+    (renderer/watch.py). Returns its path."""
+    parts = []
+    for entry, record in records:
+        beats = json.loads((plan.out_dir / f"{entry.stem}.beats.json").read_text(encoding="utf-8"))
+        parts.append({
+            "entry": entry, "record": record, "title": entry.label, "start": 0.0, "end": record.duration,
+            "stem": entry.stem, "video": record.video, "vtt": f"{entry.stem}.vtt", "poster": record.poster,
+            "version": versions.get(entry.name, 0),
+            "beats": [{"name": b["name"], "text": b["narration"], "start": b["start"], "end": b["end"]}
+                      for b in beats],
+        })
+    dest = plan.out_dir / WATCH_PAGE
+    tmp = plan.out_dir / f".{WATCH_PAGE}.tmp-{os.getpid()}"
+    if not parts:
+        tmp.write_text("<!doctype html><meta charset=utf-8><title>rendering</title>"
+                       "<p>Nothing rendered yet: see the terminal. This page reloads in 2 s."
+                       "<script>setTimeout(() => location.reload(), 2000)</script>\n", encoding="utf-8")
+    else:
+        first = parts[0]
+        vtt = (plan.out_dir / first["vtt"]).read_text(encoding="utf-8") if (plan.out_dir / first["vtt"]).exists() else "WEBVTT\n\n"
+        chapters_vtt = captions.to_vtt([captions.Cue(0.0, first["end"], first["title"])])
+        write_html(plan, parts, {"captions": vtt, "chapters": chapters_vtt}, plan.out_dir, tmp, watch=True)
+    os.chmod(tmp, atomic.FILE_MODE)
+    atomic.replace(tmp, dest)
+    return dest
+
+
 def _read(path: Path) -> str | None:
     try:
         return path.read_text().strip()
@@ -198,12 +233,14 @@ def _theme(plan: Plan):
 
 
 # -- the page ------------------------------------------------------------------------------
-def write_html(plan: Plan, parts: list[dict], vtt: dict[str, str], folder: Path, dest: Path) -> None:
+def write_html(plan: Plan, parts: list[dict], vtt: dict[str, str], folder: Path, dest: Path,
+               watch: bool = False) -> None:
+    """The page; ``watch``: the live preview's, one section's own video at a time (see build_watch)."""
     t = _theme(plan)
     esc = html.escape
     out = plan.out_dir
-    title = plan.manifest.title
-    total = parts[-1]["end"]
+    title = plan.manifest.title + (" — live preview" if watch else "")
+    total = parts[0]["end"] if watch else parts[-1]["end"]
 
     def link(path: str, text: str, label: str | None = None) -> str:
         """A download link with the file's size; files made by this build are in ``folder``."""
@@ -217,6 +254,14 @@ def write_html(plan: Plan, parts: list[dict], vtt: dict[str, str], folder: Path,
         f'<img src="{esc(s["poster"])}" alt="" width="192" height="108">'
         f'<span class="name">{esc(s["title"])}</span><span class="at">{stamp(s["start"])}</span></button></li>'
         for k, s in enumerate(parts, start=1))
+    if watch:  # one chapter per watched section: clicking one shows its video
+        chapters = "\n".join(
+            f'<li data-section="{esc(s["stem"])}"{CURRENT if k == 1 else ""}>'
+            f'<button type="button" class="chapter" data-section="{esc(s["stem"])}" '
+            f'aria-label="Section {k}: {esc(s["title"])}, {stamp(s["end"])} long">'
+            f'<img src="{esc(s["poster"])}?v={s["version"]}" alt="" width="192" height="108">'
+            f'<span class="name">{esc(s["title"])}</span><span class="at">{stamp(s["end"])}</span></button></li>'
+            for k, s in enumerate(parts, start=1))
 
     transcript = []
     for s in parts:
@@ -228,15 +273,17 @@ def write_html(plan: Plan, parts: list[dict], vtt: dict[str, str], folder: Path,
                 f'<button type="button" class="stamp" data-t="{b["start"]:.3f}" '
                 f'aria-label="Play from {stamp(b["start"])}">{stamp(b["start"])}</button>'
                 f'{still}<span class="text">{esc(b["text"])}</span></li>')
-        transcript.append(f'<section><h3>{esc(s["title"])}</h3>\n<ol>\n' + "\n".join(lines) + "\n</ol></section>")
+        attrs = (f' data-section="{esc(s["stem"])}"' + ("" if s is parts[0] else " hidden")) if watch else ""
+        transcript.append(f'<section{attrs}><h3>{esc(s["title"])}</h3>\n<ol>\n' + "\n".join(lines) + "\n</ol></section>")
 
-    lesson_files = [link(plan.lesson_video.name, plan.lesson_video.name)]
-    lesson_files += [link(name, name) for name in ("lesson.srt", "lesson.vtt", "chapters.vtt", "youtube-chapters.txt")
-                     if (folder / name).exists() or (name == "lesson.srt" and (out / name).exists())]
-    decks = [link(str(p.relative_to(out)), p.name) for p in _decks(plan)]
-    clips = {e.stem: r for e, r in outputs.published(plan)}
-    rows = []
-    for s in parts:
+    lesson_files, decks, clips, rows = [], [], {}, []
+    if not watch:  # the live preview has no joined lesson: no downloads
+        lesson_files = [link(plan.lesson_video.name, plan.lesson_video.name)]
+        lesson_files += [link(name, name) for name in ("lesson.srt", "lesson.vtt", "chapters.vtt", "youtube-chapters.txt")
+                         if (folder / name).exists() or (name == "lesson.srt" and (out / name).exists())]
+        decks = [link(str(p.relative_to(out)), p.name) for p in _decks(plan)]
+        clips = {e.stem: r for e, r in outputs.published(plan)}
+    for s in ([] if watch else parts):
         entry, record = s["entry"], s["record"]
         subs = [link(f"{entry.stem}{ext}", ext[1:].upper(), f"{s['title']}: captions ({ext[1:].upper()})")
                 for ext in (".srt", ".vtt") if (out / f"{entry.stem}{ext}").exists()]
@@ -254,7 +301,36 @@ def write_html(plan: Plan, parts: list[dict], vtt: dict[str, str], folder: Path,
                     f'<td>{link(record.video, record.video)}</td><td>{" ".join(subs)}</td><td>{cell}</td></tr>')
     decks_html = (f'<h3>Slide decks</h3><ul><li>{"</li><li>".join(decks)}</li></ul>' if decks else "")
     # A <script> holds no "</": the JSON escapes it so the WebVTT copies stay intact.
-    data = json.dumps({"vtt": vtt}, ensure_ascii=False).replace("</", "<\\/")
+    info: dict = {"vtt": vtt}
+    video_src, captions_src, chapters_src = plan.lesson_video.name, "lesson.vtt", "chapters.vtt"
+    header = (f'{len(parts)} chapters, {stamp(total)} · captions on by default ·\n  '
+              'the transcript follows the video: click a line to play from it')
+    banner = watch_script = ""
+    if watch:
+        first = parts[0]
+        info["watch"] = {"current": first["stem"], "versions": {s["stem"]: s["version"] for s in parts}}
+        video_src = f'{first["video"]}?v={first["version"]}'
+        captions_src, chapters_src = f'{first["vtt"]}?v={first["version"]}', ""  # chapters: the page's copy
+        header = (f'live preview of {len(parts)} section{"s" if len(parts) != 1 else ""}: save a scene and the '
+                  'changed beat shows here · click a section to show it')
+        banner = ('<div id="watch-status" role="status" aria-live="polite" class="muted">watching</div>\n'
+                  '<pre id="watch-error" role="alert" hidden></pre>')
+        watch_script = f"<script>\n{WATCH_JS}\n</script>"
+    items, body = "</li><li>".join(lesson_files), "\n".join(rows)
+    downloads = "" if watch else f"""<section id="downloads" aria-labelledby="downloads-title">
+  <h2 id="downloads-title">Downloads</h2>
+  <h3>The whole lesson</h3>
+  <ul><li>{items}</li></ul>
+  {decks_html}
+  <h3>Sections</h3>
+  <table>
+    <thead><tr><th scope="col">Section</th><th scope="col">Video</th><th scope="col">Captions</th><th scope="col">Beat clips</th></tr></thead>
+    <tbody>
+{body}
+    </tbody>
+  </table>
+</section>"""
+    data = json.dumps(info, ensure_ascii=False).replace("</", "<\\/")
 
     page = f"""<!doctype html>
 <html lang="en">
@@ -262,7 +338,7 @@ def write_html(plan: Plan, parts: list[dict], vtt: dict[str, str], folder: Path,
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="{"dark" if t.name == "dark" else "light"}">
-<title>{esc(title)}</title>
+<title>{esc(title)}</title>{'<link rel="icon" href="data:,">' if watch else ""}
 <style>
   :root {{ --bg: {t.background}; --text: {t.text}; --muted: {t.muted}; --panel: {t.panel};
           --accent: {t.grad}; --focus: {t.highlight}; --link: {t.w}; }}
@@ -303,6 +379,9 @@ def write_html(plan: Plan, parts: list[dict], vtt: dict[str, str], folder: Path,
   .stamp {{ padding: 0 6px; font-size: 13px; font-variant-numeric: tabular-nums; flex: none; }}
   .still {{ display: none; }}
   #downloads {{ padding: 0 24px 32px; }}
+  #watch-status {{ margin: 4px 0; }}
+  #watch-error {{ white-space: pre-wrap; margin: 8px 0; padding: 10px 14px; border-left: 6px solid {t.L};
+                 background: var(--panel); color: var(--text); font: 14px/1.4 "DejaVu Sans Mono", monospace; }}
   table {{ border-collapse: collapse; width: 100%; }}
   th, td {{ text-align: left; vertical-align: top; padding: 6px 10px; border-bottom: 1px solid var(--panel); }}
   details ol {{ list-style: decimal; padding-left: 24px; }}
@@ -322,16 +401,16 @@ def write_html(plan: Plan, parts: list[dict], vtt: dict[str, str], folder: Path,
 <a class="skip" href="#transcript">Skip to the transcript</a>
 <header>
   <h1>{esc(title)}</h1>
-  <p class="muted">{len(parts)} chapters, {stamp(total)} · captions on by default ·
-  the transcript follows the video: click a line to play from it</p>
+  <p class="muted">{header}</p>
+  {banner}
 </header>
 <main>
 <div>
   <div class="player">
-    <video id="video" controls preload="metadata" playsinline src="{esc(plan.lesson_video.name)}"
+    <video id="video" controls preload="metadata" playsinline src="{esc(video_src)}"
            poster="{esc(parts[0]["poster"])}" aria-label="{esc(title)}: the lesson video">
-      <track kind="captions" src="lesson.vtt" srclang="en" label="English" default data-copy="captions">
-      <track kind="chapters" src="chapters.vtt" srclang="en" label="Chapters" data-copy="chapters">
+      <track kind="captions" src="{esc(captions_src)}" srclang="en" label="English" default data-copy="captions">
+      <track kind="chapters" src="{esc(chapters_src)}" srclang="en" label="Chapters" data-copy="chapters">
     </video>
     <div class="controls" role="group" aria-label="Player">
       <button type="button" id="play" aria-label="Play">Play</button>
@@ -357,19 +436,7 @@ def write_html(plan: Plan, parts: list[dict], vtt: dict[str, str], folder: Path,
 {chr(10).join(transcript)}
 </aside>
 </main>
-<section id="downloads" aria-labelledby="downloads-title">
-  <h2 id="downloads-title">Downloads</h2>
-  <h3>The whole lesson</h3>
-  <ul><li>{"</li><li>".join(lesson_files)}</li></ul>
-  {decks_html}
-  <h3>Sections</h3>
-  <table>
-    <thead><tr><th scope="col">Section</th><th scope="col">Video</th><th scope="col">Captions</th><th scope="col">Beat clips</th></tr></thead>
-    <tbody>
-{chr(10).join(rows)}
-    </tbody>
-  </table>
-</section>
+{downloads}
 <script type="application/json" id="page-data">{data}</script>
 <script>
 (() => {{
@@ -384,13 +451,14 @@ def write_html(plan: Plan, parts: list[dict], vtt: dict[str, str], folder: Path,
       }}
     }};
     el.addEventListener("error", useCopy);
-    if (location.protocol === "file:" || el.readyState === 3) useCopy();
+    if (location.protocol === "file:" || el.readyState === 3 || !el.getAttribute("src")) useCopy();
   }}
   const captions = video.querySelector("track[kind=captions]").track;
   video.querySelector("track[kind=chapters]").track.mode = "hidden";  // loaded, not shown
   const $ = (id) => document.getElementById(id);
-  const chapters = [...document.querySelectorAll("#chapters li")];
-  const lines = [...document.querySelectorAll("#transcript .line")];
+  // The live preview (data.watch) shows one section at a time: its sections are not chapters in time.
+  const chapters = data.watch ? [] : [...document.querySelectorAll("#chapters li")];
+  let lines = [...document.querySelectorAll(data.watch ? "#transcript section:not([hidden]) .line" : "#transcript .line")];
   const scroller = $("transcript");
   const fmt = (s) => {{
     s = Math.floor(s + 1e-6);
@@ -410,6 +478,7 @@ def write_html(plan: Plan, parts: list[dict], vtt: dict[str, str], folder: Path,
   }}
   function chapterStep(step) {{
     const t = video.currentTime;
+    if (!chapters.length) return;
     let k = current(chapters, t);
     // "Previous" from inside a chapter goes back to its start first, as players do.
     if (step < 0 && k >= 0 && t - chapters[k].dataset.start > 2) step = 0;
@@ -452,13 +521,23 @@ def write_html(plan: Plan, parts: list[dict], vtt: dict[str, str], folder: Path,
   $("prev").addEventListener("click", () => chapterStep(-1));
   $("next").addEventListener("click", () => chapterStep(1));
   $("cc").addEventListener("click", () => showCaptions(captions.mode !== "showing"));
-  for (const b of document.querySelectorAll("[data-t]")) b.addEventListener("click", (e) => {{
+  for (const b of document.querySelectorAll(".chapter[data-t], #transcript [data-t]")) if (!data.watch) b.addEventListener("click", (e) => {{
     e.stopPropagation();
     seek(+b.dataset.t);
   }});
-  for (const li of lines) li.addEventListener("click", () => {{
-    if (String(window.getSelection()).length === 0) seek(+li.dataset.start);  // not while selecting text
-  }});
+  function bindLine(li) {{
+    li.addEventListener("click", () => {{
+      if (String(window.getSelection()).length === 0) seek(+li.dataset.start);  // not while selecting text
+    }});
+    const b = li.querySelector("[data-t]");
+    if (b && data.watch) b.addEventListener("click", (e) => {{ e.stopPropagation(); seek(+b.dataset.t); }});
+  }}
+  for (const li of document.querySelectorAll("#transcript .line")) bindLine(li);
+  // For the live preview's script: a section's lines replace the ones followed.
+  window.lessonPage = {{
+    seek, update, bindLine, stamp: fmt,
+    setLines(items) {{ mark(lines, line, -1); lines = items; line = -1; update(); }},
+  }};
   document.addEventListener("keydown", (e) => {{
     if (e.altKey || e.ctrlKey || e.metaKey || e.target.isContentEditable) return;
     const tag = e.target.tagName;
@@ -473,7 +552,119 @@ def write_html(plan: Plan, parts: list[dict], vtt: dict[str, str], folder: Path,
   update();
 }})();
 </script>
+{watch_script}
 </body>
 </html>
 """
     dest.write_text(page, encoding="utf-8")
+
+
+# The live preview's script (./render.sh --watch): follows /__watch/state (renderer/watch.py).
+# A section's new video replaces the old one in place (cache-busting query), at the first
+# beat that changed, playing if it was playing; its transcript is rebuilt from the state.
+# A failed render shows its error; the video on screen stays.
+WATCH_JS = r"""
+(() => {
+  const data = JSON.parse(document.getElementById("page-data").textContent).watch;
+  const page = window.lessonPage;
+  const video = document.getElementById("video");
+  const track = video.querySelector("track[kind=captions]");
+  const status = document.getElementById("watch-status"), errbox = document.getElementById("watch-error");
+  const shown = Object.assign({}, data.versions);  // section -> version on the page
+  let current = data.current, last = null;
+  video.dataset.section = current;
+  video.dataset.version = shown[current];
+  const sectionEl = (stem) => document.querySelector(`#transcript section[data-section="${stem}"]`);
+  const linesOf = (stem) => [...sectionEl(stem).querySelectorAll(".line")];
+
+  function show(stem) {
+    current = stem;
+    for (const s of document.querySelectorAll("#transcript section[data-section]")) s.hidden = s.dataset.section !== stem;
+    for (const li of document.querySelectorAll("#chapters li[data-section]")) {
+      const on = li.dataset.section === stem;
+      li.classList.toggle("current", on);
+      if (on) li.setAttribute("aria-current", "true"); else li.removeAttribute("aria-current");
+    }
+    page.setLines(linesOf(stem));
+  }
+  function load(stem, info, t, play) {
+    const v = `?v=${info.version}`;
+    const tt = track.track, mode = tt.mode;
+    tt.mode = "hidden";  // hidden while its cues change, or Chromium keeps showing a removed one
+    video.addEventListener("loadedmetadata", () => {
+      tt.mode = mode;
+      video.currentTime = Math.max(0, Math.min(t, video.duration - 0.01));
+      if (play) video.play().catch(() => {});
+      page.update();
+    }, {once: true});
+    video.poster = info.poster + v;
+    video.src = info.video + v;
+    // The same caption track, its cues replaced: a new src would leave the old cues showing.
+    for (const c of [...(tt.cues || [])]) tt.removeCue(c);
+    for (const [start, end, text] of info.cues) tt.addCue(new VTTCue(start, end, text));
+    video.dataset.section = stem;
+    video.dataset.version = info.version;
+    const img = document.querySelector(`#chapters li[data-section="${stem}"] img`);
+    if (img) img.src = info.poster + v;
+  }
+  function transcript(stem, beats) {
+    const ol = sectionEl(stem).querySelector("ol");
+    ol.replaceChildren(...beats.map((b) => {
+      const li = document.createElement("li");
+      li.className = "line";
+      li.dataset.start = b.start.toFixed(3);
+      li.dataset.end = b.end.toFixed(3);
+      const at = document.createElement("button");
+      at.type = "button"; at.className = "stamp"; at.dataset.t = b.start.toFixed(3);
+      at.textContent = page.stamp(b.start);
+      at.setAttribute("aria-label", `Play from ${page.stamp(b.start)}`);
+      const text = document.createElement("span");
+      text.className = "text"; text.textContent = b.text;
+      li.append(at, text);
+      page.bindLine(li);
+      return li;
+    }));
+  }
+  for (const b of document.querySelectorAll(".chapter[data-section]")) b.addEventListener("click", () => {
+    const stem = b.dataset.section;
+    if (stem === current || !last || !last.sections[stem]) return;
+    show(stem);
+    load(stem, last.sections[stem], 0, false);
+  });
+
+  function apply(state) {
+    last = state;
+    status.textContent = state.rendering.length ? `rendering ${state.rendering.join(", ")} …`
+                                                : "watching: save a scene and its changed beat shows here";
+    const errors = [];
+    for (const [stem, info] of Object.entries(state.sections)) {
+      if (info.status === "failed" && info.error) {
+        const e = info.error, where = e.file ? `${e.file}, line ${e.line}\n` : "";
+        errors.push(`${stem}: ${where}${e.error}${e.code ? "\n    " + e.code : ""}`);
+        continue;
+      }
+      if (info.status !== "ok" || shown[stem] === info.version || !sectionEl(stem)) continue;
+      shown[stem] = info.version;
+      const same = stem === current;
+      const playing = !video.paused && !video.ended;
+      const t = info.seek !== null && info.seek !== undefined ? info.seek : (same ? video.currentTime : 0);
+      transcript(stem, info.beats);
+      show(stem);
+      load(stem, info, t, playing);
+    }
+    errbox.hidden = !errors.length;
+    errbox.textContent = errors.length ? "Render failed (the video shows the last good render):\n" + errors.join("\n\n") : "";
+    document.body.classList.toggle("watch-failed", errors.length > 0);
+  }
+  async function poll() {
+    try {
+      const r = await fetch("/__watch/state", {cache: "no-store"});
+      if (r.ok) apply(await r.json());
+    } catch (e) {
+      status.textContent = "the watcher is not running (stopped?)";
+    }
+    setTimeout(poll, 500);
+  }
+  poll();
+})();
+"""
