@@ -35,7 +35,9 @@ def check_network(scene, params):
     assert values, last
     for q in b.boxes:
         assert q.factor in values[0]
-    assert b.dL_dw1.text in scene.beats[-1].narration
+    from backprop_core.numbers import plain
+
+    assert plain(b.dL_dw1.text) in scene.beats[-1].narration
 
 
 def test_the_network_values_are_the_cores():
