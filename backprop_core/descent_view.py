@@ -184,7 +184,7 @@ def view(p: Params, steps: int = STEPS) -> View:
     wide_w = axis_around(min(ws) - OVERVIEW_HALF_WIDTH, max(ws) + OVERVIEW_HALF_WIDTH, 0.0)
     wide_grid = np.linspace(wide_w.low, wide_w.high, 201)
     wide_losses = [loss_and_slope(p, float(w))[0] for w in wide_grid]
-    wide_L = axis_around(min(wide_losses + losses), max(wide_losses + losses), 0.05)
+    wide_L = axis_around(min(wide_losses + losses), max(wide_losses + losses), 0.05, MIN_L_SPAN)
     return View(p, points, tuple(made), w_axis, L_axis, Quantity(r"\eta", lr), wide_w, wide_L)
 
 

@@ -128,11 +128,12 @@ class DescentScene(LessonScene):
         inset.move_to(corner, aligned_edge=UP + (RIGHT if downhill_right else LEFT))
         inset.shift((LEFT if downhill_right else RIGHT) * 0.3 + DOWN * 0.15)
         curve = inset.plot(v.loss, x_range=[ow.low, ow.high, (ow.high - ow.low) / 100], color=t.curve, stroke_width=3)
+        # The zoomed window, clipped to the inset: a flat loss (a zero or vanishing
+        # slope) gives a window taller than the whole curve's.
+        w_lo, w_hi = max(v.w_axis.low, ow.low), min(v.w_axis.high, ow.high)
+        L_lo, L_hi = max(v.L_axis.low, ol.low), min(v.L_axis.high, ol.high)
         box = Polygon(
-            *(inset.c2p(w, L) for w, L in (
-                (v.w_axis.low, v.L_axis.low), (v.w_axis.high, v.L_axis.low),
-                (v.w_axis.high, v.L_axis.high), (v.w_axis.low, v.L_axis.high),
-            )),
+            *(inset.c2p(w, L) for w, L in ((w_lo, L_lo), (w_hi, L_lo), (w_hi, L_hi), (w_lo, L_hi))),
             color=t.text, stroke_width=2,
         )
         note = self.words("whole curve", size=style.SMALL, color=t.muted)

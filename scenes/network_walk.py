@@ -515,6 +515,7 @@ class NetworkWalkScene(LessonScene):
         t = self.theme
         wire = self.net.wires[GRADIENT_WIRES[step.key]]
         label = MathTex(step.quantity.symbol, "=", step.quantity.text, font_size=style.SMALL, color=t.grad)
+        fit_width(label, wire.width - 0.1)  # stays between the nodes the wire joins
         label.next_to(wire, DOWN, buff=0.12)
         self.write_with_flights(label, [(result, label[2])])
         self.shown[step.key] = label[2]
