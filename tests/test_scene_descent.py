@@ -38,7 +38,9 @@ def test_each_step_shows_the_cores_numbers(params):
         # The words follow the sign of the loss's change; an overshoot is shown and said.
         word = {"down": "falls", "up": "rises", "nowhere": "stays"}[step.loss_went]
         assert f"The loss {word}" in beat.narration
-        assert ("up:overshot" in beat.texts)  # manim's Text keeps no spaces == (step.loss_went == "up") == ("went up" in beat.narration)
+        # (manim's Text keeps no spaces: "up: overshot" reads "up:overshot")
+        overshot_shown, overshot_said = "up:overshot" in beat.texts, "went up" in beat.narration
+        assert overshot_shown == (step.loss_went == "up") == overshot_said
     assert r"\eta = " + v.lr.text in all_texts(scene)
     first, last = v.points[0], v.points[-1]
     training = by_name["training"].narration
