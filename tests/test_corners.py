@@ -3,7 +3,7 @@ uses the parameters (animations skipped) and held to the per-beat checks:
 nothing off the frame, no texts overlapping, the numbers are the core's, the
 words follow the signs.
 
-About ten minutes on two cores (network-walk alone is ~40 s a run), so these
+Two to five minutes on two cores (network-walk is the slow one), so these
 carry the ``corners`` marker: ``./test.sh`` skips them, ``./test.sh -m corners``
 runs them, and .ci/run runs both.
 """
