@@ -175,13 +175,39 @@ class Update:
     loss_change: Quantity
 
 
+    @property
+    def went(self) -> str:
+        """Which way the loss went: "down", "up" (the step overshot) or "nowhere"."""
+        return direction(self.loss_change.value)
+
+    @property
+    def change_too_small_to_see(self) -> bool:
+        """The loss before and after print the same, though it moved."""
+        return self.went != "nowhere" and self.loss_before.text == self.loss_after.text
+
+    @property
+    def outcome(self) -> str:
+        """The caption's words on the forward pass again: the sign decides them."""
+        return {
+            "down": "the loss went down.",
+            "up": "the loss went up: the step was too big and overshot.",
+            "nowhere": "the loss did not change: the gradient was zero.",
+        }[self.went]
+
+
+def direction(change: float) -> str:
+    """The word a caption uses for a change of the loss (or of w1)."""
+    return "down" if change < 0 else "up" if change > 0 else "nowhere"
+
+
 def update(p: Params, b: Backward | None = None) -> Update:
     b = b or backward(p)
     i = inputs(p)
     w1_new = i.w1.exact - i.lr.exact * b.dL_dw1.exact
     w2_new = i.w2.exact - i.lr.exact * b.dL_dw2.exact
     # Only w1 moves in the lesson's update, so the loss change is w1's alone.
-    after = dataclasses.replace(p, w1=float(w1_new))
+    # The new w1 may leave the input range (a big step): it is derived, not an input.
+    after = p.derived(w1=float(w1_new))
     f_before, f_after = forward(p), _forward_exact_w1(p, w1_new)
     return Update(
         w1_new=Quantity(
@@ -315,7 +341,7 @@ class DescentPoint:
 
 def loss_of_w1(p: Params, w1: float) -> float:
     """L as a function of w1 with every other parameter held (floats, for plotting)."""
-    return float(forward(dataclasses.replace(p, w1=w1)).L.value)
+    return float(forward(p.derived(w1=w1)).L.value)
 
 
 def descent(p: Params, steps: int) -> list[DescentPoint]:
@@ -323,7 +349,7 @@ def descent(p: Params, steps: int) -> list[DescentPoint]:
     points: list[DescentPoint] = []
     w1 = p.w1
     for _ in range(steps + 1):
-        q = dataclasses.replace(p, w1=w1)
+        q = p.derived(w1=w1)  # descent may carry w1 past the input range
         fq = forward(q)
         slope = backward(q, fq).dL_dw1.value
         points.append(DescentPoint(w1, fq.L.value, slope))

@@ -7,9 +7,19 @@ Two styles, both here so they never drift apart:
   ("0.4209", "1.5"), anything else rounds to ``DECIMALS`` places, with more
   places for small magnitudes so at least ``SIGNIFICANT`` digits survive
   ("-0.0334", not "-0.033").
+  Magnitudes below ``SCI_BELOW`` (where six places would no longer keep three
+  significant digits) and from ``SCI_FROM`` up are written in scientific
+  notation, three significant digits, as LaTeX: "-2.49 \\times 10^{-7}". So
+  no nonzero value ever prints as zero, from 1e-9 to 1e3 and beyond.
+* ``plain`` turns that LaTeX into text for captions and narration
+  ("-2.49×10⁻⁷"); narration/speech.py says it ("... times ten to the minus seven").
 * ``fmt_fixed`` for live readouts that change while you watch (manim's
   DecimalNumber can only show a fixed number of places): always
-  ``READOUT_DECIMALS`` places, and the static text beside a readout uses it too.
+  ``READOUT_DECIMALS`` places, of the value scaled by ``10^-exponent``.
+  ``readout_exponent`` picks that scale from the values a readout will show, so
+  a tiny gradient reads "-2.490" beside "× 10⁻⁴" instead of "0.000".
+  ``fmt_beside_readout`` is for a static value set beside readouts: fixed
+  places when they keep its digits, else ``fmt``.
 
 Values may be sympy numbers (exact) or floats.
 """
@@ -17,6 +27,7 @@ Values may be sympy numbers (exact) or floats.
 from __future__ import annotations
 
 import math
+import re
 from functools import lru_cache
 from decimal import ROUND_HALF_EVEN, Decimal
 
@@ -28,6 +39,18 @@ MAX_DECIMALS = 6
 # Exact decimals with up to this many places print in full.
 EXACT_PLACES = 4
 READOUT_DECIMALS = 3
+# Scientific notation below this magnitude (six places would keep fewer than
+# three significant digits) and from this one up (wider than "9999.999").
+SCI_BELOW = 1e-4
+SCI_FROM = 1e4
+# A readout keeps its plain scale while every nonzero value it shows keeps at
+# least two significant digits in READOUT_DECIMALS places; otherwise it scales.
+READOUT_PLAIN_FROM = 0.01
+# A scaled readout never grows wider than this many digits before the point.
+READOUT_MAX_WHOLE_DIGITS = 3
+SUPERSCRIPT_DIGITS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+# fmt's scientific form, as LaTeX: mantissa, then the power of ten.
+SCI_TEX = re.compile(r"(-?\d+(?:\.\d+)?) \\times 10\^\{(-?\d+)\}")
 
 
 def _places_for(value: float) -> int:
@@ -66,24 +89,41 @@ def _float_of(exact: sp.Basic) -> float:
     return float(exact)
 
 
+def _scientific(value: float) -> str:
+    """SIGNIFICANT digits times a power of ten, as LaTeX ("-2.49 \\times 10^{-7}")."""
+    mantissa, exponent = f"{value:.{SIGNIFICANT - 1}e}".split("e")
+    mantissa = mantissa.rstrip("0").rstrip(".")  # "2.50" -> "2.5", "1.00" -> "1"
+    return rf"{mantissa} \times 10^{{{int(exponent)}}}"
+
+
+def needs_scientific(value: float) -> bool:
+    magnitude = abs(value)
+    return magnitude != 0 and not SCI_BELOW <= magnitude < SCI_FROM
+
+
 def fmt(value, sign: bool = False) -> str:
-    """A value as it is printed in every scene and caption (plain text, ASCII minus)."""
+    """A value as it is printed in every scene (LaTeX-safe; ASCII minus). Captions
+    and narration take it through ``plain``."""
     exact = value if isinstance(value, sp.Basic) else None
     if exact is not None and exact.is_number:
         exact = sp.nsimplify(exact) if exact.is_Float else exact
     text = _exact_decimal(exact) if exact is not None else None
     if text is None:
         number = _float_of(exact) if exact is not None else float(value)
-        text = _round(number, _places_for(number))
+        if needs_scientific(number):
+            text = _scientific(number)
+        else:
+            text = _round(number, _places_for(number))
     if sign and not text.startswith("-"):
         text = "+" + text
     return text
 
 
-def fmt_fixed(value, sign: bool = False) -> str:
-    """A value with exactly READOUT_DECIMALS places, matching a live readout."""
+def fmt_fixed(value, sign: bool = False, exponent: int = 0) -> str:
+    """A value with exactly READOUT_DECIMALS places, matching a live readout
+    (of the value divided by 10**exponent: see ``readout_exponent``)."""
     number = _float_of(value) if isinstance(value, sp.Basic) else float(value)
-    text = _round(number, READOUT_DECIMALS)
+    text = _round(number / 10.0**exponent, READOUT_DECIMALS)
     if sign and not text.startswith("-"):
         text = "+" + text
     return text
@@ -109,3 +149,33 @@ def tex_term(value) -> str:
     """A value added to something: ``+ 0.3`` or ``- 0.3`` (for "w x + b")."""
     text = fmt(value)
     return f"- {text[1:]}" if text.startswith("-") else f"+ {text}"
+
+
+def plain(text: str) -> str:
+    """fmt's LaTeX scientific form as text for captions and narration: "-2.5×10⁻⁷"."""
+    return SCI_TEX.sub(lambda m: f"{m.group(1)}×10{m.group(2).translate(SUPERSCRIPT_DIGITS)}", text)
+
+
+def readout_exponent(values) -> int:
+    """The power of ten a live readout divides by so that the values it shows
+    keep their digits in READOUT_DECIMALS places: 0 when they already do (every
+    nonzero one at least READOUT_PLAIN_FROM), else the smallest one's order of
+    magnitude, raised if needed so the largest has at most
+    READOUT_MAX_WHOLE_DIGITS digits before the point."""
+    magnitudes = [abs(float(v)) for v in values if float(v) != 0]
+    if not magnitudes or min(magnitudes) >= READOUT_PLAIN_FROM:
+        return 0
+    low = math.floor(math.log10(min(magnitudes)))
+    high = math.floor(math.log10(max(magnitudes)))
+    return max(low, high - (READOUT_MAX_WHOLE_DIGITS - 1))
+
+
+def tex_scale(exponent: int) -> str:
+    """The LaTeX after a scaled readout ("\\times 10^{-4}"); empty at exponent 0."""
+    return rf"\times 10^{{{exponent}}}" if exponent else ""
+
+
+def fmt_beside_readout(value) -> str:
+    """A static value among live readouts: their fixed places when those keep its
+    digits, else ``fmt`` (so a tiny value never reads "0.000")."""
+    return fmt_fixed(value) if readout_exponent([value]) == 0 else fmt(value)

@@ -54,6 +54,11 @@ class Params:
     loss: str = "squared"
 
     def __post_init__(self) -> None:
+        self._check(ranges=True)
+
+    def _check(self, ranges: bool) -> None:
+        """Types and finiteness always; the input ranges only for inputs (``derived``
+        values, such as the updated weight, may leave them)."""
         for name, (low, high, meaning) in NUMERIC_FIELDS.items():
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -66,9 +71,10 @@ class Params:
                     f"parameter {name} ({meaning}) must be finite, got {value!r}; "
                     f"use a value in [{low:g}, {high:g}]"
                 )
-            if not low <= value <= high:
+            if ranges and not low <= value <= high:
+                # repr, never rounded: 5.000000001 must not print as "5" beside "[-5, 5]".
                 raise ParameterError(
-                    f"parameter {name} ({meaning}) = {value:g} is out of range; "
+                    f"parameter {name} ({meaning}) = {value!r} is out of range; "
                     f"use a value in [{low:g}, {high:g}]"
                 )
             object.__setattr__(self, name, float(value))
@@ -77,6 +83,18 @@ class Params:
                 f"parameter loss must be one of {', '.join(LOSS_CHOICES)}, got {self.loss!r}; "
                 "squared is L=(a2-y)^2, half is L=1/2(a2-y)^2"
             )
+
+    def derived(self, **changes) -> "Params":
+        """These parameters with values the core computed (the updated w1, a
+        descent step's w1): checked to be finite numbers, not held to the input
+        ranges, which bound what a user may ask for, not where training goes."""
+        new = object.__new__(Params)
+        for f in fields(self):
+            object.__setattr__(new, f.name, changes.pop(f.name, getattr(self, f.name)))
+        if changes:
+            raise TypeError(f"unknown parameter(s): {', '.join(changes)}")
+        new._check(ranges=False)
+        return new
 
     # -- construction from text -------------------------------------------
     def with_overrides(self, assignments: list[str] | tuple[str, ...]) -> "Params":
@@ -106,7 +124,10 @@ class Params:
                     f"parameter {name} ({meaning}) must be a number, got {text!r}; "
                     f"use a value in [{low:g}, {high:g}]"
                 ) from None
-        return dataclasses.replace(self, **changes)
+        try:
+            return dataclasses.replace(self, **changes)
+        except ParameterError as exc:
+            raise ParameterError(_as_typed(str(exc), assignments)) from None
 
     def to_json(self) -> str:
         return json.dumps(dataclasses.asdict(self), sort_keys=True)
@@ -134,6 +155,17 @@ class Params:
 DEFAULTS_RAW = Params.__new__(Params)  # field defaults, for messages, without validation
 for _f in fields(Params):
     object.__setattr__(DEFAULTS_RAW, _f.name, _f.default)
+
+
+def _as_typed(message: str, assignments) -> str:
+    """A refusal names the value as the user typed it ("5.00000000000000001",
+    which float() would round to 5.0 and so seem to agree with its bound)."""
+    for item in assignments:
+        name, _, text = item.partition("=")
+        name, text = name.strip(), text.strip()
+        if name in NUMERIC_FIELDS and message.startswith(f"parameter {name} "):
+            return message.replace(f" = {float(text)!r} ", f" = {text} ", 1)
+    return message
 
 
 def current() -> Params:

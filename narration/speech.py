@@ -76,9 +76,22 @@ def _symbol_words(sym: str) -> str:
     return letter + ("" if not digits else " " + " ".join(DIGITS[int(d)] for d in digits))
 
 
+_SUPERSCRIPT_DIGITS = {c: str(i) for i, c in enumerate("⁰¹²³⁴⁵⁶⁷⁸⁹")}
+
+
+def _power_of_ten(m: re.Match) -> str:
+    """"×10⁻⁷" (numbers.plain's scientific form) -> " times ten to the minus seven"."""
+    exponent = m.group(1)
+    sign = "minus " if exponent[0] == "⁻" else ""
+    digits = "".join(_SUPERSCRIPT_DIGITS[c] for c in exponent.lstrip("⁻"))
+    return f" times ten to the {sign}{_int_words(int(digits))}"
+
+
 def spoken(text: str) -> str:
     """The narration line as it should be pronounced."""
     s = " ".join(text.split())
+    # Scientific notation first, before "×" and "-" get their general readings.
+    s = re.sub(r"\s*×\s*10([⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)", _power_of_ten, s)
     # Derivatives: ∂L/∂w₁, dL/dw1 -> "dee L by dee w one".
     s = re.sub(rf"[∂d]({_SYM})\s*/\s*[∂d]({_SYM})",
                lambda m: f"dee {_symbol_words(m.group(1))} by dee {_symbol_words(m.group(2))}", s)

@@ -24,6 +24,7 @@ from manim import (
     ReplacementTransform,
     ValueTracker,
     VGroup,
+    config,
     Write,
     always_redraw,
     smooth,
@@ -31,7 +32,7 @@ from manim import (
 
 from backprop_core import descent_view as core
 from backprop_core.network import loss_of_w1
-from backprop_core.numbers import fmt, fmt_fixed
+from backprop_core.numbers import fmt, fmt_fixed, tex_scale
 from backprop_core.quantity import exact
 
 from scenes import style
@@ -39,6 +40,16 @@ from scenes.lesson import LessonScene
 
 TANGENT_LENGTH = 2.4  # on screen, in frame units
 PLOT_SAMPLES = 120
+
+
+def fit_width(mob, width: float, keep_left: bool = False):
+    """Shrink ``mob`` to ``width`` if it is wider (never grow it), keeping its left edge."""
+    if mob.width > width:
+        left = mob.get_left()
+        mob.scale_to_fit_width(width)
+        if keep_left:
+            mob.move_to(left, aligned_edge=LEFT)
+    return mob
 
 
 class DescentScene(LessonScene):
@@ -97,7 +108,8 @@ class DescentScene(LessonScene):
         t, v = self.theme, self.view
         self.beat(
             "zoomed-in",
-            f"This plot is zoomed in around the steps: with eta = {v.lr.text} each step is small. "
+            f"This plot is zoomed in around the steps: with eta = {v.lr.text} "
+            f"{'each step is small' if v.small_steps else 'the steps are big'}. "
             f"The small picture shows the whole curve from w1 = {fmt(exact(v.overview_w.low))} "
             f"to {fmt(exact(v.overview_w.high))}, "
             "with a box where we are.",
@@ -116,11 +128,12 @@ class DescentScene(LessonScene):
         inset.move_to(corner, aligned_edge=UP + (RIGHT if downhill_right else LEFT))
         inset.shift((LEFT if downhill_right else RIGHT) * 0.3 + DOWN * 0.15)
         curve = inset.plot(v.loss, x_range=[ow.low, ow.high, (ow.high - ow.low) / 100], color=t.curve, stroke_width=3)
+        # The zoomed window, clipped to the inset: a flat loss (a zero or vanishing
+        # slope) gives a window taller than the whole curve's.
+        w_lo, w_hi = max(v.w_axis.low, ow.low), min(v.w_axis.high, ow.high)
+        L_lo, L_hi = max(v.L_axis.low, ol.low), min(v.L_axis.high, ol.high)
         box = Polygon(
-            *(inset.c2p(w, L) for w, L in (
-                (v.w_axis.low, v.L_axis.low), (v.w_axis.high, v.L_axis.low),
-                (v.w_axis.high, v.L_axis.high), (v.w_axis.low, v.L_axis.high),
-            )),
+            *(inset.c2p(w, L) for w, L in ((w_lo, L_lo), (w_hi, L_lo), (w_hi, L_hi), (w_lo, L_hi))),
             color=t.text, stroke_width=2,
         )
         note = self.words("whole curve", size=style.SMALL, color=t.muted)
@@ -150,34 +163,52 @@ class DescentScene(LessonScene):
         self.dot = always_redraw(lambda: Dot(point(), color=t.text, radius=0.09))
 
         rows = VGroup()
-        for tex, fn, color in (
-            ("w_1 =", lambda: self.w.get_value(), t.w),
-            ("L =", lambda: v.loss(self.w.get_value()), t.L),
-            (r"\frac{\partial L}{\partial w_1} =", lambda: v.slope(self.w.get_value()), t.grad),
+        self.exponents = []
+        for tex, fn, stops, color in (
+            ("w_1 =", lambda: self.w.get_value(), [pt.w1 for pt in v.points], t.w),
+            ("L =", lambda: v.loss(self.w.get_value()), [pt.loss for pt in v.points], t.L),
+            (r"\frac{\partial L}{\partial w_1} =", lambda: v.slope(self.w.get_value()), [pt.slope for pt in v.points], t.grad),
         ):
+            # A tiny gradient would read 0.000: the readout shows its digits times a power of ten.
+            exponent = v.readout_exponent(stops)
+            self.exponents.append(exponent)
             name = self.math(tex, color=color, size=style.LABEL)
-            number = self.readout(fn(), color=color, size=style.LABEL)
-            number.add_updater(lambda m, fn=fn: m.set_value(fn()))
-            rows.add(VGroup(name, number))
+            # Laid out at its widest stop (more digits, a minus sign), so it fits at every one.
+            widest = max(stops, key=lambda value: len(fmt_fixed(value, exponent=exponent)))
+            number = self.readout(widest / 10.0**exponent, color=color, size=style.LABEL)
+            number.add_updater(lambda m, fn=fn, e=exponent: m.set_value(fn() / 10.0**e))
+            row = VGroup(name, number)
+            if exponent:
+                row.add(self.math(tex_scale(exponent), color=color, size=style.LABEL))
+            rows.add(row)
         for row in rows:
             row[1].next_to(row[0], RIGHT, buff=0.2)
+            if len(row) > 2:
+                row[2].next_to(row[1], RIGHT, buff=0.12)
         # w1 and L side by side, the slope under them.
         top = VGroup(rows[0], rows[1]).arrange(RIGHT, buff=0.8)
         VGroup(top, rows[2]).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
         rows.next_to(axes, RIGHT, buff=0.7).align_to(axes, UP)
+        natural = rows.width
+        fit_width(rows, config.frame_width / 2 - style.EDGE - rows.get_left()[0], keep_left=True)
+        gap = 0.2 * rows.width / natural  # the gap, scaled with the rows
         for row in rows:
-            row[1].add_updater(lambda m, lab=row[0]: m.next_to(lab, RIGHT, buff=0.2))
+            row[1].add_updater(lambda m, lab=row[0], gap=gap: m.next_to(lab, RIGHT, buff=gap))
+            if len(row) > 2:
+                row[2].add_updater(lambda m, num=row[1], gap=gap: m.next_to(num, RIGHT, buff=gap * 0.6))
+        rows.update()  # the readouts from their widest stop to where w1 is now
         self.readouts = rows
         self.play(FadeIn(self.dot), Create(self.tangent), FadeIn(rows), run_time=1.5)
 
     def show_rule(self) -> None:
         t, v = self.theme, self.view
         first = v.points[0]
-        direction = "grows" if first.slope < 0 else "shrinks"
+        sign = {"up": "negative", "down": "positive", "nowhere": "zero"}[v.steps[0].w1_went]
+        moves = {"up": "grows", "down": "shrinks", "nowhere": "stays where it is"}[v.steps[0].w1_went]
         self.beat(
             "the-update-rule",
             f"The update steps against the slope: w1 becomes w1 minus eta times dL/dw1, with eta = {v.lr.text}. "
-            f"The slope is {'negative' if first.slope < 0 else 'positive'}, so w1 {direction}.",
+            f"The slope is {sign}, so w1 {moves}.",
         )
         rule = self.math(r"w_1 \leftarrow w_1 - \eta\,\frac{\partial L}{\partial w_1}", size=style.LABEL)
         rule[0][0:2].set_color(t.w)
@@ -193,13 +224,7 @@ class DescentScene(LessonScene):
     def take_step(self, step: core.Step) -> None:
         t, v = self.theme, self.view
         before, after = step.before, step.after
-        change = "falls" if step.loss_change < 0 else "rises"
-        self.beat(
-            f"step-{step.number}",
-            f"Step {step.number}: w1 becomes {step.w1_before.text} minus {v.lr.text} times {step.slope.text}, "
-            f"which is {step.w1.text}. "
-            f"The loss {change} from {fmt(before.loss)} to {fmt(after.loss)}.",
-        )
+        self.beat(f"step-{step.number}", self.step_said(step))
         counter = self.words(f"step {step.number} of {len(v.steps)}", size=style.SMALL, color=t.muted)
         equation = self.math(step.w1.symbol, r"\leftarrow", step.w1.substituted, size=style.LABEL)
         result = self.math("=", step.w1.text, size=style.LABEL)
@@ -211,10 +236,14 @@ class DescentScene(LessonScene):
             size=style.LABEL,
             color=t.L,
         )
-        delta = self.math(r"\Delta L = " + fmt(step.loss_change), size=style.LABEL, color=t.L)
-        change_line = VGroup(loss_line, delta).arrange(RIGHT, buff=0.45)
+        delta = self.math(r"\Delta L = " + fmt(step.loss_change, sign=step.loss_went == "up"), size=style.LABEL, color=t.L)
+        change_line = VGroup(loss_line, delta)
+        if step.loss_went == "up":  # shown, not only said: this step made the loss worse
+            change_line.add(self.words("up: overshot", size=style.SMALL, color=t.L))
+        change_line.arrange(RIGHT, buff=0.45)
         block = VGroup(counter, VGroup(equation, result), change_line).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
         block.next_to(self.rule_block, DOWN, aligned_edge=LEFT, buff=0.45)
+        fit_width(block, config.frame_width / 2 - style.EDGE - block.get_left()[0], keep_left=True)
         ghost = Dot(self.axes.c2p(before.w1, before.loss), color=t.muted, radius=0.06)
         self.trail.add(ghost)
         if self.step_block is None:
@@ -226,14 +255,38 @@ class DescentScene(LessonScene):
         self.play(FadeIn(block[2:]))
         self.step_block = block
 
+    def step_said(self, step: core.Step) -> str:
+        v = self.view
+        said = (
+            f"Step {step.number}: w1 becomes {step.w1_before.text} minus {v.lr.text} times {step.slope.text}, "
+            f"which is {step.w1.text}. "
+        )
+        before, after = fmt(step.before.loss), fmt(step.after.loss)
+        if step.loss_went == "nowhere":
+            return said + f"The loss stays at {before}."
+        said += f"The loss {'falls' if step.loss_went == 'down' else 'rises'} from {before} to {after}"
+        if before == after:  # the change hides below the loss's printed digits
+            said += f", by only {fmt(abs(step.loss_change))}"
+        if step.loss_went == "up":
+            said += ": the loss went up. The step was too big and overshot the lowest point"
+        return said + "."
+
     def sum_up(self) -> None:
         t, v = self.theme, self.view
         first, last = v.points[0], v.points[-1]
-        change = "fell" if last.loss < first.loss else "rose"
+        change = {"down": "fell", "up": "rose", "nowhere": "stayed"}[v.loss_went]
+        moved = "" if v.steps_visible else " The slope is so small that the steps barely move: the sigmoid is saturated."
+        overshot = (
+            f" {len(v.overshoots)} of the steps overshot, so the learning rate is too big here."
+            if v.overshoots else ""
+        )
         self.beat(
             "training",
             f"After {len(v.steps)} steps, w1 went from {v.steps[0].w1_before.text} to {v.steps[-1].w1.text} and the loss {change} "
-            f"from {fmt(first.loss)} to {fmt(last.loss)}. Forward, backward, update, repeated: that is training.",
+            f"from {fmt(first.loss)} to {fmt(last.loss)}"
+            f"{f', by only {fmt(abs(v.loss_change))}' if fmt(first.loss) == fmt(last.loss) and v.loss_went != 'nowhere' else ''}"
+            f".{moved}{overshot} "
+            "Forward, backward, update, repeated: that is training.",
         )
         summary = self.math(
             r"L:\ " + fmt(first.loss) + r" \to " + fmt(last.loss),
@@ -242,6 +295,16 @@ class DescentScene(LessonScene):
             color=t.L,
         )
         summary.next_to(self.rule_block, DOWN, aligned_edge=LEFT, buff=0.5)
+        room = lambda mob: config.frame_width / 2 - style.EDGE - mob.get_left()[0] - 0.05  # noqa: E731
+        fit_width(summary, room(summary), keep_left=True)
+        below = summary
+        if fmt(first.loss) == fmt(last.loss) and v.loss_went != "nowhere":
+            # The loss moved less than its printed digits: the change itself, on a line of its own.
+            delta = self.math(r"\Delta L = " + fmt(v.loss_change), size=style.LABEL, color=t.L)
+            delta.next_to(summary, DOWN, aligned_edge=LEFT, buff=0.25)
+            summary = VGroup(summary, delta)
+            below = delta
         loop = self.words("forward, backward, update,\nand again", size=style.SMALL)
-        loop.next_to(summary, DOWN, aligned_edge=LEFT, buff=0.35)
+        loop.next_to(below, DOWN, aligned_edge=LEFT, buff=0.35)
+        fit_width(loop, room(loop), keep_left=True)
         self.play(FadeOut(self.step_block), FadeIn(summary), FadeIn(loop))

@@ -47,7 +47,7 @@ from manim.camera.camera import Camera
 from manim.mobject.types.image_mobject import AbstractImageMobject
 
 from backprop_core import current
-from backprop_core.numbers import READOUT_DECIMALS
+from backprop_core.numbers import READOUT_DECIMALS, plain
 from narration import LineAudio, line_cues, narrate, voice_from_env
 from narration import captions as caption_files
 from narration.cache import atomic_write_text
@@ -175,7 +175,8 @@ class LessonScene(Scene):
         if self.lesson_renderer:
             self.renderer.begin_beat(len(self.beats), name)  # may end a beat range here
         self.next_section(name)
-        new = Beat(name, " ".join(narration.split()), start=self.time)
+        # Numbers come from fmt as LaTeX; the caption and the voice read them as text.
+        new = Beat(name, " ".join(plain(narration).split()), start=self.time)
         self.beats.append(new)
         self._speak(new)
 
@@ -288,6 +289,7 @@ class LessonScene(Scene):
         return MathTex(*tex, font_size=size, color=color or self.theme.text)
 
     def words(self, text: str, size: int = style.BODY, color: str | None = None) -> Text:
+        text = plain(text)  # a number from fmt, in scientific form, as text
         return Text(text, font=style.FONT, font_size=size, color=color or self.theme.text)
 
     def readout(self, value: float, size: int = style.BODY, color: str | None = None) -> DecimalNumber:

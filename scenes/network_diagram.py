@@ -165,6 +165,14 @@ class NetworkDiagram(VGroup):
         if name in self.labels:
             mob.move_to(self.values[name], aligned_edge=LEFT)
         else:
+            # A long number (scientific notation) shrinks to the node's inside.
+            part = self.parts[name]
+            if isinstance(part, Circle):
+                room = 2 * np.sqrt(max(RADIUS**2 - SYMBOL_SHIFT**2, 0.0)) - 0.12
+            else:
+                room = part.width - 0.12
+            if mob.width > room:
+                mob.scale_to_fit_width(room)
             mob.move_to(self.slot(name))
         return mob
 

@@ -129,6 +129,13 @@ def split_on_tokens(tex: str, tokens: list[str]) -> list[str]:
     return [c for c in out if c]
 
 
+def fit_width(mob, width: float):
+    """Shrink ``mob`` to ``width`` if it is wider (never grow it): long numbers must stay on screen."""
+    if mob.width > width:
+        mob.scale_to_fit_width(width)
+    return mob
+
+
 class NetworkWalkScene(LessonScene):
     def construct(self) -> None:
         self.walk = core.walkthrough(self.params)
@@ -154,6 +161,7 @@ class NetworkWalkScene(LessonScene):
             eq = MathTex(*pieces, arg_separator="", font_size=size, color=self.theme.text)
             if eq.width <= width:
                 break
+        fit_width(eq, width)  # a long number (scientific notation) may not fit even the smallest size
         eq[where["symbol"]].set_color(color)
         eq[where["result"]].set_color(color)
         return eq, where
@@ -266,6 +274,11 @@ class NetworkWalkScene(LessonScene):
             value.move_to(box).align_to(box, DOWN).shift(UP * BOX_PAD * 0.5)
         for cell, box in zip(running, boxes):
             cell.next_to(box, DOWN, buff=RUNNING_GAP)
+        # Long numbers widen the boxes' pitch; the whole chain shrinks to the frame then.
+        room = config.frame_width - 2 * style.EDGE
+        everything = VGroup(row, *fracs, *values, *running)
+        if everything.width > room:
+            everything.scale_to_fit_width(room).move_to([0, everything.get_center()[1], 0])
         self.chain = VGroup(row, *fracs)
         self.boxes, self.box_fracs, self.box_values, self.running_cells = boxes, fracs, values, running
 
@@ -366,6 +379,18 @@ class NetworkWalkScene(LessonScene):
             self.show_gradient(step, result)
         elif step.key in UPDATED_WEIGHTS:
             self.show_update(step, result)
+
+    @staticmethod
+    def outcome_said(u: core.Update) -> str:
+        """The loss before and after, in words the sign of the change decides."""
+        if u.went == "nowhere":
+            return f"the loss stays at {u.loss_before.text}: with a zero gradient, w₁ did not move."
+        said = f"the loss goes {u.went} from {u.loss_before.text} to {u.loss_after.text}, a change of {u.loss_change.text}"
+        if u.change_too_small_to_see:
+            said += ", too small to show in the loss's digits"
+        if u.went == "up":
+            said += ". The step was too big: it overshot, past the lowest loss"
+        return said + "."
 
     def spoken_result(self, step: core.Step) -> str:
         q = step.quantity
@@ -490,6 +515,7 @@ class NetworkWalkScene(LessonScene):
         t = self.theme
         wire = self.net.wires[GRADIENT_WIRES[step.key]]
         label = MathTex(step.quantity.symbol, "=", step.quantity.text, font_size=style.SMALL, color=t.grad)
+        fit_width(label, wire.width - 0.1)  # stays between the nodes the wire joins
         label.next_to(wire, DOWN, buff=0.12)
         self.write_with_flights(label, [(result, label[2])])
         self.shown[step.key] = label[2]
@@ -518,12 +544,7 @@ class NetworkWalkScene(LessonScene):
     def forward_again(self) -> None:
         t, w = self.theme, self.walk
         u = w.update
-        went = "down" if u.loss_after.value < u.loss_before.value else "up"
-        self.beat(
-            "forward-again",
-            f"Run the forward pass again with {spoken('w1')} = {u.w1_new.text}: the loss goes {went} "
-            f"from {u.loss_before.text} to {u.loss_after.text}, a change of {u.loss_change.text}.",
-        )
+        self.beat("forward-again", f"Run the forward pass again with {spoken('w1')} = {u.w1_new.text}: {self.outcome_said(u)}")
         self.net.unlight()
         self.settle_boxes()
         self.updated.set_color(t.w)
@@ -534,11 +555,12 @@ class NetworkWalkScene(LessonScene):
             rf"\qquad {u.loss_change.symbol} = {u.loss_change.text}",
             font_size=EQUATION_SIZES[0], color=t.text,
         )
+        fit_width(change, self.panel_text_width)
         change[1].set_color(t.L)
         change[3].set_color(t.L)
         self.show_state(
             "AGAIN", "FORWARD", t.text,
-            f"One more forward pass with the new w₁: the loss went {went}.",
+            f"One more forward pass with the new w₁: {u.outcome}",
             [L_eq, change],
         )
         self.play(*(FadeOut(label) for label in getattr(self, "gradient_labels", [])), run_time=0.6)

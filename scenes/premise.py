@@ -11,6 +11,7 @@ forward pass from the core, and the backward pass landing on dL/dw1.
 from __future__ import annotations
 
 from manim import (
+    config,
     DOWN,
     LEFT,
     RIGHT,
@@ -208,6 +209,11 @@ class PremiseScene(LessonScene):
         chain.move_to([0, CHAIN_Y, 0])
         values.next_to(chain, DOWN, buff=0.35)
         values.align_to(chain[1], LEFT)
+        # Long numbers (scientific notation) widen the product: it shrinks to the frame.
+        right = config.frame_width / 2 - style.EDGE
+        if values.get_right()[0] > right:
+            left = values.get_left()
+            values.scale_to_fit_width(right - left[0]).move_to(left, aligned_edge=LEFT)
         chain[0].set_color(t.grad)
         values[-1].set_color(t.grad)
         self.play(FadeIn(chain[0]), FadeIn(chain[1]))

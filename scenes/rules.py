@@ -275,11 +275,15 @@ class RulesScene(LessonScene):
         t = self.theme
         point = core.sigmoid_at(z.exact, z.symbol, a_symbol)
         first = a_symbol == "a_1"
+        # A saturated sigma prints as 1.000: "1.000 times 1 minus 1.000" would read as zero,
+        # while the slope is tiny but not zero. Then the working is left out, said and shown.
+        saturated = point.sigma.text == fmt(1)
+        working = "" if saturated else f"{point.sigma.text} times 1 minus {point.sigma.text}, which is "
         self.beat(
             "mark-" + z.symbol.replace("_", ""),
             f"In the network, {z.symbol.replace('_', ' ')} = {point.z.text}: sigma gives "
             f"{a_symbol.replace('_', ' ')} = {point.sigma.text}, and the slope there is "
-            f"{point.sigma.text} times 1 minus {point.sigma.text}, which is {point.sigma_prime.text}.",
+            f"{working}{point.sigma_prime.text}.",
         )
         if first:
             self.play(FadeOut(self.punch), run_time=0.8)
@@ -306,7 +310,7 @@ class RulesScene(LessonScene):
             self.math(rf"\sigma'({z.symbol})", "=", point.sigma_prime.substituted, "=", point.sigma_prime.text,
                       size=TABLE),
         )
-        if rows[2].width > RIGHT_X - TABLE_X:  # far-out z: many places; keep the value, drop the working
+        if saturated or rows[2].width > RIGHT_X - TABLE_X:  # far-out z: keep the value, drop the working
             rows.submobjects[2] = self.math(rf"\sigma'({z.symbol})", "=", point.sigma_prime.text, size=TABLE)
         rows[0][0].set_color(t.z)
         rows[1][0].set_color(t.a)

@@ -27,7 +27,7 @@ from manim import (
 
 from backprop_core import network
 from backprop_core import refresher
-from backprop_core.numbers import fmt_fixed
+from backprop_core.numbers import fmt_beside_readout, readout_exponent, tex_scale
 
 from scenes import style
 from scenes.lesson import LessonScene
@@ -125,7 +125,7 @@ class TwoDsScene(LessonScene):
             "many-weights",
             f"Why this matters: the network's loss depends on many parameters at once, w₁ = {inputs.w1.text}, "
             f"w₂ = {inputs.w2.text}, b₁ = {inputs.b1.text} and b₂ = {inputs.b2.text}. "
-            f"With these, the loss is {fmt_fixed(fwd.L.exact)}.",
+            f"With these, the loss is {fmt_beside_readout(fwd.L.exact)}.",
         )
         self.play(FadeOut(self.left), FadeOut(self.right), FadeOut(self.right_example), run_time=1)
         colors = style.symbol_colors(t)
@@ -149,7 +149,7 @@ class TwoDsScene(LessonScene):
                 value = self.readout(q.value, size=style.HEADING, color=color)
                 value.add_updater(lambda m: m.set_value(self.w1.get_value()))
             else:
-                value = self.math(fmt_fixed(q.exact), size=style.HEADING, color=color)
+                value = self.math(fmt_beside_readout(q.exact), size=style.HEADING, color=color)
             row = VGroup(symbol, value).arrange(RIGHT, buff=0.15)
             row.move_to(box)
             if q.symbol == "w_1":
@@ -160,10 +160,18 @@ class TwoDsScene(LessonScene):
         self.cards = cards
 
         l_label = self.math("L", "=", size=style.HEADING, color=t.L)
-        l_value = self.readout(fwd.L.value, size=style.HEADING, color=t.L)
-        l_value.add_updater(lambda m: m.set_value(network.loss_of_w1(p, self.w1.get_value())))
-        l_row = VGroup(l_label, l_value).arrange(RIGHT, buff=0.2).move_to([0, -1.1, 0])
+        # A tiny loss (y = 0, a saturated output) reads in its digits times a power of ten.
+        w1 = inputs.w1.value
+        scale = readout_exponent([network.loss_of_w1(p, w) for w in (w1, w1 + NUDGE, w1 - NUDGE)])
+        l_value = self.readout(fwd.L.value / 10.0**scale, size=style.HEADING, color=t.L)
+        l_value.add_updater(lambda m: m.set_value(network.loss_of_w1(p, self.w1.get_value()) / 10.0**scale))
+        l_row = VGroup(l_label, l_value)
+        if scale:
+            l_row.add(self.math(tex_scale(scale), size=style.HEADING, color=t.L))
+        l_row.arrange(RIGHT, buff=0.2).move_to([0, -1.1, 0])
         l_value.add_updater(lambda m: m.next_to(l_label, RIGHT, buff=0.2))
+        if scale:
+            l_row[2].add_updater(lambda m: m.next_to(l_value, RIGHT, buff=0.15))
         self.l_row = l_row
         self.play(Write(loss), run_time=1.2)
         self.play(FadeIn(cards, lag_ratio=0.2), run_time=1.5)

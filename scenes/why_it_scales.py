@@ -43,6 +43,14 @@ COLUMN_GAP = 1.72
 CAPTION_Y = -2.35
 
 
+def fit_column(mob):
+    """A number under a node shrinks to its column (scientific notation is wide)."""
+    room = COLUMN_GAP - 0.15
+    if mob.width > room:
+        mob.scale_to_fit_width(room)
+    return mob
+
+
 class WhyItScalesScene(LessonScene):
     def construct(self) -> None:
         self.chain = core.chain(self.params)
@@ -148,6 +156,7 @@ class WhyItScalesScene(LessonScene):
         t = self.theme
         node = self.nodes[layer.k]
         value = self.math(layer.grad_a.text, color=t.grad, size=style.LABEL)
+        fit_column(value)
         value.move_to([node.get_x(), NODE_Y - 1.6, 0])
         box = SurroundingRectangle(node, color=t.highlight, buff=0.08)
         self.grads[layer.k] = value
@@ -180,6 +189,7 @@ class WhyItScalesScene(LessonScene):
         for layer in c.layers:
             node = self.nodes[layer.k]
             value = self.math(layer.grad_w.text, color=t.grad, size=style.LABEL)
+            fit_column(value)
             value.move_to([node.get_x(), NODE_Y - 2.45, 0])
             values.add(value)
         row_a = self.math(r"\frac{\partial L}{\partial a_k}", color=t.grad, size=style.LABEL)

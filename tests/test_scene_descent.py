@@ -9,7 +9,7 @@ import pytest
 from backprop_core import Params
 from backprop_core import descent_view
 from backprop_core.network import backward, descent, loss_of_w1
-from backprop_core.numbers import fmt, fmt_fixed
+from backprop_core.numbers import fmt, fmt_fixed, plain, readout_exponent
 
 from .harness import all_texts, run_scene
 
@@ -23,17 +23,29 @@ def test_each_step_shows_the_cores_numbers(params):
     scene = run_scene("descent", params=params)
     by_name = {b.name: b for b in scene.beats}
     assert [b.name for b in scene.beats if b.name.startswith("step-")] == [f"step-{s.number}" for s in v.steps]
+    # Readouts too small for three places show their digits times a power of ten.
+    e_w = readout_exponent([pt.w1 for pt in v.points])
+    e_L = readout_exponent([pt.loss for pt in v.points])
     for step in v.steps:
         beat = by_name[f"step-{step.number}"]
         joined = "\n".join(beat.texts)
         assert step.w1.substituted in joined and step.w1.text in joined
-        assert fmt(step.loss_change) in joined
+        assert fmt(step.loss_change, sign=step.loss_went == "up") in joined
         # The live readouts stop on the step's end.
-        assert fmt_fixed(step.after.w1) in beat.texts and fmt_fixed(step.after.loss) in beat.texts
-        assert step.w1.text in beat.narration
+        assert fmt_fixed(step.after.w1, exponent=e_w) in beat.texts
+        assert fmt_fixed(step.after.loss, exponent=e_L) in beat.texts
+        assert plain(step.w1.text) in beat.narration
+        # The words follow the sign of the loss's change; an overshoot is shown and said.
+        word = {"down": "falls", "up": "rises", "nowhere": "stays"}[step.loss_went]
+        assert f"The loss {word}" in beat.narration
+        # (manim's Text keeps no spaces: "up: overshot" reads "up:overshot")
+        overshot_shown, overshot_said = "up:overshot" in beat.texts, "went up" in beat.narration
+        assert overshot_shown == (step.loss_went == "up") == overshot_said
     assert r"\eta = " + v.lr.text in all_texts(scene)
     first, last = v.points[0], v.points[-1]
-    assert fmt(first.loss) in by_name["training"].narration and fmt(last.loss) in by_name["training"].narration
+    training = by_name["training"].narration
+    assert plain(fmt(first.loss)) in training and plain(fmt(last.loss)) in training
+    assert {"down": "fell", "up": "rose", "nowhere": "stayed"}[v.loss_went] in training
 
 
 def test_the_steps_are_networks_descent():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from backprop_core import network as core
+from backprop_core.numbers import plain
 from backprop_core.params import Params
 from scenes.network_walk import beat_name, equation_pieces, spoken, split_on_tokens
 
@@ -34,11 +35,11 @@ def _check_walk(params):
         assert q.text in joined
         assert f"{step.number}/{walk.total}" in texts
         assert step.phase in texts
-        assert q.text in beat.narration
+        assert plain(q.text) in beat.narration  # captions read fmt's LaTeX as text
         if step.running is not None and step.running.symbol != q.symbol:
             # The running product reuses the one before it.
             assert step.running.equation() in texts, step.key
-            assert step.running.text in beat.narration
+            assert plain(step.running.text) in beat.narration
         if step.chain_box is not None:
             # Every box filled so far shows its value; the running product under it too.
             for k in range(step.chain_box + 1):
@@ -62,9 +63,16 @@ def _check_final(scene, walk):
     assert u.forward_after.L.equation() in final.texts
     for key in ("z1", "a1", "z2", "a2", "L"):
         assert getattr(u.forward_after, key).text in final.texts
-    assert u.loss_before.text in final.narration and u.loss_after.text in final.narration
-    went = "down" if u.loss_after.value < u.loss_before.value else "up"
-    assert f"goes {went}" in final.narration
+    assert plain(u.loss_before.text) in final.narration
+    # The words follow the sign of the change the core computed.
+    went = "down" if u.loss_change.value < 0 else "up" if u.loss_change.value > 0 else "nowhere"
+    assert u.went == went
+    if went == "nowhere":
+        assert "stays" in final.narration
+    else:
+        assert plain(u.loss_after.text) in final.narration and f"goes {went}" in final.narration
+        assert ("overshot" in final.narration) == (went == "up")
+    assert u.outcome.replace(" ", "") in "".join(final.texts)  # manim's Text keeps no spaces
 
 
 def test_the_walk_is_the_cores_13_steps_with_its_numbers():

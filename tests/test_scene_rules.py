@@ -52,9 +52,13 @@ def check_marks(scene, params: Params):
         texts = beat_texts(scene, name)
         assert squash(f"{z.symbol} = {point.z.text}") in texts
         assert squash(rf"{point.sigma.symbol} = \sigma({z.symbol}) = {point.sigma.text}") in texts
-        assert squash(rf"\sigma'({z.symbol}) = {point.sigma_prime.substituted} = {point.sigma_prime.text}") in texts
+        # Far out (a saturated sigma) the working is left out, the value kept.
+        assert squash(rf"\sigma'({z.symbol}) = {point.sigma_prime.substituted} = {point.sigma_prime.text}") in texts \
+            or squash(rf"\sigma'({z.symbol}) = {point.sigma_prime.text}") in texts
         narration = next(b for b in scene.beats if b.name == name).narration
-        assert point.sigma.text in narration and point.sigma_prime.text in narration
+        from backprop_core.numbers import plain
+
+        assert plain(point.sigma.text) in narration and plain(point.sigma_prime.text) in narration
 
 
 def test_z1_and_z2_are_marked_with_the_core_values():

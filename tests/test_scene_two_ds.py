@@ -4,7 +4,7 @@ and follows a parameter change."""
 from __future__ import annotations
 
 from backprop_core import network, refresher
-from backprop_core.numbers import fmt_fixed
+from backprop_core.numbers import fmt_beside_readout, fmt_fixed, plain, readout_exponent
 from backprop_core.params import Params
 
 from .harness import all_texts, run_scene
@@ -19,16 +19,21 @@ def shown_values(scene, params):
 def check(scene, params):
     inputs, texts = shown_values(scene, params)
     for q in (inputs.w1, inputs.w2, inputs.b1, inputs.b2):
-        assert fmt_fixed(q.exact) in texts, (q.symbol, texts)
+        shown = fmt_fixed(q.exact) if q.symbol == "w_1" else fmt_beside_readout(q.exact)
+        assert shown in texts, (q.symbol, texts)
     f, b = network.forward(params), network.backward(params)
     # After the nudge, w1 is back and the loss reads the core's value.
-    assert fmt_fixed(f.L.exact) in texts
+    from scenes.two_ds import NUDGE
+
+    w1 = inputs.w1.value
+    scale = readout_exponent([network.loss_of_w1(params, w) for w in (w1, w1 + NUDGE, w1 - NUDGE)])
+    assert fmt_fixed(f.L.exact, exponent=scale) in texts
     all_shown = all_texts(scene)
     assert b.dL_dw1.symbol + " = " + b.dL_dw1.text in " ".join(all_shown) or any(
         b.dL_dw1.text in t and b.dL_dw1.symbol in t for t in all_shown
     )
     narration = " ".join(x.narration for x in scene.beats)
-    assert b.dL_dw1.text in narration and inputs.w1.text in narration
+    assert plain(b.dL_dw1.text) in narration and inputs.w1.text in narration
 
 
 def test_two_ds_shows_the_cores_parameters_and_gradient():

@@ -7,6 +7,8 @@ import pytest
 from backprop_core import Params
 from backprop_core import deep
 
+from backprop_core.numbers import plain
+
 from .harness import all_texts, run_scene
 
 CHANGED = Params(w1=0.3, lr=0.5)
@@ -26,7 +28,7 @@ def test_the_sweep_shows_the_cores_values_right_to_left(params):
         beat = by_name[f"sweep-a{layer.k}"]
         assert layer.grad_a.equation() in beat.texts
         assert layer.grad_a.text in beat.texts
-        assert layer.grad_a.text in beat.narration and c.layers[layer.k].local.text in beat.narration
+        assert plain(layer.grad_a.text) in beat.narration and plain(c.layers[layer.k].local.text) in beat.narration
     texts = all_texts(scene)
     for layer in c.layers:
         assert layer.a.text in texts and layer.local.text in texts and layer.grad_w.text in texts
