@@ -168,11 +168,13 @@ def compare_pictures(base_video: str, new_video: str, work: Path) -> list[float]
     base_beats = json.loads(Path(base_video).with_suffix(".beats.json").read_text())
     new_beats = json.loads(Path(new_video).with_suffix(".beats.json").read_text())
     work.mkdir(parents=True, exist_ok=True)
+    fps = 60 if "1080" in base_video else 15
+    ends = {v: probe_duration(v) - 1.5 / fps for v in (base_video, new_video)}
     for k, (b, n) in enumerate(zip(base_beats, new_beats)):
-        fps = 60 if "1080" in base_video else 15
-        frame(base_video, max(b["start"], b["end"] - 0.5 / fps), work / f"b{k}.png")
-        frame(new_video, max(n["start"], n["end"] - 0.5 / fps), work / f"n{k}.png")
-        values.append(ssim(work / f"b{k}.png", work / f"n{k}.png"))
+        frame(base_video, min(ends[base_video], max(b["start"], b["end"] - 0.5 / fps)), work / f"b{k}.png")
+        frame(new_video, min(ends[new_video], max(n["start"], n["end"] - 0.5 / fps)), work / f"n{k}.png")
+        if (work / f"b{k}.png").exists() and (work / f"n{k}.png").exists():
+            values.append(ssim(work / f"b{k}.png", work / f"n{k}.png"))
     return values
 
 
