@@ -153,14 +153,29 @@ def read_wav(path: Path) -> tuple[np.ndarray, int]:
 
 
 def _audio_packets(out, track: np.ndarray, rate: int) -> tuple[object, list]:
-    codec = "libvorbis" if out.format.name in ("webm", "ogg") else "aac"
+    """The track encoded for ``out``: AAC, or Opus at 48 kHz in WebM/Ogg (this
+    build of libav has no libvorbis, and Opus takes no 22.05 kHz)."""
+    if out.format.name in ("webm", "ogg"):
+        codec, new_rate = "libopus", 48000
+        times = np.arange(int(len(track) * new_rate / rate)) * (rate / new_rate)
+        track, rate = np.interp(times, np.arange(len(track)), track).astype(np.float32), new_rate
+    else:
+        codec = "aac"
     stream = out.add_stream(codec, rate=rate, layout="mono")
+    stream.codec_context.open()
+    size = stream.codec_context.frame_size or AUDIO_FRAME
+    fmt = stream.codec_context.format.name  # fltp for AAC, flt or s16 for Opus
     packets = []
-    for i in range(0, len(track), AUDIO_FRAME):
-        chunk = track[i : i + AUDIO_FRAME]
-        if len(chunk) < AUDIO_FRAME:
-            chunk = np.pad(chunk, (0, AUDIO_FRAME - len(chunk)))
-        frame = av.AudioFrame.from_ndarray(chunk[None, :].astype(np.float32), format="fltp", layout="mono")
+    for i in range(0, len(track), size):
+        chunk = track[i : i + size]
+        if len(chunk) < size:
+            chunk = np.pad(chunk, (0, size - len(chunk)))
+        if fmt.startswith("s16"):
+            frame = av.AudioFrame.from_ndarray((np.clip(chunk, -1, 1) * 32767).astype(np.int16)[None, :],
+                                               format="s16", layout="mono")
+        else:
+            frame = av.AudioFrame.from_ndarray(chunk[None, :].astype(np.float32),
+                                               format="flt" if fmt == "flt" else "fltp", layout="mono")
         frame.sample_rate, frame.pts, frame.time_base = rate, i, Fraction(1, rate)
         packets += stream.encode(frame)
     packets += stream.encode(None)
@@ -194,14 +209,12 @@ def join(files: list[Path], out_path: Path, fps: int, audio: tuple[np.ndarray, i
             with av.open(path) as src:
                 stream = src.streams.video[0]
                 tb = stream.time_base
-                tick = Fraction(1, fps) / tb  # one frame in the file's time base
-                if tick.denominator != 1:
-                    raise AssemblyError(f"{path.name}: time base {tb} does not hold whole frames")
+                # The frames before this file, in its time base (exact in MP4's; WebM's is milliseconds).
+                shift = round(Fraction(offset, fps) / tb)
                 count = 0
                 for packet in src.demux(stream):
                     if packet.dts is None:
                         continue
-                    shift = offset * int(tick)
                     packet.pts += shift
                     packet.dts += shift
                     packet.stream = video
