@@ -8,7 +8,6 @@ import shlex
 import signal
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from renderer import atomic, join, outputs, page, parts, preflight, report, schedule, slides

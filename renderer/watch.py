@@ -26,7 +26,6 @@ import signal
 import sys
 import sysconfig
 import threading
-import time
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path

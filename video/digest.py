@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import ast
 import hashlib
-import inspect
 import pickle
 import sys
 import types
@@ -247,7 +246,3 @@ def frame_digest(pixels: np.ndarray | None) -> str:
     if pixels is None:
         return "background"
     return hashlib.blake2b(np.ascontiguousarray(pixels).data, digest_size=20).hexdigest()
-
-
-def is_project_function(fn: object) -> bool:
-    return inspect.isfunction(fn) and module_file(fn.__module__) is not None
