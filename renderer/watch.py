@@ -338,9 +338,17 @@ class Watcher:
                 files = self.inputs()
                 folders = sorted({p.parent for p in files})
                 self.say(f"watch: waiting for a save ({len(files)} files in {len(folders)} folders)")
-                for _changes in watch(*folders, watch_filter=lambda _c, p: Path(p).resolve() in files,
-                                      debounce=DEBOUNCE_MS, step=20, recursive=False, stop_event=stop,
-                                      raise_interrupt=True, rust_timeout=500, yield_on_timeout=False):
+                armed = False
+                for changes in watch(*folders, watch_filter=lambda _c, p: Path(p).resolve() in files,
+                                     debounce=DEBOUNCE_MS, step=20, recursive=False, stop_event=stop,
+                                     raise_interrupt=True, rust_timeout=500, yield_on_timeout=True):
+                    if not changes:
+                        # The first timeout comes after the watches are in place: a save made
+                        # between the last render and then left no event, only a fingerprint.
+                        if armed or not self._stale():
+                            armed = True
+                            continue
+                    armed = True
                     self.cycle()
                     # A save during the render: its events may be gone, its fingerprint is not.
                     while self._stale():
