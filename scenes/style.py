@@ -90,16 +90,20 @@ def theme() -> Theme:
     return THEMES[name]
 
 
+def part_color(name: str, t: Theme | None = None) -> str:
+    """The colour of a part of the network by its name in the core ("x", "w1", "z2", "L", ...).
+
+    The one map from a part to its meaning's colour: the diagram's nodes, the
+    walk's values and the symbols in formulas all ask here.
+    """
+    t = t or theme()
+    return {"x": t.x, "w": t.w, "b": t.b, "z": t.z, "a": t.a, "y": t.y, "L": t.L}.get(name[:1], t.text)
+
+
 def symbol_colors(t: Theme | None = None) -> dict[str, str]:
     """LaTeX symbol -> colour, for MathTex(tex_to_color_map=...)."""
     t = t or theme()
-    return {
-        "w_1": t.w, "w_2": t.w,
-        "b_1": t.b, "b_2": t.b,
-        "z_1": t.z, "z_2": t.z,
-        "a_1": t.a, "a_2": t.a,
-        "L": t.L,
-    }
+    return {f"{s}_{i}": part_color(s, t) for s in "wbza" for i in (1, 2)} | {"L": t.L}
 
 
 # Text font (Debian's fonts-dejavu-core): the same glyphs on every machine.
@@ -116,8 +120,23 @@ SMALL = 28
 EDGE = 0.35  # margin kept free at the frame's edges
 TITLE_BUFF = 0.35
 
+# The spacing scale: every gap between two things on screen is one of these
+# (frame units; manim's SMALL_BUFF .. LARGE_BUFF are 0.1, 0.25, 0.5, 1).
+HAIR = 0.08  # an outline around what it marks (highlight_box)
+TIGHT = 0.15  # a label and its value, the lines of one block
+NEAR = 0.3  # the items of one group
+APART = 0.5  # separate groups
+FAR = 0.8  # regions of the frame
+
 # Pacing: a viewer reads about this many words per second; every beat stays
 # on screen at least long enough to read its narration line, plus a pause.
 READING_WORDS_PER_SECOND = 2.6
 BEAT_PAUSE = 0.8
 MIN_BEAT_SECONDS = 2.5
+
+
+def highlight_box(mob, color: str, buff: float = HAIR):
+    """The outline that says "this one": a rectangle around ``mob``, ``buff`` away from it."""
+    from manim import SurroundingRectangle
+
+    return SurroundingRectangle(mob, color=color, buff=buff)
