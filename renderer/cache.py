@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
+import ast
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,8 +46,6 @@ SHARED_FILES = ("scenes/lesson.py", "scenes/style.py", "scenes/manifest.py", "ma
 SHARED_GLOBS = ("backprop_core/*.py", "narration/*.py", "video/*.py", "assets/**/*")
 ALWAYS = ("manim.cfg", "requirements.lock")
 
-_IMPORT = re.compile(r"^\s*(?:from\s+scenes(?:\.(\w+))?\s+import\s+([\w\s,()]+)|import\s+scenes\.(\w+))", re.M)
-
 _file_hashes: dict[Path, str] = {}
 
 
@@ -65,24 +63,39 @@ def file_hash(path: Path) -> str:
     return _file_hashes[path]
 
 
+def _module_file(dotted: str) -> Path | None:
+    """``scenes.a.b`` -> scenes/a/b.py or scenes/a/b/__init__.py, when it exists."""
+    base = ROOT.joinpath(*dotted.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
 def scene_imports(path: Path) -> set[Path]:
-    """The scenes/*.py modules a scene file imports, transitively."""
+    """The modules under scenes/ a scene file imports, transitively (packages included)."""
     seen: set[Path] = set()
     todo = [path]
-    scenes_dir = ROOT / "scenes"
     while todo:
         current = todo.pop()
         try:
-            text = current.read_text(encoding="utf-8")
-        except OSError:
-            continue
-        for sub, names, direct in _IMPORT.findall(text):
-            candidates = [sub or direct] if (sub or direct) else re.findall(r"\w+", names)
-            for name in candidates:
-                found = scenes_dir / f"{name}.py"
-                if found.is_file() and found not in seen:
-                    seen.add(found)
-                    todo.append(found)
+            tree = ast.parse(current.read_text(encoding="utf-8"))
+        except (OSError, SyntaxError, ValueError):
+            continue  # the file's own hash still counts; the render reports the error
+        names: list[str] = []
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names += [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names.append(node.module)
+                names += [f"{node.module}.{a.name}" for a in node.names]  # a submodule imported by name
+        for name in names:
+            if name != "scenes" and not name.startswith("scenes."):
+                continue
+            found = _module_file(name)
+            if found is not None and found not in seen:
+                seen.add(found)
+                todo.append(found)
     return seen
 
 
