@@ -1,7 +1,7 @@
 """LessonScene: what every scene of the lesson shares.
 
 * ``self.params`` (this render's parameters) and ``self.theme`` (colours).
-* ``self.beat(name, narration)``: starts a named section (one clip per idea)
+* ``with self.beat(name, narration):`` holds a named section (one clip per idea)
   whose narration line is spoken (voice from ``BACKPROP_VOICE``: piper, espeak
   or none, see narration/) and captioned. A beat lasts at least as long as a
   viewer needs to read that line, and with a voice at least as long as the
@@ -75,6 +75,20 @@ class Beat:
     audio_seconds: float = 0.0
     cues: list = field(default_factory=list)  # caption cues (narration.Cue), seconds in the video
     speech: LineAudio | None = field(default=None, repr=False)
+
+
+class BeatBlock:
+    """``with self.beat(...):``: the beat ends with the block (not if the block raised)."""
+
+    def __init__(self, scene: "LessonScene", beat: Beat) -> None:
+        self.scene, self.beat = scene, beat
+
+    def __enter__(self) -> Beat:
+        return self.beat
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None and self.scene.beats[-1] is self.beat:
+            self.scene._close_beat()
 
 
 def reading_seconds(narration: str) -> float:
@@ -167,8 +181,13 @@ class LessonScene(Scene):
         self.beats: list[Beat] = []
 
     # -- beats ------------------------------------------------------------
-    def beat(self, name: str, narration: str) -> None:
-        """Start a named section of the video, with its narration line."""
+    def beat(self, name: str, narration: str) -> "BeatBlock":
+        """Start a named section of the video, with its narration line.
+
+        Use it as a block, ``with self.beat(name, narration):``, and the beat ends
+        where the block does (waiting until its line has been read or spoken).
+        Called on its own, the beat lasts until the next one or the scene's end.
+        """
         self._close_beat()
         if any(b.name == name for b in self.beats):
             raise ValueError(f"beat name {name!r} used twice in {type(self).__name__}")
@@ -179,6 +198,15 @@ class LessonScene(Scene):
         new = Beat(name, " ".join(plain(narration).split()), start=self.time)
         self.beats.append(new)
         self._speak(new)
+        return BeatBlock(self, new)
+
+    def play(self, *args, **kwargs):
+        # Every frame belongs to a beat: a clip, a caption and a chapter are cut by beats.
+        if self.beats and self.beats[-1].end:
+            raise RuntimeError(
+                f"{type(self).__name__}: a play after the block of beat {self.beats[-1].name!r} ended; "
+                "put it inside a `with self.beat(...)` block")
+        return super().play(*args, **kwargs)
 
     def _speak(self, beat: Beat) -> None:
         """Synthesise (or fetch from the cache) the beat's line and play it from the beat's start."""

@@ -97,3 +97,33 @@ def test_last_frame_matches_control(section, request):
         f"last frame of {section} differs from its control in {ratio:.2%} of pixel values; "
         "if the change is intended, rewrite it with --set_test and look at the PNG"
     )
+
+
+def test_a_beat_as_a_block_ends_with_the_block_and_keeps_every_frame_in_a_beat(monkeypatch):
+    from manim import Dot, FadeIn, tempconfig
+
+    from scenes.lesson import LessonScene
+
+    monkeypatch.setenv("BACKPROP_VOICE", "none")
+
+    class Blocks(LessonScene):
+        def construct(self):
+            with self.beat("one", "First."):
+                self.play(FadeIn(Dot()))
+            with self.beat("two", "Second line here."):
+                self.wait(0.1)
+
+    class Stray(LessonScene):
+        def construct(self):
+            with self.beat("one", "First."):
+                self.wait(0.1)
+            self.wait(0.1)
+
+    with tempconfig({"dry_run": True, "disable_caching": True}):
+        scene = Blocks()
+        scene.render()
+        one, two = scene.beats
+        assert one.end == two.start and one.end - one.start >= reading_seconds("First.")
+        assert two.end - two.start >= reading_seconds("Second line here.")
+        with pytest.raises(RuntimeError, match="inside a `with self.beat"):
+            Stray().render()
