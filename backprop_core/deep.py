@@ -33,9 +33,9 @@ floats.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Sequence
 
 import sympy as sp
 
@@ -291,16 +291,22 @@ def chain(p: Params, depth: int = DEPTH) -> Chain:
                 z=Quantity(f"z_{{{k}}}", zs[i], f"w_{{{k}}} {a_in_sym} + b_{{{k}}}"),
                 a=Quantity(f"a_{{{k}}}", as_[i], rf"\sigma(z_{{{k}}})"),
                 local=Quantity(
-                    local_symbol(k), locals_[i], f"w_{{{k}}}\\,a_{{{k}}}(1 - a_{{{k}}})",
+                    local_symbol(k),
+                    locals_[i],
+                    f"w_{{{k}}}\\,a_{{{k}}}(1 - a_{{{k}}})",
                     f"{tex_factor(ws[i])} \\cdot {tex_factor(as_[i])}\\,(1 - {fmt(as_[i])})",
                 ),
                 weight_slope=Quantity(
-                    weight_slope_symbol(k), weight_slopes[i], f"a_{{{k}}}(1 - a_{{{k}}})\\,{a_in_sym}",
+                    weight_slope_symbol(k),
+                    weight_slopes[i],
+                    f"a_{{{k}}}(1 - a_{{{k}}})\\,{a_in_sym}",
                     f"{tex_factor(as_[i])}\\,(1 - {fmt(as_[i])}) \\cdot {tex_factor(a_in_val)}",
                 ),
                 grad_a=Quantity(d_a(k), grad_a[i], grad_formula, grad_sub),
                 grad_w=Quantity(
-                    d_w(k), grad_w[i], d_a(k) + r"\cdot" + weight_slope_symbol(k),
+                    d_w(k),
+                    grad_w[i],
+                    d_a(k) + r"\cdot" + weight_slope_symbol(k),
                     f"{tex_factor(grad_a[i])} \\cdot {tex_factor(weight_slopes[i])}",
                 ),
             )

@@ -9,7 +9,6 @@ steps of 1, 2 or 5 times a power of ten.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from dataclasses import dataclass
 from functools import lru_cache
@@ -96,7 +95,7 @@ class Step:
 
     @property
     def loss_went(self) -> str:
-        """"down", "up" (the step overshot) or "nowhere", from the sign of the change."""
+        """ "down", "up" (the step overshot) or "nowhere", from the sign of the change."""
         return direction(self.loss_change)
 
     @property
@@ -166,9 +165,13 @@ def view(p: Params, steps: int = STEPS) -> View:
         slope = Quantity(r"\frac{\partial L}{\partial w_1}", before.slope)
         made.append(
             Step(
-                n, p, before, after,
+                n,
+                p,
+                before,
+                after,
                 Quantity(
-                    "w_1", exact(after.w1),
+                    "w_1",
+                    exact(after.w1),
                     r"w_1 - \eta\,\frac{\partial L}{\partial w_1}",
                     f"{w_before.text} - {tex_factor(lr)} \\cdot {slope.factor}",
                 ),
@@ -215,6 +218,7 @@ def _sigmoid(z: float) -> float:
 def precise_loss_change(p: Params, w_before: float, w_after: float) -> float:
     """L(w_after) - L(w_before), the others held, in 50-digit arithmetic."""
     with mpmath.workdps(50):
+
         def loss(w1: float):
             a1 = 1 / (1 + mpmath.exp(-(mpmath.mpf(w1) * mpmath.mpf(p.x) + mpmath.mpf(p.b1))))
             a2 = 1 / (1 + mpmath.exp(-(mpmath.mpf(p.w2) * a1 + mpmath.mpf(p.b2))))

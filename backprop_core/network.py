@@ -84,9 +84,13 @@ def forward(p: Params) -> Forward:
     a2 = sigma(z2)
     L = loss_value(a2, i.y.exact, p.loss)
     return Forward(
-        z1=Quantity("z_1", z1, r"w_1 x + b_1", f"{tex_factor(i.w1.exact)} \\cdot {tex_factor(i.x.exact)} {tex_term(i.b1.exact)}"),
+        z1=Quantity(
+            "z_1", z1, r"w_1 x + b_1", f"{tex_factor(i.w1.exact)} \\cdot {tex_factor(i.x.exact)} {tex_term(i.b1.exact)}"
+        ),
         a1=Quantity("a_1", a1, r"\sigma(z_1)", rf"\sigma({fmt(z1)})"),
-        z2=Quantity("z_2", z2, r"w_2 a_1 + b_2", f"{tex_factor(i.w2.exact)} \\cdot {tex_factor(a1)} {tex_term(i.b2.exact)}"),
+        z2=Quantity(
+            "z_2", z2, r"w_2 a_1 + b_2", f"{tex_factor(i.w2.exact)} \\cdot {tex_factor(a1)} {tex_term(i.b2.exact)}"
+        ),
         a2=Quantity("a_2", a2, r"\sigma(z_2)", rf"\sigma({fmt(z2)})"),
         L=Quantity("L", L, LOSS_TEX[p.loss], LOSS_TEX[p.loss].replace("a_2", fmt(a2)).replace("y", fmt(i.y.exact))),
     )
@@ -174,7 +178,6 @@ class Update:
     loss_after: Quantity
     loss_change: Quantity
 
-
     @property
     def went(self) -> str:
         """Which way the loss went: "down", "up" (the step overshot) or "nowhere"."""
@@ -211,11 +214,15 @@ def update(p: Params, b: Backward | None = None) -> Update:
     f_before, f_after = forward(p), _forward_exact_w1(p, w1_new)
     return Update(
         w1_new=Quantity(
-            r"w_1", w1_new, r"w_1 - \eta\,\frac{\partial L}{\partial w_1}",
+            r"w_1",
+            w1_new,
+            r"w_1 - \eta\,\frac{\partial L}{\partial w_1}",
             f"{fmt(i.w1.exact)} - {tex_factor(i.lr.exact)} \\cdot {tex_factor(b.dL_dw1.exact)}",
         ),
         w2_new=Quantity(
-            r"w_2", w2_new, r"w_2 - \eta\,\frac{\partial L}{\partial w_2}",
+            r"w_2",
+            w2_new,
+            r"w_2 - \eta\,\frac{\partial L}{\partial w_2}",
             f"{fmt(i.w2.exact)} - {tex_factor(i.lr.exact)} \\cdot {tex_factor(b.dL_dw2.exact)}",
         ),
         params_after=after,
@@ -235,9 +242,13 @@ def _forward_exact_w1(p: Params, w1_exact: sp.Expr) -> Forward:
     a2 = sigma(z2)
     L = loss_value(a2, i.y.exact, p.loss)
     return Forward(
-        z1=Quantity("z_1", z1, r"w_1 x + b_1", f"{tex_factor(w1_exact)} \\cdot {tex_factor(i.x.exact)} {tex_term(i.b1.exact)}"),
+        z1=Quantity(
+            "z_1", z1, r"w_1 x + b_1", f"{tex_factor(w1_exact)} \\cdot {tex_factor(i.x.exact)} {tex_term(i.b1.exact)}"
+        ),
         a1=Quantity("a_1", a1, r"\sigma(z_1)", rf"\sigma({fmt(z1)})"),
-        z2=Quantity("z_2", z2, r"w_2 a_1 + b_2", f"{tex_factor(i.w2.exact)} \\cdot {tex_factor(a1)} {tex_term(i.b2.exact)}"),
+        z2=Quantity(
+            "z_2", z2, r"w_2 a_1 + b_2", f"{tex_factor(i.w2.exact)} \\cdot {tex_factor(a1)} {tex_term(i.b2.exact)}"
+        ),
         a2=Quantity("a_2", a2, r"\sigma(z_2)", rf"\sigma({fmt(z2)})"),
         L=Quantity("L", L, LOSS_TEX[p.loss], LOSS_TEX[p.loss].replace("a_2", fmt(a2)).replace("y", fmt(i.y.exact))),
     )
@@ -297,30 +308,111 @@ def walkthrough(p: Params) -> Walkthrough:
     steps = [
         Step(1, "FORWARD", "z1", "The hidden unit weighs its input: z₁ = w₁·x + b₁.", f.z1, ("x", "w1", "b1", "z1")),
         Step(2, "FORWARD", "a1", "It squashes z₁ through the sigmoid: a₁ = σ(z₁).", f.a1, ("z1", "a1"), ("z1",)),
-        Step(3, "FORWARD", "z2", "The output unit weighs the hidden activation: z₂ = w₂·a₁ + b₂.", f.z2, ("a1", "w2", "b2", "z2"), ("a1",)),
+        Step(
+            3,
+            "FORWARD",
+            "z2",
+            "The output unit weighs the hidden activation: z₂ = w₂·a₁ + b₂.",
+            f.z2,
+            ("a1", "w2", "b2", "z2"),
+            ("a1",),
+        ),
         Step(4, "FORWARD", "a2", "Squash again: the prediction is a₂ = σ(z₂).", f.a2, ("z2", "a2"), ("z2",)),
-        Step(5, "FORWARD", "L", f"The loss is {loss_words} between prediction and target.", f.L, ("a2", "y", "L"), ("a2",)),
-        Step(6, "BACKWARD", "dL_da2", f"Start at the loss: how L changes with a₂ is {slope_words}.",
-             b.dL_da2, ("L", "a2"), ("a2",), chain_box=0, running=b.dL_da2),
-        Step(7, "BACKWARD", "da2_dz2", "Sigmoid slope from the stored a₂: a₂(1 − a₂). Times the running product gives ∂L/∂z₂.",
-             b.da2_dz2, ("a2", "z2"), ("a2",), chain_box=1, running=b.dL_dz2),
-        Step(8, "BACKWARD", "dz2_da1", "z₂ depends on a₁ through w₂. Reuse ∂L/∂z₂ to get ∂L/∂a₁.",
-             b.dz2_da1, ("w2", "a1"), ("w2", "dL_dz2"), chain_box=2, running=b.dL_da1),
-        Step(9, "BACKWARD", "da1_dz1", "Sigmoid slope from the stored a₁: a₁(1 − a₁). Reuse ∂L/∂a₁ to get ∂L/∂z₁.",
-             b.da1_dz1, ("a1", "z1"), ("a1", "dL_da1"), chain_box=3, running=b.dL_dz1),
-        Step(10, "BACKWARD", "dz1_dw1", "z₁ depends on w₁ through x. Reuse ∂L/∂z₁ to reach ∂L/∂w₁.",
-             b.dz1_dw1, ("x", "w1"), ("x", "dL_dz1"), chain_box=4, running=b.dL_dw1),
-        Step(11, "BACKWARD", "dL_dw1", "All five local slopes multiplied: the gradient for the deepest weight.",
-             dataclasses.replace(
-                 b.dL_dw1,
-                 formula=r"\cdot".join(q.symbol for q in b.boxes),
-                 substituted=r" \cdot ".join(q.factor for q in b.boxes),
-             ),
-             ("w1",), tuple(s for s in ("dL_da2", "da2_dz2", "dz2_da1", "da1_dz1", "dz1_dw1"))),
-        Step(12, "BACKWARD", "dL_dw2", "∂L/∂w₂ costs one more multiply: reuse ∂L/∂z₂ times a₁.",
-             b.dL_dw2, ("w2", "a1"), ("dL_dz2", "a1")),
-        Step(13, "UPDATE", "w1_new", "Step w₁ against its gradient: w₁ ← w₁ − η·∂L/∂w₁.",
-             u.w1_new, ("w1",), ("w1", "lr", "dL_dw1")),
+        Step(
+            5,
+            "FORWARD",
+            "L",
+            f"The loss is {loss_words} between prediction and target.",
+            f.L,
+            ("a2", "y", "L"),
+            ("a2",),
+        ),
+        Step(
+            6,
+            "BACKWARD",
+            "dL_da2",
+            f"Start at the loss: how L changes with a₂ is {slope_words}.",
+            b.dL_da2,
+            ("L", "a2"),
+            ("a2",),
+            chain_box=0,
+            running=b.dL_da2,
+        ),
+        Step(
+            7,
+            "BACKWARD",
+            "da2_dz2",
+            "Sigmoid slope from the stored a₂: a₂(1 − a₂). Times the running product gives ∂L/∂z₂.",
+            b.da2_dz2,
+            ("a2", "z2"),
+            ("a2",),
+            chain_box=1,
+            running=b.dL_dz2,
+        ),
+        Step(
+            8,
+            "BACKWARD",
+            "dz2_da1",
+            "z₂ depends on a₁ through w₂. Reuse ∂L/∂z₂ to get ∂L/∂a₁.",
+            b.dz2_da1,
+            ("w2", "a1"),
+            ("w2", "dL_dz2"),
+            chain_box=2,
+            running=b.dL_da1,
+        ),
+        Step(
+            9,
+            "BACKWARD",
+            "da1_dz1",
+            "Sigmoid slope from the stored a₁: a₁(1 − a₁). Reuse ∂L/∂a₁ to get ∂L/∂z₁.",
+            b.da1_dz1,
+            ("a1", "z1"),
+            ("a1", "dL_da1"),
+            chain_box=3,
+            running=b.dL_dz1,
+        ),
+        Step(
+            10,
+            "BACKWARD",
+            "dz1_dw1",
+            "z₁ depends on w₁ through x. Reuse ∂L/∂z₁ to reach ∂L/∂w₁.",
+            b.dz1_dw1,
+            ("x", "w1"),
+            ("x", "dL_dz1"),
+            chain_box=4,
+            running=b.dL_dw1,
+        ),
+        Step(
+            11,
+            "BACKWARD",
+            "dL_dw1",
+            "All five local slopes multiplied: the gradient for the deepest weight.",
+            dataclasses.replace(
+                b.dL_dw1,
+                formula=r"\cdot".join(q.symbol for q in b.boxes),
+                substituted=r" \cdot ".join(q.factor for q in b.boxes),
+            ),
+            ("w1",),
+            tuple(s for s in ("dL_da2", "da2_dz2", "dz2_da1", "da1_dz1", "dz1_dw1")),
+        ),
+        Step(
+            12,
+            "BACKWARD",
+            "dL_dw2",
+            "∂L/∂w₂ costs one more multiply: reuse ∂L/∂z₂ times a₁.",
+            b.dL_dw2,
+            ("w2", "a1"),
+            ("dL_dz2", "a1"),
+        ),
+        Step(
+            13,
+            "UPDATE",
+            "w1_new",
+            "Step w₁ against its gradient: w₁ ← w₁ − η·∂L/∂w₁.",
+            u.w1_new,
+            ("w1",),
+            ("w1", "lr", "dL_dw1"),
+        ),
     ]
     setup = (
         "We compute one prediction with the network, measure how wrong it is, "

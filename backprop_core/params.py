@@ -68,14 +68,12 @@ class Params:
                 )
             if not math.isfinite(value):
                 raise ParameterError(
-                    f"parameter {name} ({meaning}) must be finite, got {value!r}; "
-                    f"use a value in [{low:g}, {high:g}]"
+                    f"parameter {name} ({meaning}) must be finite, got {value!r}; use a value in [{low:g}, {high:g}]"
                 )
             if ranges and not low <= value <= high:
                 # repr, never rounded: 5.000000001 must not print as "5" beside "[-5, 5]".
                 raise ParameterError(
-                    f"parameter {name} ({meaning}) = {value!r} is out of range; "
-                    f"use a value in [{low:g}, {high:g}]"
+                    f"parameter {name} ({meaning}) = {value!r} is out of range; use a value in [{low:g}, {high:g}]"
                 )
             object.__setattr__(self, name, float(value))
         if self.loss not in LOSS_CHOICES:
@@ -84,7 +82,7 @@ class Params:
                 "squared is L=(a2-y)^2, half is L=1/2(a2-y)^2"
             )
 
-    def derived(self, **changes) -> "Params":
+    def derived(self, **changes) -> Params:
         """These parameters with values the core computed (the updated w1, a
         descent step's w1): checked to be finite numbers, not held to the input
         ranges, which bound what a user may ask for, not where training goes."""
@@ -97,22 +95,19 @@ class Params:
         return new
 
     # -- construction from text -------------------------------------------
-    def with_overrides(self, assignments: list[str] | tuple[str, ...]) -> "Params":
+    def with_overrides(self, assignments: list[str] | tuple[str, ...]) -> Params:
         """Apply ``name=value`` strings (as given to ``--set``)."""
         changes: dict[str, object] = {}
         names = [f.name for f in fields(self)]
         for item in assignments:
             if "=" not in item:
                 raise ParameterError(
-                    f"--set expects name=value, got {item!r}; e.g. --set w1=0.3 "
-                    f"(names: {', '.join(names)})"
+                    f"--set expects name=value, got {item!r}; e.g. --set w1=0.3 (names: {', '.join(names)})"
                 )
             name, _, text = item.partition("=")
             name, text = name.strip(), text.strip()
             if name not in names:
-                raise ParameterError(
-                    f"unknown parameter {name!r}; known parameters: {', '.join(names)}"
-                )
+                raise ParameterError(f"unknown parameter {name!r}; known parameters: {', '.join(names)}")
             if name == "loss":
                 changes[name] = text
                 continue
@@ -121,8 +116,7 @@ class Params:
             except ValueError:
                 low, high, meaning = NUMERIC_FIELDS[name]
                 raise ParameterError(
-                    f"parameter {name} ({meaning}) must be a number, got {text!r}; "
-                    f"use a value in [{low:g}, {high:g}]"
+                    f"parameter {name} ({meaning}) must be a number, got {text!r}; use a value in [{low:g}, {high:g}]"
                 ) from None
         try:
             return dataclasses.replace(self, **changes)
@@ -133,7 +127,7 @@ class Params:
         return json.dumps(dataclasses.asdict(self), sort_keys=True)
 
     @classmethod
-    def from_json(cls, text: str) -> "Params":
+    def from_json(cls, text: str) -> Params:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:

@@ -76,7 +76,13 @@ def derivative_prediction(x: float | None = None, dx: float | None = None) -> Pr
     return Prediction(
         x=Quantity("x", xe, fixed=True),
         dx=Quantity(r"\Delta x", dxe, fixed=True),
-        fx=Quantity(f"f({xs})", fx, PARABOLA_TEX, rf"\tfrac{{1}}{{2}}\cdot {tex_fixed_factor(xe)}^2 - {tex_fixed_factor(xe)} + 1.5", fixed=True),
+        fx=Quantity(
+            f"f({xs})",
+            fx,
+            PARABOLA_TEX,
+            rf"\tfrac{{1}}{{2}}\cdot {tex_fixed_factor(xe)}^2 - {tex_fixed_factor(xe)} + 1.5",
+            fixed=True,
+        ),
         slope=Quantity(f"f'({xs})", slope, PARABOLA_SLOPE_TEX, f"{tex_fixed_factor(xe)} - 1", fixed=True),
         predicted=Quantity(
             f"f({x2s})",
@@ -193,7 +199,10 @@ def chain_example(x: float | None = None, dx: float | None = None) -> ChainExamp
         dy_du=Quantity(r"\frac{dy}{du}", dy_du_v, sp.latex(dy_du), f"2 \\cdot {tex_factor(u)}"),
         du_dx=Quantity(r"\frac{du}{dx}", du_dx, sp.latex(du_dx)),
         dy_dx=Quantity(
-            r"\frac{dy}{dx}", dy_dx_v, r"\frac{dy}{du}\cdot\frac{du}{dx}", f"{tex_factor(dy_du_v)} \\cdot {tex_factor(du_dx)}"
+            r"\frac{dy}{dx}",
+            dy_dx_v,
+            r"\frac{dy}{du}\cdot\frac{du}{dx}",
+            f"{tex_factor(dy_du_v)} \\cdot {tex_factor(du_dx)}",
         ),
         y=Quantity(f"y({fmt(xe)})", y_v, "(3x + 1)^2", f"{tex_factor(u)}^2"),
         dx=Quantity(r"\Delta x", dxe),
@@ -289,7 +298,6 @@ def sigmoid_at(z_exact: sp.Expr, z_symbol: str = "z", a_symbol: str = r"\sigma(z
     )
 
 
-
 # ==========================================================================
 # Added for sections 04 and 05 (the chain-rule and worked-example scenes):
 # a nudge carried through the chain x -> u = 3x + 1 -> y = u^2, the chain
@@ -328,12 +336,22 @@ def chain_nudge(x: float | None = None, dx: float | None = None) -> ChainNudge:
     stages = (
         NudgeStage("x", "", c.x, Quantity(r"x + \Delta x", xe + dxe), c.dx, None, None),
         NudgeStage(
-            "u", f"u = {sp.latex(CHAIN_INNER)}", c.u, Quantity(r"u + \Delta u", u1), Quantity(r"\Delta u", du),
-            c.du_dx, Quantity(r"\frac{\Delta u}{\Delta x}", du / dxe),
+            "u",
+            f"u = {sp.latex(CHAIN_INNER)}",
+            c.u,
+            Quantity(r"u + \Delta u", u1),
+            Quantity(r"\Delta u", du),
+            c.du_dx,
+            Quantity(r"\frac{\Delta u}{\Delta x}", du / dxe),
         ),
         NudgeStage(
-            "y", f"y = {sp.latex(CHAIN_OUTER)}", Quantity("y", y0), Quantity(r"y + \Delta y", y1),
-            Quantity(r"\Delta y", dy), c.dy_du, Quantity(r"\frac{\Delta y}{\Delta u}", dy / du),
+            "y",
+            f"y = {sp.latex(CHAIN_OUTER)}",
+            Quantity("y", y0),
+            Quantity(r"y + \Delta y", y1),
+            Quantity(r"\Delta y", dy),
+            c.dy_du,
+            Quantity(r"\frac{\Delta y}{\Delta u}", dy / du),
         ),
     )
     return ChainNudge(stages=stages, total=c.dy_dx, predicted=c.predicted_change)
@@ -363,7 +381,9 @@ def chain_algebra(x: float | None = None) -> ChainAlgebra:
         product_tex=f"{sp.latex(dy_du)} \\cdot {sp.latex(du_dx)}",
         in_u_tex=sp.latex(in_u),
         in_x_tex=sp.latex(in_x),
-        at_x=Quantity(r"\frac{dy}{dx}", at_x, sp.latex(in_u), f"{tex_factor(coefficient)} \\cdot {tex_factor(c.u.exact)}"),
+        at_x=Quantity(
+            r"\frac{dy}{dx}", at_x, sp.latex(in_u), f"{tex_factor(coefficient)} \\cdot {tex_factor(c.u.exact)}"
+        ),
     )
 
 

@@ -71,7 +71,7 @@ class WideNet:
     def arrays(self) -> dict[str, np.ndarray]:
         return {name: np.array(getattr(self, name), dtype=float) for name in ("W1", "b1", "W2", "b2", "W3", "b3")}
 
-    def with_array(self, name: str, value: np.ndarray) -> "WideNet":
+    def with_array(self, name: str, value: np.ndarray) -> WideNet:
         return replace(self, **{name: _as_tuple(value)})
 
 
@@ -104,10 +104,15 @@ def random_network(seed: int, loss: str = "squared") -> WideNet:
     u = lambda *shape: rng.uniform(-2.0, 2.0, size=shape)  # noqa: E731
     return WideNet(
         x=float(u()),
-        W1=_as_tuple(u(2, 1)), b1=_as_tuple(u(2)),
-        W2=_as_tuple(u(2, 2)), b2=_as_tuple(u(2)),
-        W3=_as_tuple(u(1, 2)), b3=_as_tuple(u(1)),
-        y=float(rng.uniform(0.0, 1.0)), loss=loss, lr=1.0,
+        W1=_as_tuple(u(2, 1)),
+        b1=_as_tuple(u(2)),
+        W2=_as_tuple(u(2, 2)),
+        b2=_as_tuple(u(2)),
+        W3=_as_tuple(u(1, 2)),
+        b3=_as_tuple(u(1)),
+        y=float(rng.uniform(0.0, 1.0)),
+        loss=loss,
+        lr=1.0,
     )
 
 
@@ -338,7 +343,7 @@ class Line:
 
 def delta_lines(e: Example) -> tuple[Line, Line, Line]:
     """delta3, delta2, delta1 with their numbers."""
-    b, f = e.backward, e.forward
+    b = e.backward
     s1, s2, s3 = b.sigma_prime
     d1, d2, d3 = b.delta
     m = e.net.arrays()

@@ -63,6 +63,7 @@ def before(section: str, quality: str, voice: str) -> dict:
             finally:
                 with lock:
                     cpu[bucket] += time.thread_time() - started
+
         return wrapper
 
     Camera.capture_mobjects = timed("drawing", Camera.capture_mobjects)
@@ -109,8 +110,16 @@ def before(section: str, quality: str, voice: str) -> dict:
     sfw._PartialMovieEncodeJob._encode_and_write_frame = encode_and_write
     tmp = tempfile.mkdtemp(prefix="profile-")
     flag = {"high": "high_quality", "low": "low_quality", "medium": "medium_quality"}[quality]
-    cfg = {"quality": flag, "media_dir": tmp, "output_file": section, "save_sections": True,
-           "disable_caching": True, "input_file": str(sec.path), "verbosity": "WARNING", "progress_bar": "none"}
+    cfg = {
+        "quality": flag,
+        "media_dir": tmp,
+        "output_file": section,
+        "save_sections": True,
+        "disable_caching": True,
+        "input_file": str(sec.path),
+        "verbosity": "WARNING",
+        "progress_bar": "none",
+    }
     r0 = resource.getrusage(resource.RUSAGE_SELF)
     wall0, main0 = time.perf_counter(), time.thread_time()
     with tempconfig(cfg):
@@ -122,14 +131,18 @@ def before(section: str, quality: str, voice: str) -> dict:
     measured_enc = sum(v for k, v in cpu.items() if k.startswith("encoding"))
     x264 = process - main - threads_cpu[0]  # x264's own threads
     out = {
-        "wall": wall, "cpu": process,
+        "wall": wall,
+        "cpu": process,
         "scene code": main - cpu["drawing"] - cpu["joining"] - cpu["narration"],
         "drawing": cpu["drawing"],
-        "converting (still)": cpu["converting (still)"], "converting (moving)": cpu["converting (moving)"],
+        "converting (still)": cpu["converting (still)"],
+        "converting (moving)": cpu["converting (moving)"],
         "encoding (still)": cpu["encoding (still)"] + x264 * cpu["encoding (still)"] / max(measured_enc, 1e-9),
         "encoding (moving)": cpu["encoding (moving)"] + x264 * cpu["encoding (moving)"] / max(measured_enc, 1e-9),
-        "joining": cpu["joining"], "narration": cpu["narration"],
-        "frames still": frames["still"], "frames moving": frames["moving"],
+        "joining": cpu["joining"],
+        "narration": cpu["narration"],
+        "frames still": frames["still"],
+        "frames moving": frames["moving"],
     }
     return out
 
@@ -137,22 +150,34 @@ def before(section: str, quality: str, voice: str) -> dict:
 def after(section: str, quality: str, voice: str) -> dict:
     out = Path(tempfile.mkdtemp(prefix="profile-new-"))
     started = time.perf_counter()
-    subprocess.run(["./render.sh", "-q", quality, "--voice", voice, "--out", str(out), "--parts", "1", section],
-                   cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        ["./render.sh", "-q", quality, "--voice", voice, "--out", str(out), "--parts", "1", section],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     cold = time.perf_counter() - started
     started = time.perf_counter()
-    subprocess.run(["./render.sh", "-q", quality, "--voice", voice, "--out", str(out), "--parts", "1", "--force",
-                    section], cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        ["./render.sh", "-q", quality, "--voice", voice, "--out", str(out), "--parts", "1", "--force", section],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     wall = time.perf_counter() - started
     record = json.loads(next(out.glob(f"*/.cache/[0-9][0-9]-{section}.json")).read_text())
     t = record["timing"]
     return {
-        "wall": wall, "cold wall (LaTeX compiled)": cold,
+        "wall": wall,
+        "cold wall (LaTeX compiled)": cold,
         "scene code": t["cpu"] - t["drawing"] - t["converting"] - t["keys"],
-        "drawing": t["drawing"], "converting (moving)": t["converting"],
-        "encoding (still and moving)": t["encoding"], "play keys": t["keys"],
+        "drawing": t["drawing"],
+        "converting (moving)": t["converting"],
+        "encoding (still and moving)": t["encoding"],
+        "play keys": t["keys"],
         "joining (video, narration, captions, clips, stills)": t.get("joining", 0.0),
-        "frames still": t["frames_held"], "frames moving": t["frames_moving"],
+        "frames still": t["frames_held"],
+        "frames moving": t["frames_moving"],
     }
 
 

@@ -55,8 +55,9 @@ QUALITY = {"high": ("h", "1080p60"), "low": ("l", "480p15")}
 def copy_project(dest: Path) -> Path:
     """The project's files (not .git, .venv, outputs) in ``dest``, with .venv and the narration cache linked."""
     proj = dest / "project"
-    shutil.copytree(ROOT, proj, ignore=lambda d, names: {n for n in names if n in SKIP or n.endswith(".pyc")},
-                    symlinks=True)
+    shutil.copytree(
+        ROOT, proj, ignore=lambda d, names: {n for n in names if n in SKIP or n.endswith(".pyc")}, symlinks=True
+    )
     os.symlink(ROOT / ".venv", proj / ".venv")
     (proj / ".cache").mkdir()
     if (ROOT / ".cache" / "narration").exists():
@@ -92,24 +93,22 @@ def tree_rss(pid: int) -> tuple[int, int]:
 def timed(cmd: list[str], cwd: Path, env: dict | None = None, log: Path | None = None) -> dict:
     """Run ``cmd``; its wall time, exit code and peak memory (all processes, the largest one)."""
     started = time.monotonic()
-    out = open(log, "w") if log else subprocess.DEVNULL
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
-    peak = [0, 0]
-    done = threading.Event()
+    with open(log or os.devnull, "w") as out:
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+        peak = [0, 0]
+        done = threading.Event()
 
-    def sample() -> None:
-        while not done.is_set():
-            total, largest = tree_rss(proc.pid)
-            peak[0], peak[1] = max(peak[0], total), max(peak[1], largest)
-            done.wait(0.25)
+        def sample() -> None:
+            while not done.is_set():
+                total, largest = tree_rss(proc.pid)
+                peak[0], peak[1] = max(peak[0], total), max(peak[1], largest)
+                done.wait(0.25)
 
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    code = proc.wait()
-    done.set()
-    sampler.join()
-    if log:
-        out.close()
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        code = proc.wait()
+        done.set()
+        sampler.join()
     return {"wall": time.monotonic() - started, "code": code, "peak_all": peak[0], "peak_one": peak[1]}
 
 
@@ -121,9 +120,22 @@ def baseline(proj: Path, out: Path, sections, quality: str, voice: str) -> dict:
 
     def one(s) -> None:
         media = out / s.name
-        cmd = [str(proj / ".venv" / "bin" / "python"), "-m", "manim", "render", f"-q{flag}", "--disable_caching",
-               "--media_dir", str(media), "-o", s.name, "--progress_bar", "none", str(proj / "scenes" / f"{s.module}.py"),
-               s.scene]
+        cmd = [
+            str(proj / ".venv" / "bin" / "python"),
+            "-m",
+            "manim",
+            "render",
+            f"-q{flag}",
+            "--disable_caching",
+            "--media_dir",
+            str(media),
+            "-o",
+            s.name,
+            "--progress_bar",
+            "none",
+            str(proj / "scenes" / f"{s.module}.py"),
+            s.scene,
+        ]
         r = timed(cmd, proj, env, out / f"{s.name}.log")
         videos = list(media.glob(f"videos/*/*/{s.name}.mp4"))
         r["video"] = str(videos[0]) if videos else None
@@ -145,19 +157,26 @@ def render_sh(proj: Path, args: list[str], label: str, tmp: Path) -> dict:
 
 
 def probe_duration(path: str) -> float:
-    out = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", path],
-                         capture_output=True, text=True).stdout
+    out = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", path],
+        capture_output=True,
+        text=True,
+    ).stdout
     return float(out.strip() or 0)
 
 
 def frame(video: str, t: float, png: Path) -> None:
-    subprocess.run(["ffmpeg", "-v", "error", "-y", "-ss", f"{t:.3f}", "-i", video, "-frames:v", "1", str(png)],
-                   check=True)
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-y", "-ss", f"{t:.3f}", "-i", video, "-frames:v", "1", str(png)], check=True
+    )
 
 
 def ssim(a: Path, b: Path) -> float:
-    out = subprocess.run(["ffmpeg", "-i", str(a), "-i", str(b), "-lavfi", "[0:v][1:v]ssim", "-f", "null", "-"],
-                         capture_output=True, text=True).stderr
+    out = subprocess.run(
+        ["ffmpeg", "-i", str(a), "-i", str(b), "-lavfi", "[0:v][1:v]ssim", "-f", "null", "-"],
+        capture_output=True,
+        text=True,
+    ).stderr
     return float(re.search(r"All:([0-9.]+)", out).group(1))
 
 
@@ -202,11 +221,17 @@ def main() -> int:
     q = ["-q", quality, "--voice", args.voice]
     tmp = Path(tempfile.mkdtemp(prefix="render-bench-"))
     proj = copy_project(tmp)
-    print(f"benchmark on {platform.node()} ({os.cpu_count()} cores), {QUALITY[quality][1]}, voice {args.voice}, "
-          f"in {tmp}", flush=True)
-    fig: dict = {"machine": f"{platform.node()}, {os.cpu_count()} cores", "quality": QUALITY[quality][1],
-                 "voice": args.voice, "sections": [s.name for s in sections],
-                 "started": time.strftime("%Y-%m-%d %H:%M:%S")}
+    print(
+        f"benchmark on {platform.node()} ({os.cpu_count()} cores), {QUALITY[quality][1]}, voice {args.voice}, in {tmp}",
+        flush=True,
+    )
+    fig: dict = {
+        "machine": f"{platform.node()}, {os.cpu_count()} cores",
+        "quality": QUALITY[quality][1],
+        "voice": args.voice,
+        "sections": [s.name for s in sections],
+        "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+    }
     try:
         print("baseline: manim's own renderer, two scenes at a time ...", flush=True)
         base = baseline(proj, tmp / "baseline", sections, quality, args.voice)
@@ -215,73 +240,110 @@ def main() -> int:
         chosen = [s.name for s in sections] if args.names else []
         new = render_sh(proj, [*q, "--out", str(new_out), *chosen], "new", tmp)
         again = render_sh(proj, [*q, "--out", str(new_out), *chosen], "unchanged", tmp)
-        variant = new_out / (quality if args.voice == "piper" else f"{quality}-{'silent' if args.voice == 'none' else args.voice}")
         by_name = {s["name"]: s for s in new["report"]["sections"]}
         video_seconds = sum(s["duration"] or 0 for s in new["report"]["sections"])
         rows = {}
         for s in sections:
             b = base["sections"][s.name]
             n = by_name.get(s.name, {})
-            row = {"baseline": round(b["wall"], 1), "new": round(n.get("render_seconds", 0), 1),
-                   "video": round(n.get("duration") or 0, 1)}
+            row = {
+                "baseline": round(b["wall"], 1),
+                "new": round(n.get("render_seconds", 0), 1),
+                "video": round(n.get("duration") or 0, 1),
+            }
             row["ratio"] = round(row["baseline"] / row["new"], 2) if row["new"] else None
             if b["video"] and n.get("video"):
                 row["size_ratio"] = round(Path(n["video"]).stat().st_size / Path(b["video"]).stat().st_size, 2)
                 values = compare_pictures(b["video"], n["video"], tmp / "frames" / s.name)
                 row["ssim_min"], row["ssim_mean"] = round(min(values), 4), round(sum(values) / len(values), 4)
             rows[s.name] = row
-        fig.update({
-            "video_seconds": round(video_seconds, 1),
-            "baseline_wall": round(base["wall"], 1),
-            "new_wall": round(new["wall"], 1),
-            "ratio": round(base["wall"] / new["wall"], 2),
-            "new_wall_to_video": round(new["wall"] / video_seconds, 3) if video_seconds else None,
-            "unchanged_wall": round(again["wall"], 2),
-            "peak_memory_one_job_mib": round(new["peak_one"] / 2**20),
-            "peak_memory_all_mib": round(new["peak_all"] / 2**20),
-            "baseline_peak_one_mib": round(max(r["peak_one"] for r in base["sections"].values()) / 2**20),
-            "per_section": rows,
-            "size_total_ratio": round(
-                sum(Path(by_name[s.name]["video"]).stat().st_size for s in sections if by_name.get(s.name, {}).get("video"))
-                / sum(Path(base["sections"][s.name]["video"]).stat().st_size for s in sections
-                      if base["sections"][s.name]["video"]), 2),
-        })
+        fig.update(
+            {
+                "video_seconds": round(video_seconds, 1),
+                "baseline_wall": round(base["wall"], 1),
+                "new_wall": round(new["wall"], 1),
+                "ratio": round(base["wall"] / new["wall"], 2),
+                "new_wall_to_video": round(new["wall"] / video_seconds, 3) if video_seconds else None,
+                "unchanged_wall": round(again["wall"], 2),
+                "peak_memory_one_job_mib": round(new["peak_one"] / 2**20),
+                "peak_memory_all_mib": round(new["peak_all"] / 2**20),
+                "baseline_peak_one_mib": round(max(r["peak_one"] for r in base["sections"].values()) / 2**20),
+                "per_section": rows,
+                "size_total_ratio": round(
+                    sum(
+                        Path(by_name[s.name]["video"]).stat().st_size
+                        for s in sections
+                        if by_name.get(s.name, {}).get("video")
+                    )
+                    / sum(
+                        Path(base["sections"][s.name]["video"]).stat().st_size
+                        for s in sections
+                        if base["sections"][s.name]["video"]
+                    ),
+                    2,
+                ),
+            }
+        )
         names = {s.name for s in sections}
         if "worked-example" in names:  # a still-heavy section alone, both ways, on an idle machine
             we = next(s for s in sections if s.name == "worked-example")
             alone_base = baseline(proj, tmp / "baseline-alone", [we], quality, args.voice)
             alone_new = render_sh(proj, [*q, "--force", "--out", str(new_out), "worked-example"], "alone", tmp)
-            fig["worked_example_alone"] = {"baseline": round(alone_base["wall"], 1), "new": round(alone_new["wall"], 1),
-                                           "ratio": round(alone_base["wall"] / alone_new["wall"], 2)}
+            fig["worked_example_alone"] = {
+                "baseline": round(alone_base["wall"], 1),
+                "new": round(alone_new["wall"], 1),
+                "ratio": round(alone_base["wall"] / alone_new["wall"], 2),
+            }
         if "network-walk" in names:  # edit one beat (a colour), then render the section again
-            edit(proj / "scenes" / "network_walk.py", "SurroundingRectangle(change[3], color=t.L",
-                 "SurroundingRectangle(change[3], color=t.highlight")
+            edit(
+                proj / "scenes" / "network_walk.py",
+                "SurroundingRectangle(change[3], color=t.L",
+                "SurroundingRectangle(change[3], color=t.highlight",
+            )
             edited = render_sh(proj, [*q, "--out", str(new_out), "network-walk"], "edit-beat", tmp)
             sec = edited["report"]["sections"][0] if edited["report"]["sections"] else {}
             fig["edit_one_beat_network_walk"] = {
-                "wall": round(edited["wall"], 1), "plays": sec.get("plays"), "parts": sec.get("parts"),
-                "baseline_section": rows.get("network-walk", {}).get("baseline")}
+                "wall": round(edited["wall"], 1),
+                "plays": sec.get("plays"),
+                "parts": sec.get("parts"),
+                "baseline_section": rows.get("network-walk", {}).get("baseline"),
+            }
             low = ["-q", "low", "--voice", args.voice, "--out", str(tmp / "low"), "network-walk"]
             render_sh(proj, low, "low-first", tmp)
             forced = render_sh(proj, [*low, "--force"], "low-forced", tmp)
             with (proj / "scenes" / "network_walk.py").open("a") as f:
                 f.write("\n# benchmark: a comment-only edit\n")
             comment = render_sh(proj, low, "low-comment", tmp)
-            fig["comment_only_edit_low"] = {"wall": round(comment["wall"], 2), "forced": round(forced["wall"], 1),
-                                            "fraction": round(comment["wall"] / forced["wall"], 3),
-                                            "status": [s["status"] for s in comment["report"]["sections"]]}
+            fig["comment_only_edit_low"] = {
+                "wall": round(comment["wall"], 2),
+                "forced": round(forced["wall"], 1),
+                "fraction": round(comment["wall"] / forced["wall"], 3),
+                "status": [s["status"] for s in comment["report"]["sections"]],
+            }
         if args.encoders and "worked-example" in names:
             we_base = base["sections"]["worked-example"]["video"]
             encoders = {}
             for preset in ("medium", "veryfast", "superfast", "ultrafast"):  # (the lesson uses superfast)
                 out = tmp / f"enc-{preset}"
-                env_cmd = ["env", f"BACKPROP_X264=preset={preset}", "./render.sh", *q, "--out", str(out),
-                           "--parts", "1", "worked-example"]
+                env_cmd = [
+                    "env",
+                    f"BACKPROP_X264=preset={preset}",
+                    "./render.sh",
+                    *q,
+                    "--out",
+                    str(out),
+                    "--parts",
+                    "1",
+                    "worked-example",
+                ]
                 r = timed(env_cmd, proj, log=tmp / f"enc-{preset}.log")
                 video = next(out.glob("*/05-worked-example.mp4"))
                 values = compare_pictures(we_base, str(video), tmp / "frames" / f"enc-{preset}")
-                encoders[preset] = {"wall": round(r["wall"], 1), "size_ratio": round(
-                    video.stat().st_size / Path(we_base).stat().st_size, 2), "ssim_min": round(min(values), 4)}
+                encoders[preset] = {
+                    "wall": round(r["wall"], 1),
+                    "size_ratio": round(video.stat().st_size / Path(we_base).stat().st_size, 2),
+                    "ssim_min": round(min(values), 4),
+                }
                 print(f"  x264 {preset}: {encoders[preset]}", flush=True)
             fig["encoders_worked_example"] = encoders
     finally:
@@ -292,13 +354,25 @@ def main() -> int:
     print("\n== render speed: baseline (manim's own renderer) against ./render.sh ==")
     print(f"{'section':<16} {'video':>7} {'baseline':>9} {'new':>7} {'ratio':>6} {'size':>5} {'SSIM min':>8}")
     for name, row in fig["per_section"].items():
-        print(f"{name:<16} {row['video']:>6.1f}s {row['baseline']:>8.1f}s {row['new']:>6.1f}s "
-              f"{row['ratio'] or 0:>5.2f}x {row.get('size_ratio', 0):>5.2f} {row.get('ssim_min', 0):>8.4f}")
-    print(f"{'whole lesson':<16} {fig['video_seconds']:>6.1f}s {fig['baseline_wall']:>8.1f}s {fig['new_wall']:>6.1f}s "
-          f"{fig['ratio']:>5.2f}x {fig['size_total_ratio']:>5.2f}")
-    for key in ("new_wall_to_video", "unchanged_wall", "peak_memory_one_job_mib", "peak_memory_all_mib",
-                "baseline_peak_one_mib", "worked_example_alone", "edit_one_beat_network_walk", "comment_only_edit_low",
-                "encoders_worked_example"):
+        print(
+            f"{name:<16} {row['video']:>6.1f}s {row['baseline']:>8.1f}s {row['new']:>6.1f}s "
+            f"{row['ratio'] or 0:>5.2f}x {row.get('size_ratio', 0):>5.2f} {row.get('ssim_min', 0):>8.4f}"
+        )
+    print(
+        f"{'whole lesson':<16} {fig['video_seconds']:>6.1f}s {fig['baseline_wall']:>8.1f}s {fig['new_wall']:>6.1f}s "
+        f"{fig['ratio']:>5.2f}x {fig['size_total_ratio']:>5.2f}"
+    )
+    for key in (
+        "new_wall_to_video",
+        "unchanged_wall",
+        "peak_memory_one_job_mib",
+        "peak_memory_all_mib",
+        "baseline_peak_one_mib",
+        "worked_example_alone",
+        "edit_one_beat_network_walk",
+        "comment_only_edit_low",
+        "encoders_worked_example",
+    ):
         if key in fig:
             print(f"{key}: {fig[key]}")
     Path(args.json).write_text(json.dumps(fig, indent=2) + "\n")

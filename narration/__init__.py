@@ -29,15 +29,32 @@ from narration.speech import spoken
 from narration.voices import VOICES, Voice, VoiceError, get_voice
 
 __all__ = [
-    "CACHE_ENV_VAR", "VOICE_ENV_VAR", "VOICES", "Cue", "LineAudio", "Sentence", "STATS", "Voice",
-    "VoiceError", "get_voice", "line_cues", "narrate", "spoken", "voice_from_env",
+    "CACHE_ENV_VAR",
+    "VOICE_ENV_VAR",
+    "VOICES",
+    "Cue",
+    "LineAudio",
+    "Sentence",
+    "STATS",
+    "Voice",
+    "VoiceError",
+    "get_voice",
+    "line_cues",
+    "narrate",
+    "spoken",
+    "voice_from_env",
 ]
 
 VOICE_ENV_VAR = "BACKPROP_VOICE"
 SENTENCE_GAP = 0.3  # seconds of silence between two sentences of one line
 # Part of every cache key: change it when the processing below changes.
-PROCESSING = {"format": 1, "target_dbfs": audio.TARGET_DBFS, "peak": audio.PEAK_LIMIT,
-              "trim_db": audio.SILENCE_DB, "edge": audio.EDGE_KEEP}
+PROCESSING = {
+    "format": 1,
+    "target_dbfs": audio.TARGET_DBFS,
+    "peak": audio.PEAK_LIMIT,
+    "trim_db": audio.SILENCE_DB,
+    "edge": audio.EDGE_KEEP,
+}
 
 # What this process did (tests and the benchmark read it).
 STATS = {"synthesised": 0, "cache_hits": 0, "synth_seconds": 0.0, "audio_seconds": 0.0}
@@ -118,8 +135,13 @@ def narrate(text: str, voice: Voice | None = None) -> LineAudio:
             t += len(clip)
         s.end = t / rate
     whole = np.concatenate(pieces)
-    name = key(line=[s.spoken for s in parts], voice=voice.name, settings=voice.settings,
-               processing=PROCESSING, gap=SENTENCE_GAP)
+    name = key(
+        line=[s.spoken for s in parts],
+        voice=voice.name,
+        settings=voice.settings,
+        processing=PROCESSING,
+        gap=SENTENCE_GAP,
+    )
     line.path = cache_dir() / f"line-{name}.wav"
     if not line.path.exists():
         atomic_write_bytes(line.path, _wav_bytes(whole, rate))

@@ -71,9 +71,11 @@ def main(argv: list[str] | None = None) -> int:
         synthesised = narration.STATS["synthesised"] - before["synthesised"]
         hits = narration.STATS["cache_hits"] - before["cache_hits"]
         report[label] = wall
-        print(f"{label}: {sum(map(len, lines.values()))} lines, {synthesised} sentences synthesised, "
-              f"{hits} cache hits, {wall:.2f} s wall ({cpu:.2f} s CPU) for {total_audio:.1f} s of speech "
-              f"({total_audio / wall:.1f}x real time)")
+        print(
+            f"{label}: {sum(map(len, lines.values()))} lines, {synthesised} sentences synthesised, "
+            f"{hits} cache hits, {wall:.2f} s wall ({cpu:.2f} s CPU) for {total_audio:.1f} s of speech "
+            f"({total_audio / wall:.1f}x real time)"
+        )
         if label == "cold":
             for scene, (audio_s, secs) in per_scene.items():
                 print(f"  {scene}: {audio_s:.1f} s of speech in {secs:.2f} s")

@@ -79,7 +79,7 @@ def chunks(sentence: str) -> list[str]:
             if best is None:
                 ok = False
                 break
-            out.append(words[start:best[1]])
+            out.append(words[start : best[1]])
             start = best[1]
         rest = words[start:]
         if ok and rest and _fits(rest):
@@ -110,9 +110,7 @@ def _stamp(seconds: float, sep: str) -> str:
 
 
 def to_srt(cues: list[Cue]) -> str:
-    return "".join(
-        f"{k}\n{_stamp(c.start, ',')} --> {_stamp(c.end, ',')}\n{c.text}\n\n" for k, c in enumerate(cues, 1)
-    )
+    return "".join(f"{k}\n{_stamp(c.start, ',')} --> {_stamp(c.end, ',')}\n{c.text}\n\n" for k, c in enumerate(cues, 1))
 
 
 def to_vtt(cues: list[Cue]) -> str:

@@ -14,14 +14,39 @@ DIGITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight"
 SUBSCRIPTS = {chr(0x2080 + i): i for i in range(10)}
 SUPERSCRIPTS = {"²": " squared", "³": " cubed"}
 
-GREEK = {"σ": "sigma", "η": "eta", "α": "alpha", "β": "beta", "δ": "delta", "Δ": "delta", "θ": "theta",
-         "λ": "lambda", "μ": "mu", "ε": "epsilon", "∑": "the sum of", "Σ": "sum"}
+GREEK = {
+    "σ": "sigma",
+    "η": "eta",
+    "α": "alpha",
+    "β": "beta",
+    "δ": "delta",
+    "Δ": "delta",
+    "θ": "theta",
+    "λ": "lambda",
+    "μ": "mu",
+    "ε": "epsilon",
+    "∑": "the sum of",
+    "Σ": "sum",
+}
 # Functions: "σ(z₁)" is "sigma of z one"; any other symbol before "(" multiplies: "a₁(1 − a₁)".
 FUNCTIONS = {"σ", "f", "g", "h", "sigma", "exp", "log", "ln", "tanh", "relu", "ReLU"}
 SYMBOLS = {
-    "←": " becomes ", "→": " to ", "≈": " is about ", "≠": " is not ", "≤": " is at most ",
-    "≥": " is at least ", "×": " times ", "·": " times ", "⋅": " times ", "∘": " after ", "=": " equals ",
-    "+": " plus ", "…": "...", "–": ", ", "—": ", ", "%": " percent",
+    "←": " becomes ",
+    "→": " to ",
+    "≈": " is about ",
+    "≠": " is not ",
+    "≤": " is at most ",
+    "≥": " is at least ",
+    "×": " times ",
+    "·": " times ",
+    "⋅": " times ",
+    "∘": " after ",
+    "=": " equals ",
+    "+": " plus ",
+    "…": "...",
+    "–": ", ",
+    "—": ", ",
+    "%": " percent",
 }
 MINUS = "\u2212"
 
@@ -44,8 +69,18 @@ def number_words(token: str) -> str:
     return sign + _int_words(int(token))
 
 
-_ONES = DIGITS + ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
-                  "eighteen", "nineteen"]
+_ONES = DIGITS + [
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
 _TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 
 
@@ -80,7 +115,7 @@ _SUPERSCRIPT_DIGITS = {c: str(i) for i, c in enumerate("⁰¹²³⁴⁵⁶⁷⁸
 
 
 def _power_of_ten(m: re.Match) -> str:
-    """"×10⁻⁷" (numbers.plain's scientific form) -> " times ten to the minus seven"."""
+    """ "×10⁻⁷" (numbers.plain's scientific form) -> " times ten to the minus seven"."""
     exponent = m.group(1)
     sign = "minus " if exponent[0] == "⁻" else ""
     digits = "".join(_SUPERSCRIPT_DIGITS[c] for c in exponent.lstrip("⁻"))
@@ -93,8 +128,11 @@ def spoken(text: str) -> str:
     # Scientific notation first, before "×" and "-" get their general readings.
     s = re.sub(r"\s*×\s*10([⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)", _power_of_ten, s)
     # Derivatives: ∂L/∂w₁, dL/dw1 -> "dee L by dee w one".
-    s = re.sub(rf"[∂d]({_SYM})\s*/\s*[∂d]({_SYM})",
-               lambda m: f"dee {_symbol_words(m.group(1))} by dee {_symbol_words(m.group(2))}", s)
+    s = re.sub(
+        rf"[∂d]({_SYM})\s*/\s*[∂d]({_SYM})",
+        lambda m: f"dee {_symbol_words(m.group(1))} by dee {_symbol_words(m.group(2))}",
+        s,
+    )
     s = s.replace("∂", "dee ")
     # Already written for the ear ("dy by dx"): say "dee y", not "die".
     s = re.sub(r"\bd([A-Za-z])( by )d([A-Za-z])\b", r"dee \1\2dee \3", s)
@@ -105,10 +143,12 @@ def spoken(text: str) -> str:
     for sup, word in SUPERSCRIPTS.items():
         s = s.replace(sup, word)
     s = re.sub(r"\^2\b", " squared", s)
+
     # Function application and implicit products before "(".
     def paren(m: re.Match) -> str:
         head = m.group(1)
         return f"{head} of " if head in FUNCTIONS or head.rstrip(" prime") in FUNCTIONS else f"{head} times "
+
     s = re.sub(r"(\b\w+(?: prime)?|σ(?: prime)?|[₀-₉\d]+)\(", paren, s)
     s = re.sub(r"(?<=\S)\(", " times ", s)
     s = s.replace("(", " ").replace(")", " ")
@@ -127,7 +167,8 @@ def spoken(text: str) -> str:
         s = s.replace(sym, word)
     s = s.replace("/", " over ")
     # Numbers last: "2.800" -> "two point eight", "section 01" -> "section one".
-    s = re.sub(r"(?<![\w.])(minus )?(\d+(?:\.\d+)?)(?![\w])",
-               lambda m: (m.group(1) or "") + number_words(m.group(2)), s)
+    s = re.sub(
+        r"(?<![\w.])(minus )?(\d+(?:\.\d+)?)(?![\w])", lambda m: (m.group(1) or "") + number_words(m.group(2)), s
+    )
     s = re.sub(r"\s+([,.:;!?])", r"\1", s)
     return " ".join(s.split())

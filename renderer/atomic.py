@@ -13,8 +13,8 @@ import fcntl
 import os
 import shutil
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 # mkstemp makes 0600 files; outputs get the usual permissions (0644 under umask 022).
 _UMASK = os.umask(0)

@@ -25,9 +25,9 @@ whose content changed are drawn again (video/render.py).
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
-import ast
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any

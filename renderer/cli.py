@@ -103,53 +103,99 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("names", nargs="*", metavar="SECTION", help="sections to render (default: all; see --list)")
     p.add_argument("--list", action="store_true", help="print the sections in order with their titles, and exit")
     p.add_argument(
-        "-q", "--quality", default=None, metavar="Q",
+        "-q",
+        "--quality",
+        default=None,
+        metavar="Q",
         help="low (480p15), medium (720p30), high (1080p60, default; low with --watch) or 4k (2160p60)",
     )
     p.add_argument(
-        "--set", dest="sets", action="append", default=[], metavar="NAME=VALUE",
+        "--set",
+        dest="sets",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
         help="override a network parameter in every scene, e.g. --set w1=0.3 --set loss=half (repeatable)",
     )
     p.add_argument("--theme", default="dark", help="colour theme: dark (default) or light")
-    p.add_argument("--voice", default=os.environ.get(VOICE_ENV_VAR) or DEFAULT_VOICE,
-                   help="narration voice: " + ", ".join(voices()) + f" (default: $BACKPROP_VOICE or {DEFAULT_VOICE}; "
-                        "none: silent videos, captions still written)")
+    p.add_argument(
+        "--voice",
+        default=os.environ.get(VOICE_ENV_VAR) or DEFAULT_VOICE,
+        help="narration voice: " + ", ".join(voices()) + f" (default: $BACKPROP_VOICE or {DEFAULT_VOICE}; "
+        "none: silent videos, captions still written)",
+    )
     p.add_argument("--out", default="renders", metavar="DIR", help="output root folder (default: renders/)")
     p.add_argument(
-        "-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+        "-j",
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        metavar="N",
         help="sections rendered at once, each in its own process (default: the number of cores, %(default)s)",
     )
-    p.add_argument("--print-jobs", action="store_true",
-                   help="print one self-contained shell command per part of each section, and exit; "
-                        "running ./render.sh after them joins the parts (nothing is rendered twice)")
-    p.add_argument("--parts", type=int, default=None, metavar="N",
-                   help="split every section into N parts (ranges of beats) rendered side by side "
-                        "(default: chosen from the previous render, so the cores finish together)")
-    p.add_argument("--part", default=None, metavar="A:B",
-                   help="render only beats A to B-1 of one section (B empty: to the end), for a job "
-                        "of --print-jobs; the section is joined by a later ./render.sh")
-    p.add_argument("--sections", action="store_true",
-                   help="also write one clip per beat under clips/ with an index clips.json")
-    p.add_argument("--slides", action="store_true",
-                   help="also build slide decks of the beats under slides/: lesson.html (reveal.js, works "
-                        "offline), lesson.pptx and handout.pdf; implies --sections")
-    p.add_argument("--transparent", action="store_true",
-                   help="videos and clips with an alpha channel: MOV (QuickTime Animation, RGBA), or WebM (VP9) with --format webm")
-    p.add_argument("--format", default=DEFAULT_FORMAT, metavar="FMT",
-                   help="mp4 (H.264, default), mov, webm or gif")
-    p.add_argument("--force", action="store_true",
-                   help="render even the sections whose inputs did not change, drawing every play again")
-    p.add_argument("--no-join", dest="join", action="store_false",
-                   help="skip the joined lesson video and the contact sheet (used by --print-jobs)")
-    p.add_argument("--manifest", default=None, metavar="MODULE:ATTR",
-                   help=f"another lesson manifest (tests use small fixtures; default {DEFAULT_MANIFEST}, "
-                        "or $BACKPROP_MANIFEST); MODULE may be a path to a .py file")
-    p.add_argument("--watch", action="store_true",
-                   help="live preview: render, serve the page on 127.0.0.1, and render again what changed "
-                        "on every save of a scene, the core, the narration, the style or the manifest "
-                        "(low quality unless -q is given); Ctrl-C stops")
-    p.add_argument("--port", type=int, default=0, metavar="N",
-                   help="the port of --watch's page (default: a free one)")
+    p.add_argument(
+        "--print-jobs",
+        action="store_true",
+        help="print one self-contained shell command per part of each section, and exit; "
+        "running ./render.sh after them joins the parts (nothing is rendered twice)",
+    )
+    p.add_argument(
+        "--parts",
+        type=int,
+        default=None,
+        metavar="N",
+        help="split every section into N parts (ranges of beats) rendered side by side "
+        "(default: chosen from the previous render, so the cores finish together)",
+    )
+    p.add_argument(
+        "--part",
+        default=None,
+        metavar="A:B",
+        help="render only beats A to B-1 of one section (B empty: to the end), for a job "
+        "of --print-jobs; the section is joined by a later ./render.sh",
+    )
+    p.add_argument(
+        "--sections", action="store_true", help="also write one clip per beat under clips/ with an index clips.json"
+    )
+    p.add_argument(
+        "--slides",
+        action="store_true",
+        help="also build slide decks of the beats under slides/: lesson.html (reveal.js, works "
+        "offline), lesson.pptx and handout.pdf; implies --sections",
+    )
+    p.add_argument(
+        "--transparent",
+        action="store_true",
+        help="videos and clips with an alpha channel: MOV (QuickTime Animation, RGBA), "
+        "or WebM (VP9) with --format webm",
+    )
+    p.add_argument("--format", default=DEFAULT_FORMAT, metavar="FMT", help="mp4 (H.264, default), mov, webm or gif")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="render even the sections whose inputs did not change, drawing every play again",
+    )
+    p.add_argument(
+        "--no-join",
+        dest="join",
+        action="store_false",
+        help="skip the joined lesson video and the contact sheet (used by --print-jobs)",
+    )
+    p.add_argument(
+        "--manifest",
+        default=None,
+        metavar="MODULE:ATTR",
+        help=f"another lesson manifest (tests use small fixtures; default {DEFAULT_MANIFEST}, "
+        "or $BACKPROP_MANIFEST); MODULE may be a path to a .py file",
+    )
+    p.add_argument(
+        "--watch",
+        action="store_true",
+        help="live preview: render, serve the page on 127.0.0.1, and render again what changed "
+        "on every save of a scene, the core, the narration, the style or the manifest "
+        "(low quality unless -q is given); Ctrl-C stops",
+    )
+    p.add_argument("--port", type=int, default=0, metavar="N", help="the port of --watch's page (default: a free one)")
     p.add_argument("--json-report", default=None, metavar="FILE", help="also write the summary as JSON to FILE")
     return p
 
@@ -180,15 +226,19 @@ def make_plan(args: argparse.Namespace) -> Plan:
     if args.voice not in voices():
         raise UsageError(f"unknown voice {args.voice!r}; valid voices: {', '.join(voices())}")
     if args.transparent and args.format == "gif":
-        raise UsageError("--transparent works with --format mp4 or mov (MOV, QuickTime Animation RGBA) or webm (VP9), not gif")
+        raise UsageError(
+            "--transparent works with --format mp4 or mov (MOV, QuickTime Animation RGBA) or webm (VP9), not gif"
+        )
     if args.jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {args.jobs}")
     if args.parts is not None and args.parts < 1:
         raise UsageError(f"--parts must be at least 1, got {args.parts}")
     if getattr(args, "watch", False):
         if args.print_jobs or args.part is not None or args.list or args.sections or args.slides:
-            raise UsageError("--watch renders and serves the sections' videos; it does not go with --list, "
-                             "--print-jobs, --part, --sections or --slides")
+            raise UsageError(
+                "--watch renders and serves the sections' videos; it does not go with --list, "
+                "--print-jobs, --part, --sections or --slides"
+            )
         if not 0 <= args.port < 65536:
             raise UsageError(f"--port must be 0 (a free port) to 65535, got {args.port}")
     only_part = None
@@ -273,7 +323,9 @@ def job_commands(plan: Plan, args: argparse.Namespace) -> tuple[list[str], str]:
 def finish(plan: Plan, results: list[Result], reporter: report.Reporter) -> list[str]:
     """Clips, contact sheet and lesson video from every up-to-date section. Returns notes."""
     notes: list[str] = []
-    with atomic.locked(plan.lesson_lock, on_wait=lambda: reporter.note("waiting for another run to finish its lesson video")):
+    with atomic.locked(
+        plan.lesson_lock, on_wait=lambda: reporter.note("waiting for another run to finish its lesson video")
+    ):
         records = outputs.current_records(plan)
         current = {e.name for e, _ in records}
         if plan.sections:
@@ -296,7 +348,9 @@ def finish(plan: Plan, results: list[Result], reporter: report.Reporter) -> list
             if not plan.contact_sheet.exists() or _read(record_file) != sheet_fp:
                 outputs.contact_sheet(plan, records, plan.contact_sheet)
                 atomic.write_text(record_file, sheet_fp)
-            notes.append(f"contact sheet: {plan.contact_sheet} ({len(records)} section{'s' if len(records) != 1 else ''})")
+            notes.append(
+                f"contact sheet: {plan.contact_sheet} ({len(records)} section{'s' if len(records) != 1 else ''})"
+            )
         if plan.fmt not in JOINABLE:
             notes.append(f"lesson video: not made for --format {plan.fmt} (join the mp4 render instead)")
             return notes

@@ -21,6 +21,7 @@ leaves the previous good outputs exactly as they were.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -35,11 +36,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from renderer import atomic, cache
 from narration import captions
+from renderer import atomic, cache
 from renderer.plan import ROOT, Entry, Plan
-from video import assemble
-from video import BEATS_ENV_VAR, PROGRESS_ENV_VAR, RECORD_ENV_VAR, REDRAW_ENV_VAR, STORE_ENV_VAR
+from video import BEATS_ENV_VAR, PROGRESS_ENV_VAR, RECORD_ENV_VAR, REDRAW_ENV_VAR, STORE_ENV_VAR, assemble
 
 THUMB_WIDTH = 320
 
@@ -98,21 +98,27 @@ class Processes:
 
     @staticmethod
     def _stop(proc: subprocess.Popen) -> None:
-        try:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(proc.pid, signal.SIGTERM)
-        except (ProcessLookupError, PermissionError):
-            pass
 
 
 def manim_command(plan: Plan, entry: Entry, media_dir: Path) -> list[str]:
     cmd = [
-        sys.executable, "-m", "manim", "render",
-        "-q", plan.quality.flag,
-        "--media_dir", str(media_dir),
-        "-o", entry.name,
-        "--format", "mp4" if plan.fmt == "mov" and plan.transparent else plan.fmt,
+        sys.executable,
+        "-m",
+        "manim",
+        "render",
+        "-q",
+        plan.quality.flag,
+        "--media_dir",
+        str(media_dir),
+        "-o",
+        entry.name,
+        "--format",
+        "mp4" if plan.fmt == "mov" and plan.transparent else plan.fmt,
         "--disable_caching",  # the lesson renderer keeps its own store of plays
-        "--progress_bar", "none",
+        "--progress_bar",
+        "none",
     ]
     if plan.transparent:
         cmd.append("--transparent")
@@ -154,7 +160,9 @@ def part_is_done(plan: Plan, entry: Entry, fp: str, part: Part) -> dict | None:
     return None
 
 
-def render_part(plan: Plan, entry: Entry, fp: str, part: Part, procs: Processes, log_path: Path) -> tuple[dict | None, str]:
+def render_part(
+    plan: Plan, entry: Entry, fp: str, part: Part, procs: Processes, log_path: Path
+) -> tuple[dict | None, str]:
     """Run one part's manim process; returns (its record, "") or (None, the error)."""
     if (done := part_is_done(plan, entry, fp, part)) is not None and not plan.force:
         return done, ""
@@ -165,12 +173,19 @@ def render_part(plan: Plan, entry: Entry, fp: str, part: Part, procs: Processes,
     plan.part_record(entry, fp, part).unlink(missing_ok=True)
     cmd = manim_command(plan, entry, work / "media")
     with open(log_path, "a", encoding="utf-8") as log:
-        log.write(f"\n# part {part.label} (beats {part.start} to {'the end' if part.stop is None else part.stop - 1})"
-                  f" at {dt.datetime.now().isoformat(timespec='seconds')}\n# command: {shlex.join(cmd)}\n\n")
+        log.write(
+            f"\n# part {part.label} (beats {part.start} to {'the end' if part.stop is None else part.stop - 1})"
+            f" at {dt.datetime.now().isoformat(timespec='seconds')}\n# command: {shlex.join(cmd)}\n\n"
+        )
         log.flush()
         proc = subprocess.Popen(
-            cmd, cwd=ROOT, env=part_env(plan, entry, fp, part), stdin=subprocess.DEVNULL,
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            cmd,
+            cwd=ROOT,
+            env=part_env(plan, entry, fp, part),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         procs.add(proc)
         try:
@@ -183,8 +198,10 @@ def render_part(plan: Plan, entry: Entry, fp: str, part: Part, procs: Processes,
         return None, f"manim exited {code}: {_last_error(log_path)}"
     record = part_is_done(plan, entry, fp, part)
     if record is None:
-        return None, (f"no part record from {entry.scene}: a section's scene must be a LessonScene "
-                      "(scenes/lesson.py), which renders through video/render.py")
+        return None, (
+            f"no part record from {entry.scene}: a section's scene must be a LessonScene "
+            "(scenes/lesson.py), which renders through video/render.py"
+        )
     return record, ""
 
 
@@ -225,11 +242,17 @@ def assemble_section(plan: Plan, entry: Entry, fp: str, records: list[dict], sta
             image = section.last_frame(k)
             image.thumbnail((THUMB_WIDTH, THUMB_WIDTH))
             image.save(store_tmp / f"{name}.png")
-            clips.append({
-                "name": beat["name"], "file": clip.name, "thumb": f"{name}.png",
-                "duration": round((beat["end_frame"] - beat["start_frame"]) / section.fps, 3),
-                "subtitle": beat["narration"], "srt": f"{name}.srt", "vtt": f"{name}.vtt",
-            })
+            clips.append(
+                {
+                    "name": beat["name"],
+                    "file": clip.name,
+                    "thumb": f"{name}.png",
+                    "duration": round((beat["end_frame"] - beat["start_frame"]) / section.fps, 3),
+                    "subtitle": beat["narration"],
+                    "srt": f"{name}.srt",
+                    "vtt": f"{name}.vtt",
+                }
+            )
         store = plan.store(entry, fp)
         atomic.replace_dir(store_tmp, store)
 

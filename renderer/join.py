@@ -61,7 +61,7 @@ def joined_subtitles(plan: Plan, records: list[tuple[Entry, Record]]) -> str:
     import srt as srtlib
 
     subs, offset = [], dt.timedelta(0)
-    for entry, record in records:
+    for _entry, record in records:
         if record.subtitles:
             path = plan.out_dir / record.subtitles
             for sub in srtlib.parse(path.read_text(encoding="utf-8")):
@@ -79,8 +79,9 @@ def narration_track(records: list[tuple[Entry, Record]], out: Path) -> Path | No
         fps = fps or record.fps
         if not record.beats or record.fps != fps:
             return None  # (records from before the lesson renderer: no beats to lay out)
-        beats += [dict(b, start_frame=b["start_frame"] + offset, end_frame=b["end_frame"] + offset)
-                  for b in record.beats]
+        beats += [
+            dict(b, start_frame=b["start_frame"] + offset, end_frame=b["end_frame"] + offset) for b in record.beats
+        ]
         offset += record.beats[-1]["end_frame"]
     if not any(b.get("audio") for b in beats):
         return None
@@ -108,8 +109,7 @@ def join(plan: Plan, records: list[tuple[Entry, Record]], fp: str) -> Path:
         srt_path.write_text(subtitles, encoding="utf-8")
 
         out = atomic.temp_path(plan.lesson_video, "join")
-        cmd = ["ffmpeg", "-v", "error", "-y", "-i", str(pictures),
-               "-i", str(work / "chapters.txt")]
+        cmd = ["ffmpeg", "-v", "error", "-y", "-i", str(pictures), "-i", str(work / "chapters.txt")]
         container = {".mp4": "mp4", ".mov": "mov", ".webm": "webm"}[plan.ext]
         with_subs = bool(subtitles.strip())
         maps = ["-map", "0:v"]
@@ -122,8 +122,14 @@ def join(plan: Plan, records: list[tuple[Entry, Record]], fp: str) -> Path:
         cmd += maps
         cmd += ["-map_metadata", "1", "-map_chapters", "1", "-c", "copy", "-copyts", "-avoid_negative_ts", "disabled"]
         if with_subs:
-            cmd += ["-c:s", "webvtt" if container == "webm" else "mov_text",
-                    "-metadata:s:s:0", "language=eng", "-metadata:s:s:0", "title=Narration"]
+            cmd += [
+                "-c:s",
+                "webvtt" if container == "webm" else "mov_text",
+                "-metadata:s:s:0",
+                "language=eng",
+                "-metadata:s:s:0",
+                "title=Narration",
+            ]
         if container != "webm":
             cmd += ["-movflags", "+faststart"]
         cmd += ["-f", container, str(out)]

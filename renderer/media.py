@@ -22,8 +22,17 @@ def run(cmd: list[str]) -> str:
 def probe(path: Path) -> dict[str, Any]:
     """ffprobe's format, streams and chapters of ``path``."""
     out = run(
-        ["ffprobe", "-v", "error", "-print_format", "json", "-show_format", "-show_streams",
-         "-show_chapters", str(path)]
+        [
+            "ffprobe",
+            "-v",
+            "error",
+            "-print_format",
+            "json",
+            "-show_format",
+            "-show_streams",
+            "-show_chapters",
+            str(path),
+        ]
     )
     return json.loads(out)
 
@@ -49,7 +58,7 @@ def last_frame(video: Path, png: Path, width: int | None = None) -> None:
     run(cmd)
     if not png.exists() or png.stat().st_size == 0:
         # Very short clips: -sseof may land before the start; read it all.
-        cmd[cmd.index("-sseof"): cmd.index("-sseof") + 2] = []
+        cmd[cmd.index("-sseof") : cmd.index("-sseof") + 2] = []
         run(cmd)
     if not png.exists() or png.stat().st_size == 0:
         raise MediaError(f"no frame could be read from {video}")

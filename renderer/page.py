@@ -98,13 +98,26 @@ def sections(plan: Plan, records: list[tuple[Entry, Record]]) -> list[dict]:
         offset = start / 1000
         beats = json.loads((plan.out_dir / f"{entry.stem}.beats.json").read_text(encoding="utf-8"))
         thumbs = [plan.out_dir / record.store / c["thumb"] for c in record.clips]
-        out.append({
-            "entry": entry, "record": record, "title": title, "start": offset, "end": end / 1000,
-            "poster": str(plan.poster(entry).relative_to(plan.out_dir)),
-            "beats": [{"name": b["name"], "text": b["narration"], "start": offset + b["start"],
-                       "end": offset + b["end"],
-                       "thumb": thumbs[k] if k < len(thumbs) else None} for k, b in enumerate(beats)],
-        })
+        out.append(
+            {
+                "entry": entry,
+                "record": record,
+                "title": title,
+                "start": offset,
+                "end": end / 1000,
+                "poster": str(plan.poster(entry).relative_to(plan.out_dir)),
+                "beats": [
+                    {
+                        "name": b["name"],
+                        "text": b["narration"],
+                        "start": offset + b["start"],
+                        "end": offset + b["end"],
+                        "thumb": thumbs[k] if k < len(thumbs) else None,
+                    }
+                    for k, b in enumerate(beats)
+                ],
+            }
+        )
     return out
 
 
@@ -112,9 +125,15 @@ def fingerprint(plan: Plan, records: list[tuple[Entry, Record]]) -> str:
     from renderer import slides
 
     h = hashlib.sha256()
-    for key, value in (("recipe", RECIPE), ("code", cache.file_hash(Path(__file__))), ("theme", plan.theme),
-                       ("colours", repr(_theme(plan))), ("voice", plan.voice), ("lesson", join.fingerprint(plan, records)),
-                       ("decks", _read(slides.marker(plan)) if _decks(plan) else "")):
+    for key, value in (
+        ("recipe", RECIPE),
+        ("code", cache.file_hash(Path(__file__))),
+        ("theme", plan.theme),
+        ("colours", repr(_theme(plan))),
+        ("voice", plan.voice),
+        ("lesson", join.fingerprint(plan, records)),
+        ("decks", _read(slides.marker(plan)) if _decks(plan) else ""),
+    ):
         h.update(f"{key}={value}\n".encode())
     for entry, record in outputs.published(plan):  # the downloads list their clips
         h.update(f"clips {entry.stem}={outputs.clips_marker(record)}\n".encode())
@@ -167,10 +186,15 @@ def build(plan: Plan, records: list[tuple[Entry, Record]]) -> str:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     atomic.write_text(marker(plan), fp)
-    yt_note = (f"youtube-chapters.txt {len(yt)} chapters" if yt is not None else
-               f"no youtube-chapters.txt: YouTube needs {YT_MIN_CHAPTERS} chapters of {YT_MIN_SECONDS} s")
-    return (f"page: {page} (built in {time.monotonic() - started:.2f} s, {_size(page)}, "
-            f"{sum(len(s['beats']) for s in parts)} transcript lines; {yt_note})")
+    yt_note = (
+        f"youtube-chapters.txt {len(yt)} chapters"
+        if yt is not None
+        else f"no youtube-chapters.txt: YouTube needs {YT_MIN_CHAPTERS} chapters of {YT_MIN_SECONDS} s"
+    )
+    return (
+        f"page: {page} (built in {time.monotonic() - started:.2f} s, {_size(page)}, "
+        f"{sum(len(s['beats']) for s in parts)} transcript lines; {yt_note})"
+    )
 
 
 def build_watch(plan: Plan, records: list[tuple[Entry, Record]], versions: dict[str, int]) -> Path:
@@ -183,22 +207,39 @@ def build_watch(plan: Plan, records: list[tuple[Entry, Record]], versions: dict[
     parts = []
     for entry, record in records:
         beats = json.loads((plan.out_dir / f"{entry.stem}.beats.json").read_text(encoding="utf-8"))
-        parts.append({
-            "entry": entry, "record": record, "title": entry.label, "start": 0.0, "end": record.duration,
-            "stem": entry.stem, "video": record.video, "vtt": f"{entry.stem}.vtt", "poster": record.poster,
-            "version": versions.get(entry.name, 0),
-            "beats": [{"name": b["name"], "text": b["narration"], "start": b["start"], "end": b["end"]}
-                      for b in beats],
-        })
+        parts.append(
+            {
+                "entry": entry,
+                "record": record,
+                "title": entry.label,
+                "start": 0.0,
+                "end": record.duration,
+                "stem": entry.stem,
+                "video": record.video,
+                "vtt": f"{entry.stem}.vtt",
+                "poster": record.poster,
+                "version": versions.get(entry.name, 0),
+                "beats": [
+                    {"name": b["name"], "text": b["narration"], "start": b["start"], "end": b["end"]} for b in beats
+                ],
+            }
+        )
     dest = plan.out_dir / WATCH_PAGE
     tmp = plan.out_dir / f".{WATCH_PAGE}.tmp-{os.getpid()}"
     if not parts:
-        tmp.write_text("<!doctype html><meta charset=utf-8><title>rendering</title>"
-                       "<p>Nothing rendered yet: see the terminal. This page reloads in 2 s."
-                       "<script>setTimeout(() => location.reload(), 2000)</script>\n", encoding="utf-8")
+        tmp.write_text(
+            "<!doctype html><meta charset=utf-8><title>rendering</title>"
+            "<p>Nothing rendered yet: see the terminal. This page reloads in 2 s."
+            "<script>setTimeout(() => location.reload(), 2000)</script>\n",
+            encoding="utf-8",
+        )
     else:
         first = parts[0]
-        vtt = (plan.out_dir / first["vtt"]).read_text(encoding="utf-8") if (plan.out_dir / first["vtt"]).exists() else "WEBVTT\n\n"
+        vtt = (
+            (plan.out_dir / first["vtt"]).read_text(encoding="utf-8")
+            if (plan.out_dir / first["vtt"]).exists()
+            else "WEBVTT\n\n"
+        )
         chapters_vtt = captions.to_vtt([captions.Cue(0.0, first["end"], first["title"])])
         write_html(plan, parts, {"captions": vtt, "chapters": chapters_vtt}, plan.out_dir, tmp, watch=True)
     os.chmod(tmp, atomic.FILE_MODE)
@@ -233,8 +274,9 @@ def _theme(plan: Plan):
 
 
 # -- the page ------------------------------------------------------------------------------
-def write_html(plan: Plan, parts: list[dict], vtt: dict[str, str], folder: Path, dest: Path,
-               watch: bool = False) -> None:
+def write_html(
+    plan: Plan, parts: list[dict], vtt: dict[str, str], folder: Path, dest: Path, watch: bool = False
+) -> None:
     """The page; ``watch``: the live preview's, one section's own video at a time (see build_watch)."""
     t = _theme(plan)
     esc = html.escape
@@ -253,7 +295,8 @@ def write_html(plan: Plan, parts: list[dict], vtt: dict[str, str], folder: Path,
         f'aria-label="Chapter {k}: {esc(s["title"])}, starts at {stamp(s["start"])}">'
         f'<img src="{esc(s["poster"])}" alt="" width="192" height="108">'
         f'<span class="name">{esc(s["title"])}</span><span class="at">{stamp(s["start"])}</span></button></li>'
-        for k, s in enumerate(parts, start=1))
+        for k, s in enumerate(parts, start=1)
+    )
     if watch:  # one chapter per watched section: clicking one shows its video
         chapters = "\n".join(
             f'<li data-section="{esc(s["stem"])}"{CURRENT if k == 1 else ""}>'
@@ -261,7 +304,8 @@ def write_html(plan: Plan, parts: list[dict], vtt: dict[str, str], folder: Path,
             f'aria-label="Section {k}: {esc(s["title"])}, {stamp(s["end"])} long">'
             f'<img src="{esc(s["poster"])}?v={s["version"]}" alt="" width="192" height="108">'
             f'<span class="name">{esc(s["title"])}</span><span class="at">{stamp(s["end"])}</span></button></li>'
-            for k, s in enumerate(parts, start=1))
+            for k, s in enumerate(parts, start=1)
+        )
 
     transcript = []
     for s in parts:
@@ -272,52 +316,75 @@ def write_html(plan: Plan, parts: list[dict], vtt: dict[str, str], folder: Path,
                 f'<li class="line" data-start="{b["start"]:.3f}" data-end="{b["end"]:.3f}">'
                 f'<button type="button" class="stamp" data-t="{b["start"]:.3f}" '
                 f'aria-label="Play from {stamp(b["start"])}">{stamp(b["start"])}</button>'
-                f'{still}<span class="text">{esc(b["text"])}</span></li>')
+                f'{still}<span class="text">{esc(b["text"])}</span></li>'
+            )
         attrs = (f' data-section="{esc(s["stem"])}"' + ("" if s is parts[0] else " hidden")) if watch else ""
-        transcript.append(f'<section{attrs}><h3>{esc(s["title"])}</h3>\n<ol>\n' + "\n".join(lines) + "\n</ol></section>")
+        transcript.append(
+            f"<section{attrs}><h3>{esc(s['title'])}</h3>\n<ol>\n" + "\n".join(lines) + "\n</ol></section>"
+        )
 
     lesson_files, decks, clips, rows = [], [], {}, []
     if not watch:  # the live preview has no joined lesson: no downloads
         lesson_files = [link(plan.lesson_video.name, plan.lesson_video.name)]
-        lesson_files += [link(name, name) for name in ("lesson.srt", "lesson.vtt", "chapters.vtt", "youtube-chapters.txt")
-                         if (folder / name).exists() or (name == "lesson.srt" and (out / name).exists())]
+        lesson_files += [
+            link(name, name)
+            for name in ("lesson.srt", "lesson.vtt", "chapters.vtt", "youtube-chapters.txt")
+            if (folder / name).exists() or (name == "lesson.srt" and (out / name).exists())
+        ]
         decks = [link(str(p.relative_to(out)), p.name) for p in _decks(plan)]
         clips = {e.stem: r for e, r in outputs.published(plan)}
-    for s in ([] if watch else parts):
+    for s in [] if watch else parts:
         entry, record = s["entry"], s["record"]
-        subs = [link(f"{entry.stem}{ext}", ext[1:].upper(), f"{s['title']}: captions ({ext[1:].upper()})")
-                for ext in (".srt", ".vtt") if (out / f"{entry.stem}{ext}").exists()]
+        subs = [
+            link(f"{entry.stem}{ext}", ext[1:].upper(), f"{s['title']}: captions ({ext[1:].upper()})")
+            for ext in (".srt", ".vtt")
+            if (out / f"{entry.stem}{ext}").exists()
+        ]
         cell = "—"
         if entry.stem in clips:
             items = []
             for c in clips[entry.stem].clips:
                 base = f"clips/{entry.stem}/"
                 files = [link(base + c["file"], "video", f"{c['name']}: video")]
-                files += [link(base + c[k], k.upper(), f"{c['name']}: captions ({k.upper()})") for k in ("srt", "vtt")
-                          if c.get(k)]
-                items.append(f'<li>{esc(c["name"])}: {" ".join(files)}</li>')
-            cell = (f'<details><summary>{len(items)} clips</summary><ol>{"".join(items)}</ol></details>')
-        rows.append(f'<tr><th scope="row">{esc(s["title"])}</th>'
-                    f'<td>{link(record.video, record.video)}</td><td>{" ".join(subs)}</td><td>{cell}</td></tr>')
-    decks_html = (f'<h3>Slide decks</h3><ul><li>{"</li><li>".join(decks)}</li></ul>' if decks else "")
+                files += [
+                    link(base + c[k], k.upper(), f"{c['name']}: captions ({k.upper()})")
+                    for k in ("srt", "vtt")
+                    if c.get(k)
+                ]
+                items.append(f"<li>{esc(c['name'])}: {' '.join(files)}</li>")
+            cell = f"<details><summary>{len(items)} clips</summary><ol>{''.join(items)}</ol></details>"
+        rows.append(
+            f'<tr><th scope="row">{esc(s["title"])}</th>'
+            f"<td>{link(record.video, record.video)}</td><td>{' '.join(subs)}</td><td>{cell}</td></tr>"
+        )
+    decks_html = f"<h3>Slide decks</h3><ul><li>{'</li><li>'.join(decks)}</li></ul>" if decks else ""
     # A <script> holds no "</": the JSON escapes it so the WebVTT copies stay intact.
     info: dict = {"vtt": vtt}
     video_src, captions_src, chapters_src = plan.lesson_video.name, "lesson.vtt", "chapters.vtt"
-    header = (f'{len(parts)} chapters, {stamp(total)} · captions on by default ·\n  '
-              'the transcript follows the video: click a line to play from it')
+    header = (
+        f"{len(parts)} chapters, {stamp(total)} · captions on by default ·\n  "
+        "the transcript follows the video: click a line to play from it"
+    )
     banner = watch_script = ""
     if watch:
         first = parts[0]
         info["watch"] = {"current": first["stem"], "versions": {s["stem"]: s["version"] for s in parts}}
-        video_src = f'{first["video"]}?v={first["version"]}'
-        captions_src, chapters_src = f'{first["vtt"]}?v={first["version"]}', ""  # chapters: the page's copy
-        header = (f'live preview of {len(parts)} section{"s" if len(parts) != 1 else ""}: save a scene and the '
-                  'changed beat shows here · click a section to show it')
-        banner = ('<div id="watch-status" role="status" aria-live="polite" class="muted">watching</div>\n'
-                  '<pre id="watch-error" role="alert" hidden></pre>')
+        video_src = f"{first['video']}?v={first['version']}"
+        captions_src, chapters_src = f"{first['vtt']}?v={first['version']}", ""  # chapters: the page's copy
+        header = (
+            f"live preview of {len(parts)} section{'s' if len(parts) != 1 else ''}: save a scene and the "
+            "changed beat shows here · click a section to show it"
+        )
+        banner = (
+            '<div id="watch-status" role="status" aria-live="polite" class="muted">watching</div>\n'
+            '<pre id="watch-error" role="alert" hidden></pre>'
+        )
         watch_script = f"<script>\n{WATCH_JS}\n</script>"
     items, body = "</li><li>".join(lesson_files), "\n".join(rows)
-    downloads = "" if watch else f"""<section id="downloads" aria-labelledby="downloads-title">
+    downloads = (
+        ""
+        if watch
+        else f"""<section id="downloads" aria-labelledby="downloads-title">
   <h2 id="downloads-title">Downloads</h2>
   <h3>The whole lesson</h3>
   <ul><li>{items}</li></ul>
@@ -330,6 +397,7 @@ def write_html(plan: Plan, parts: list[dict], vtt: dict[str, str], folder: Path,
     </tbody>
   </table>
 </section>"""
+    )
     data = json.dumps(info, ensure_ascii=False).replace("</", "<\\/")
 
     page = f"""<!doctype html>

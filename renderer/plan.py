@@ -2,7 +2,8 @@
 
 Output layout (``--out`` defaults to ``renders/``)::
 
-    renders/<variant>/                 variant = quality[-theme][-silent|-espeak][-p<params hash>][-transparent][-format]
+    renders/<variant>/                 variant = quality[-theme][-silent|-espeak][-p<params hash>]
+                                                 [-transparent][-format]
         NN-<name>.mp4                  one video per section (NN = its place in the lesson, from 00)
         NN-<name>.srt                  its subtitles (the narration lines)
         NN-<name>.vtt, .beats.json     the same as WebVTT, and each beat's timing (when the scene writes them)
@@ -29,9 +30,10 @@ import importlib
 import importlib.util
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -138,8 +140,7 @@ def load_manifest(spec: str | None = None) -> Manifest:
     except (ImportError, AttributeError, OSError, SyntaxError) as exc:
         raise ManifestError(f"cannot load the manifest {spec!r}: {exc}") from None
     entries = tuple(
-        Entry(i, s.name, s.module, s.scene, s.number, s.title, Path(s.path).resolve())
-        for i, s in enumerate(sections)
+        Entry(i, s.name, s.module, s.scene, s.number, s.title, Path(s.path).resolve()) for i, s in enumerate(sections)
     )
     if not entries:
         raise ManifestError(f"the manifest {spec!r} has no sections")
@@ -296,7 +297,5 @@ class Plan:
         env[THEME_ENV_VAR] = self.theme
         env[VOICE_ENV_VAR] = self.voice
         env[TEX_DIR_ENV_VAR] = str(self.tex_dir)
-        env["PYTHONPATH"] = os.pathsep.join(
-            p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p
-        )
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
         return env

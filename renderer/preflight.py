@@ -41,8 +41,10 @@ def missing(slides: bool = False) -> list[tuple[str, str]]:
                 found.append((f"the LaTeX file {name}", package))
     if importlib.util.find_spec("manimpango") is None or importlib.util.find_spec("cairo") is None:
         found.append(
-            ("the Python packages manimpango/pycairo (built against Pango and Cairo)",
-             "libpango1.0-dev libcairo2-dev pkg-config")
+            (
+                "the Python packages manimpango/pycairo (built against Pango and Cairo)",
+                "libpango1.0-dev libcairo2-dev pkg-config",
+            )
         )
     return found
 

@@ -219,9 +219,12 @@ def summary(results: list[Result], out_dir: Path, wall: float, extras: list[str]
         if n == 0:
             print("  ".join("-" * w for w in widths), file=out)
     total = sum(r.duration or 0 for r in results)
-    counts = {s: sum(r.status == s for r in results) for s in ("rendered", "reused", "failed", "interrupted", "skipped")}
+    counts = {
+        s: sum(r.status == s for r in results) for s in ("rendered", "reused", "failed", "interrupted", "skipped")
+    }
+    sections = f"{len(results)} section{'s' if len(results) != 1 else ''}"
     print(
-        f"\n{len(results)} section{'s' if len(results) != 1 else ''}, {total:.1f} s of video: {counts['rendered']} rendered, "
+        f"\n{sections}, {total:.1f} s of video: {counts['rendered']} rendered, "
         f"{counts['reused']} reused, {counts['failed']} failed"
         + "".join(f", {counts[s]} {s}" for s in ("interrupted", "skipped") if counts[s])
         + f"; wall time {wall:.1f} s",

@@ -87,8 +87,9 @@ def render(plan: Plan, reporter: Reporter) -> tuple[list[Result], bool]:
     return [results[e.name] for e in plan.selected if e.name in results], interrupted
 
 
-def section(plan: Plan, entry: Entry, k: int, procs: Processes, slots: Slots, reporter: Reporter,
-            cost: float, others: float) -> Result:
+def section(
+    plan: Plan, entry: Entry, k: int, procs: Processes, slots: Slots, reporter: Reporter, cost: float, others: float
+) -> Result:
     if procs.cancelled.is_set():
         return Result(entry, "skipped", error="interrupted", log=plan.log(entry))
     fp = cache.fingerprint(plan, entry)
@@ -97,8 +98,14 @@ def section(plan: Plan, entry: Entry, k: int, procs: Processes, slots: Slots, re
     with atomic.locked(plan.lock(entry), on_wait=lambda: reporter.waiting(k, entry.name)):
         record = cache.load(plan, entry)
         if not plan.force and cache.is_current(plan, entry, record, fp):
-            return Result(entry, "reused", seconds=record.render_seconds, duration=record.duration,
-                          video=plan.out_dir / record.video, log=plan.log(entry))
+            return Result(
+                entry,
+                "reused",
+                seconds=record.render_seconds,
+                duration=record.duration,
+                video=plan.out_dir / record.video,
+                log=plan.log(entry),
+            )
         if procs.cancelled.is_set():
             return Result(entry, "skipped", error="interrupted", log=plan.log(entry))
         found = None if plan.force else parts.existing(plan, entry, fp)
@@ -113,8 +120,18 @@ def section(plan: Plan, entry: Entry, k: int, procs: Processes, slots: Slots, re
         return _render(plan, entry, k, fp, chosen, procs, slots, reporter, cost, join=True)
 
 
-def _render(plan: Plan, entry: Entry, k: int, fp: str, chosen: list[Part], procs: Processes, slots: Slots,
-            reporter: Reporter, cost: float, join: bool) -> Result:
+def _render(
+    plan: Plan,
+    entry: Entry,
+    k: int,
+    fp: str,
+    chosen: list[Part],
+    procs: Processes,
+    slots: Slots,
+    reporter: Reporter,
+    cost: float,
+    join: bool,
+) -> Result:
     log = start_log(plan, entry, chosen) if join or not plan.log(entry).exists() else plan.log(entry)
     outcomes: dict[Part, tuple[dict | None, str]] = {}
     first_start: list[float] = []  # the render time counts from the first part's start, not the queue
@@ -145,15 +162,22 @@ def _render(plan: Plan, entry: Entry, k: int, fp: str, chosen: list[Part], procs
         return Result(entry, status, seconds=time.monotonic() - started, log=log, error=errors[0], parts=len(chosen))
     records = [outcomes[p][0] for p in chosen]
     if not join:
-        return Result(entry, "rendered", seconds=time.monotonic() - started, log=log, parts=len(chosen),
-                      plays=_count(records))
+        return Result(
+            entry, "rendered", seconds=time.monotonic() - started, log=log, parts=len(chosen), plays=_count(records)
+        )
     try:
         result = assemble_section(plan, entry, fp, records, started)
     except (AssemblyError, OSError, ValueError) as exc:
         with open(log, "a", encoding="utf-8") as handle:
             handle.write(f"\nerror while joining the section: {exc}\n")
-        return Result(entry, "failed", seconds=time.monotonic() - started, log=log,
-                      error=f"joining the parts: {exc}", parts=len(chosen))
+        return Result(
+            entry,
+            "failed",
+            seconds=time.monotonic() - started,
+            log=log,
+            error=f"joining the parts: {exc}",
+            parts=len(chosen),
+        )
     result.parts = len(chosen)
     return result
 

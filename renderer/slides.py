@@ -96,16 +96,30 @@ def collect(plan: Plan, records: list[tuple[Entry, cache.Record]]) -> list[Slide
     for entry, record in records:
         store = plan.out_dir / record.store
         for k, clip in enumerate(record.clips, start=1):
-            slides.append(Slide(entry.label, entry.stem, clip["name"], clip.get("subtitle") or "",
-                                store / clip["file"], k, len(record.clips)))
+            slides.append(
+                Slide(
+                    entry.label,
+                    entry.stem,
+                    clip["name"],
+                    clip.get("subtitle") or "",
+                    store / clip["file"],
+                    k,
+                    len(record.clips),
+                )
+            )
     return slides
 
 
 def fingerprint(plan: Plan, records: list[tuple[Entry, cache.Record]]) -> str:
     h = hashlib.sha256()
-    for key, value in (("recipe", RECIPE), ("code", cache.file_hash(Path(__file__))),
-                       ("reveal", f"{REVEAL_VERSION} {REVEAL_INTEGRITY}"), ("theme", plan.theme),
-                       ("voice", plan.voice), ("title", plan.manifest.title)):
+    for key, value in (
+        ("recipe", RECIPE),
+        ("code", cache.file_hash(Path(__file__))),
+        ("reveal", f"{REVEAL_VERSION} {REVEAL_INTEGRITY}"),
+        ("theme", plan.theme),
+        ("voice", plan.voice),
+        ("title", plan.manifest.title),
+    ):
         h.update(f"{key}={value}\n".encode())
     for entry, record in records:
         h.update(f"{entry.stem}:{entry.label}={outputs.clips_marker(record)}\n".encode())
@@ -151,8 +165,7 @@ def build(plan: Plan, records: list[tuple[Entry, cache.Record]]) -> str:
         shutil.rmtree(tmp, ignore_errors=True)
     atomic.write_text(marker(plan), fp)
     sizes = ", ".join(f"{name} {_size(plan.slides_dir / name)}" for name in DECKS)
-    return (f"slides: {plan.slides_dir} ({len(slides)} slides, built in {time.monotonic() - started:.1f} s: "
-            f"{sizes})")
+    return f"slides: {plan.slides_dir} ({len(slides)} slides, built in {time.monotonic() - started:.1f} s: {sizes})"
 
 
 def _size(path: Path) -> str:
@@ -191,16 +204,25 @@ def reveal_tarball() -> Path:
         return dest
     npm = shutil.which("npm")
     if npm is None:
-        raise SlidesError(f"npm is needed once to fetch {REVEAL_PACKAGE}@{REVEAL_VERSION} for the HTML deck: "
-                          "apt-get install -y npm (./test.sh and render.sh's set-up install it)")
+        raise SlidesError(
+            f"npm is needed once to fetch {REVEAL_PACKAGE}@{REVEAL_VERSION} for the HTML deck: "
+            "apt-get install -y npm (./test.sh and render.sh's set-up install it)"
+        )
     with atomic.locked(NPM_CACHE / ".fetch.lock"):
         if reveal_is_cached():
             return dest
         with tempfile.TemporaryDirectory(dir=NPM_CACHE, prefix=".pack-") as tmp:
-            env = dict(os.environ, npm_config_fund="false", npm_config_audit="false",
-                       npm_config_update_notifier="false")
-            proc = subprocess.run([npm, "pack", f"{REVEAL_PACKAGE}@{REVEAL_VERSION}", "--pack-destination", tmp],
-                                  cwd=tmp, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+            env = dict(
+                os.environ, npm_config_fund="false", npm_config_audit="false", npm_config_update_notifier="false"
+            )
+            proc = subprocess.run(
+                [npm, "pack", f"{REVEAL_PACKAGE}@{REVEAL_VERSION}", "--pack-destination", tmp],
+                cwd=tmp,
+                env=env,
+                capture_output=True,
+                text=True,
+                stdin=subprocess.DEVNULL,
+            )
             got = Path(tmp) / dest.name
             if proc.returncode != 0 or not got.exists():
                 raise SlidesError(f"npm pack {REVEAL_PACKAGE}@{REVEAL_VERSION} failed: {proc.stderr.strip()[-500:]}")
@@ -233,11 +255,14 @@ def write_html(plan: Plan, slides: list[Slide], dest: Path) -> None:
     esc = html.escape
     # Silent by default, for a teacher who speaks over the clips; ?narrated (or the
     # "Narrated" button) plays each clip's narration and moves on when it ends.
-    video_flags = "data-autoplay playsinline preload=\"auto\" muted"
+    video_flags = 'data-autoplay playsinline preload="auto" muted'
     narrated = plan.voice != "none"
-    toggle = ('<button id="narrated" type="button" aria-pressed="false" '
-              'aria-label="Self-paced: play the narration and advance when each clip ends">Narrated</button>'
-              if narrated else "")
+    toggle = (
+        '<button id="narrated" type="button" aria-pressed="false" '
+        'aria-label="Self-paced: play the narration and advance when each clip ends">Narrated</button>'
+        if narrated
+        else ""
+    )
     sections = []
     for s in slides:
         if s.clip.suffix == ".gif":
@@ -354,12 +379,28 @@ def write_pptx(plan: Plan, slides: list[Slide], folder: Path, dest: Path) -> Non
         fill.fore_color.rgb = RGBColor.from_string(t.background.lstrip("#").upper())
         width = prs.slide_width - 2 * margin
         text(slide, s.title, margin, Inches(0.15), int(width * 0.5), Inches(0.7), 30, t.text, bold=True)
-        text(slide, s.where, margin + int(width * 0.5), Inches(0.3), int(width * 0.5), Inches(0.5), 15,
-             t.muted, align=PP_ALIGN.RIGHT)
+        text(
+            slide,
+            s.where,
+            margin + int(width * 0.5),
+            Inches(0.3),
+            int(width * 0.5),
+            Inches(0.5),
+            15,
+            t.muted,
+            align=PP_ALIGN.RIGHT,
+        )
         clip, poster = folder / s.media, folder / s.still
         if clip.suffix in MIME:
-            slide.shapes.add_movie(str(clip), Emu(left), Emu(head), Emu(video_w), Emu(video_h),
-                                   poster_frame_image=str(poster), mime_type=MIME[clip.suffix])
+            slide.shapes.add_movie(
+                str(clip),
+                Emu(left),
+                Emu(head),
+                Emu(video_w),
+                Emu(video_h),
+                poster_frame_image=str(poster),
+                mime_type=MIME[clip.suffix],
+            )
         else:  # GIFs play as pictures
             slide.shapes.add_picture(str(clip), Emu(left), Emu(head), Emu(video_w), Emu(video_h))
         slide.notes_slide.notes_text_frame.text = s.narration

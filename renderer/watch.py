@@ -19,6 +19,7 @@ server and every manim process.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import re
@@ -54,8 +55,7 @@ def beat_plays(plan: Plan, entry: Entry) -> list[tuple] | None:
             plays.setdefault(p["beat"], []).append(p["key"])
     if not found:
         return None
-    return [(b["name"], b["start_frame"], b["end_frame"], tuple(plays.get(k, ())))
-            for k, b in enumerate(record.beats)]
+    return [(b["name"], b["start_frame"], b["end_frame"], tuple(plays.get(k, ()))) for k, b in enumerate(record.beats)]
 
 
 def first_changed(before: list[tuple] | None, after: list[tuple] | None) -> int | None:
@@ -69,8 +69,11 @@ def first_changed(before: list[tuple] | None, after: list[tuple] | None) -> int 
 
 
 # -- errors, from the section's log ---------------------------------------------------------
-_LIBRARY = tuple(str(Path(p).resolve()) for p in {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["stdlib"],
-                                                    sys.prefix, sys.base_prefix} if p)
+_LIBRARY = tuple(
+    str(Path(p).resolve())
+    for p in {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["stdlib"], sys.prefix, sys.base_prefix}
+    if p
+)
 _PLAIN_FRAME = re.compile(r'^\s*File "([^"]+)", line (\d+)(?:, in (\S+))?')
 _RICH_FRAME = re.compile(r"(/[^\s│]+?\.py):(\d+) in (\w+)")
 _ERROR_LINE = re.compile(r"^([A-Za-z_][\w.]*(?:Error|Exception|Interrupt|Exit)|[A-Z]\w*Error)(: .*)?$")
@@ -115,10 +118,8 @@ def error_from_log(log: Path) -> dict:
     for file, number in reversed(frames):
         if _project_file(file):
             out["file"], out["line"] = _display(Path(file)), number
-            try:
+            with contextlib.suppress(OSError, IndexError, UnicodeDecodeError):
                 out["code"] = Path(file).read_text(encoding="utf-8").splitlines()[number - 1].strip()
-            except (OSError, IndexError, UnicodeDecodeError):
-                pass
             break
     return out
 
@@ -288,10 +289,13 @@ class Watcher:
             else:
                 manim = result.error.startswith("manim exited")
                 err = error_from_log(plan.log(entry)) if manim else {"error": result.error or result.status}
-                self.say(f"watch: {entry.name} FAILED: {describe(err)}\n"
-                         f"    the last good video stays; save again to retry (log: {plan.log(entry)})")
-                self.state.update(lambda d, s=entry.stem, e=err: d["sections"].setdefault(s, {}).update(
-                    error=e, status="failed"))
+                self.say(
+                    f"watch: {entry.name} FAILED: {describe(err)}\n"
+                    f"    the last good video stays; save again to retry (log: {plan.log(entry)})"
+                )
+                self.state.update(
+                    lambda d, s=entry.stem, e=err: d["sections"].setdefault(s, {}).update(error=e, status="failed")
+                )
         self.state.update(lambda d: d.__setitem__("rendering", []))
         self._page()
 
@@ -303,9 +307,15 @@ class Watcher:
             self.versions[entry.name] = self.versions.get(entry.name, 0) + 1
         seek = beats[first]["start"] if first is not None and first < len(beats) else None
         info = {
-            "title": entry.label, "video": record.video, "vtt": f"{entry.stem}.vtt",
-            "poster": record.poster, "version": self.versions[entry.name], "seek": seek,
-            "first_changed": first, "status": "ok", "error": None,
+            "title": entry.label,
+            "video": record.video,
+            "vtt": f"{entry.stem}.vtt",
+            "poster": record.poster,
+            "version": self.versions[entry.name],
+            "seek": seek,
+            "first_changed": first,
+            "status": "ok",
+            "error": None,
             "beats": [{"name": b["name"], "text": b["narration"], "start": b["start"], "end": b["end"]} for b in beats],
             "cues": [c for b in beats for c in b.get("cues", [])],  # the captions, [start, end, text]
         }
@@ -330,8 +340,10 @@ class Watcher:
         server = serve(plan.out_dir, self.state, self.port)
         try:
             url = f"http://127.0.0.1:{server.server_address[1]}/"
-            self.say(f"watch: {len(plan.selected)} section(s) at {plan.quality.name} ({plan.quality.label}) "
-                     f"-> {plan.out_dir}")
+            self.say(
+                f"watch: {len(plan.selected)} section(s) at {plan.quality.name} ({plan.quality.label}) "
+                f"-> {plan.out_dir}"
+            )
             self.cycle()
             self.say(f"watch: the page is at {url}  (Ctrl-C stops)")
             while True:
@@ -339,15 +351,22 @@ class Watcher:
                 folders = sorted({p.parent for p in files})
                 self.say(f"watch: waiting for a save ({len(files)} files in {len(folders)} folders)")
                 armed = False
-                for changes in watch(*folders, watch_filter=lambda _c, p: Path(p).resolve() in files,
-                                     debounce=DEBOUNCE_MS, step=20, recursive=False, stop_event=stop,
-                                     raise_interrupt=True, rust_timeout=500, yield_on_timeout=True):
-                    if not changes:
-                        # The first timeout comes after the watches are in place: a save made
-                        # between the last render and then left no event, only a fingerprint.
-                        if armed or not self._stale():
-                            armed = True
-                            continue
+                for changes in watch(
+                    *folders,
+                    watch_filter=lambda _c, p, files=files: Path(p).resolve() in files,
+                    debounce=DEBOUNCE_MS,
+                    step=20,
+                    recursive=False,
+                    stop_event=stop,
+                    raise_interrupt=True,
+                    rust_timeout=500,
+                    yield_on_timeout=True,
+                ):
+                    # The first timeout comes after the watches are in place: a save made
+                    # between the last render and then left no event, only a fingerprint.
+                    if not changes and (armed or not self._stale()):
+                        armed = True
+                        continue
                     armed = True
                     self.cycle()
                     # A save during the render: its events may be gone, its fingerprint is not.

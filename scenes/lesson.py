@@ -36,13 +36,11 @@ from manim import (
     Mobject,
     Scene,
     SingleStringMathTex,
-    Tex,
     Text,
     VGroup,
     VMobject,
     config,
 )
-
 from manim.camera.camera import Camera
 from manim.mobject.types.image_mobject import AbstractImageMobject
 
@@ -51,7 +49,6 @@ from backprop_core.numbers import READOUT_DECIMALS, plain
 from narration import LineAudio, line_cues, narrate, voice_from_env
 from narration import captions as caption_files
 from narration.cache import atomic_write_text
-
 from scenes import style
 from scenes.manifest import section_for_scene
 from video import render as lesson_render
@@ -80,7 +77,7 @@ class Beat:
 class BeatBlock:
     """``with self.beat(...):``: the beat ends with the block (not if the block raised)."""
 
-    def __init__(self, scene: "LessonScene", beat: Beat) -> None:
+    def __init__(self, scene: LessonScene, beat: Beat) -> None:
         self.scene, self.beat = scene, beat
 
     def __enter__(self) -> Beat:
@@ -181,7 +178,7 @@ class LessonScene(Scene):
         self.beats: list[Beat] = []
 
     # -- beats ------------------------------------------------------------
-    def beat(self, name: str, narration: str) -> "BeatBlock":
+    def beat(self, name: str, narration: str) -> BeatBlock:
         """Start a named section of the video, with its narration line.
 
         Use it as a block, ``with self.beat(name, narration):``, and the beat ends
@@ -205,7 +202,8 @@ class LessonScene(Scene):
         if self.beats and self.beats[-1].end:
             raise RuntimeError(
                 f"{type(self).__name__}: a play after the block of beat {self.beats[-1].name!r} ended; "
-                "put it inside a `with self.beat(...)` block")
+                "put it inside a `with self.beat(...)` block"
+            )
         return super().play(*args, **kwargs)
 
     def _speak(self, beat: Beat) -> None:
@@ -255,8 +253,14 @@ class LessonScene(Scene):
         cues = [cue for beat in self.beats for cue in beat.cues]
         caption_files.write(cues, movie, formats=("vtt",))
         index = [
-            {"name": b.name, "narration": b.narration, "start": b.start, "end": b.end,
-             "audio_seconds": b.audio_seconds, "cues": [[c.start, c.end, c.text] for c in b.cues]}
+            {
+                "name": b.name,
+                "narration": b.narration,
+                "start": b.start,
+                "end": b.end,
+                "audio_seconds": b.audio_seconds,
+                "cues": [[c.start, c.end, c.text] for c in b.cues],
+            }
             for b in self.beats
         ]
         atomic_write_text(movie.with_suffix(".beats.json"), json.dumps(index, indent=1, ensure_ascii=False) + "\n")
@@ -322,9 +326,7 @@ class LessonScene(Scene):
 
     def readout(self, value: float, size: int = style.BODY, color: str | None = None) -> DecimalNumber:
         """A live number with the lesson's fixed readout places."""
-        return DecimalNumber(
-            value, num_decimal_places=READOUT_DECIMALS, font_size=size, color=color or self.theme.text
-        )
+        return DecimalNumber(value, num_decimal_places=READOUT_DECIMALS, font_size=size, color=color or self.theme.text)
 
     def tangent_line(self, axes, x: float, y: float, slope: float, length: float) -> Line:
         """The tangent at (x, y) with the given slope, ``length`` frame units long on screen.

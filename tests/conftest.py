@@ -27,13 +27,12 @@ def pytest_addoption(parser):
     )
 
 
-
 def pytest_configure(config):
     # The xdist controller names the test run, so that it can remove the scene
     # runs its workers shared (tests/harness.py) when the run ends.
-    if not hasattr(config, "workerinput") and getattr(config.option, "numprocesses", None):
-        if getattr(config.option, "testrunuid", None) is None:
-            config.option.testrunuid = uuid.uuid4().hex
+    controller = not hasattr(config, "workerinput") and getattr(config.option, "numprocesses", None)
+    if controller and getattr(config.option, "testrunuid", None) is None:
+        config.option.testrunuid = uuid.uuid4().hex
 
 
 def pytest_unconfigure(config):

@@ -18,7 +18,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
-
 from manim import tempconfig
 
 from backprop_core.params import ENV_VAR, Params
@@ -85,8 +84,9 @@ def shared_runs_dir(uid: str | None = None) -> Path | None:
     return Path(tempfile.gettempdir()) / f"backprop-scene-runs-{uid}" if uid else None
 
 
-def run_scene(section: Section | str, params: Params | None = None, theme: str | None = None,
-              cached: bool = True) -> SceneRun:
+def run_scene(
+    section: Section | str, params: Params | None = None, theme: str | None = None, cached: bool = True
+) -> SceneRun:
     """Run a section's scene (animations skipped) and return its beats and last frame.
 
     Runs are cached per (section, params, theme) for the test run, in this

@@ -8,8 +8,7 @@ import dataclasses
 import pytest
 import sympy as sp
 
-from backprop_core import Params
-from backprop_core import deep
+from backprop_core import Params, deep
 
 PARAMS = [Params(), Params(w1=0.3, lr=0.5), Params(x=-1.5, w2=-0.7, b1=0.4, y=0.2, loss="half")]
 
@@ -44,7 +43,9 @@ def test_each_layer_gradient_is_the_next_times_one_local_derivative():
         assert lower.grad_a.value == pytest.approx(upper.grad_a.value * upper.local.value, rel=1e-12)
         a = lower.a.value
         assert upper.local.value == pytest.approx(upper.w.value * upper.a.value * (1 - upper.a.value), rel=1e-12)
-        assert lower.weight_slope.value == pytest.approx(a * (1 - a) * (c.layers[lower.k - 2].a.value if lower.k > 1 else c.x.value), rel=1e-12)
+        assert lower.weight_slope.value == pytest.approx(
+            a * (1 - a) * (c.layers[lower.k - 2].a.value if lower.k > 1 else c.x.value), rel=1e-12
+        )
     # The running gradients in the order the sweep computes them, top first.
     assert [q.symbol for q in c.hand_offs] == [deep.d_a(k) for k in range(c.depth, 0, -1)]
 

@@ -102,9 +102,19 @@ def test_walkthrough_has_thirteen_steps_in_lesson_order():
     w = net.walkthrough(Params())
     assert w.total == 13
     assert [s.key for s in w.steps] == [
-        "z1", "a1", "z2", "a2", "L",
-        "dL_da2", "da2_dz2", "dz2_da1", "da1_dz1", "dz1_dw1",
-        "dL_dw1", "dL_dw2", "w1_new",
+        "z1",
+        "a1",
+        "z2",
+        "a2",
+        "L",
+        "dL_da2",
+        "da2_dz2",
+        "dz2_da1",
+        "da1_dz1",
+        "dz1_dw1",
+        "dL_dw1",
+        "dL_dw2",
+        "w1_new",
     ]
     assert [s.phase for s in w.steps] == ["FORWARD"] * 5 + ["BACKWARD"] * 7 + ["UPDATE"]
     assert [s.chain_box for s in w.steps[5:10]] == [0, 1, 2, 3, 4]

@@ -87,8 +87,15 @@ def field(name):
 
 
 accepted = st.builds(
-    Params, x=field("x"), w1=field("w1"), w2=field("w2"), b1=field("b1"), b2=field("b2"),
-    y=field("y"), lr=field("lr"), loss=st.sampled_from(LOSS_CHOICES),
+    Params,
+    x=field("x"),
+    w1=field("w1"),
+    w2=field("w2"),
+    b1=field("b1"),
+    b2=field("b2"),
+    y=field("y"),
+    lr=field("lr"),
+    loss=st.sampled_from(LOSS_CHOICES),
 )
 SLOW = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

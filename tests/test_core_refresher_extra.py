@@ -27,7 +27,9 @@ def test_nudge_matches_the_notebook():
     n = r.chain_nudge()
     assert [s.name for s in n.stages] == ["x", "u", "y"]
     assert [(s.at.text, s.after.text, s.change.text) for s in n.stages] == [
-        ("2", "2.01", "0.01"), ("7", "7.03", "0.03"), ("49", "49.4209", "0.4209"),
+        ("2", "2.01", "0.01"),
+        ("7", "7.03", "0.03"),
+        ("49", "49.4209", "0.4209"),
     ]
     assert [s.slope.text for s in n.stages[1:]] == ["3", "14"]
     assert [s.stretch.text for s in n.stages[1:]] == ["3", "14.03"]

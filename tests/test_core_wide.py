@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from backprop_core import Params
-from backprop_core import wide
+from backprop_core import Params, wide
 
 
 @pytest.mark.parametrize("seed", range(12))

@@ -42,8 +42,16 @@ CORNERS = {
     # x = 0: w1 gets no gradient; nothing moves and the words must say so.
     "zero-gradient": Params(x=0.0, y=0.0),
 }
-PARAMETER_SECTIONS = ("chain-rule", "premise", "rules", "two-ds", "whats-not-shown", "why-it-scales",
-                      "descent", "network-walk")
+PARAMETER_SECTIONS = (
+    "chain-rule",
+    "premise",
+    "rules",
+    "two-ds",
+    "whats-not-shown",
+    "why-it-scales",
+    "descent",
+    "network-walk",
+)
 
 
 def test_the_corners_are_what_they_claim():

@@ -19,8 +19,6 @@ from narration.cache import CACHE_ENV_VAR
 from narration.captions import MAX_LINE, MAX_LINES
 from narration.speech import spoken
 from narration.voices import get_voice
-from scenes.manifest import LESSON
-
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -156,9 +154,24 @@ def test_a_narrated_render_has_audio_and_captions_as_long_as_its_video(tmp_path,
     env = dict(os.environ, BACKPROP_VOICE="piper", **{CACHE_ENV_VAR: str(cache)})
     media = tmp_path / "media"
     subprocess.run(
-        [sys.executable, "-m", "manim", "render", "-ql", "--disable_caching", "--media_dir", str(media),
-         "-v", "WARNING", str(ROOT / "tests" / "fixtures_narration.py"), "NarrationFixtureScene"],
-        cwd=ROOT, env=env, check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "manim",
+            "render",
+            "-ql",
+            "--disable_caching",
+            "--media_dir",
+            str(media),
+            "-v",
+            "WARNING",
+            str(ROOT / "tests" / "fixtures_narration.py"),
+            "NarrationFixtureScene",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
     )
     assert sorted(p.name for p in cache.iterdir()) == cached, "the render synthesised something"
     video = next(media.glob("videos/*/*/NarrationFixtureScene.mp4"))
@@ -167,9 +180,7 @@ def test_a_narrated_render_has_audio_and_captions_as_long_as_its_video(tmp_path,
         a_stream = container.streams.audio[0]
         v_seconds = float(v_stream.duration * v_stream.time_base)
         a_seconds = float(a_stream.duration * a_stream.time_base)
-        samples = np.concatenate(
-            [frame.to_ndarray().astype(np.float64).ravel() for frame in container.decode(audio=0)]
-        )
+        samples = np.concatenate([frame.to_ndarray().astype(np.float64).ravel() for frame in container.decode(audio=0)])
     assert abs(a_seconds - v_seconds) <= 0.5, (a_seconds, v_seconds)
     assert np.sqrt(np.mean(samples**2)) > 0.005, "the audio track is silent"
 

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 import time
-from pathlib import Path
 
 import pytest
 
@@ -93,8 +91,10 @@ def test_page_shows_chapters_transcript_and_downloads_from_its_folder(site):
     assert tracks["captions"]["src"] == "lesson.vtt" and tracks["captions"].has_attr("default")
     assert tracks["chapters"]["src"] == "chapters.vtt"
     chapters = soup.select("#chapters li")
-    assert [words(c.select_one(".name").get_text()) for c in chapters] == ["01 First tiny section",
-                                                                         "02 Second tiny section"]
+    assert [words(c.select_one(".name").get_text()) for c in chapters] == [
+        "01 First tiny section",
+        "02 Second tiny section",
+    ]
     assert [float(c["data-start"]) for c in chapters] == pytest.approx(site.offsets, abs=0.002)
     assert [c.select_one("img")["src"] for c in chapters] == ["posters/00-alpha.png", "posters/01-beta.png"]
     lines = soup.select("#transcript .line")
@@ -102,8 +102,18 @@ def test_page_shows_chapters_transcript_and_downloads_from_its_folder(site):
     assert [float(l["data-start"]) for l in lines] == pytest.approx([b[0] for b in site.beats], abs=0.002)
     # Downloads: sections, captions, every clip with its captions, the decks.
     hrefs = {a["href"] for a in soup.select("#downloads a")}
-    for name in ("lesson.mp4", "lesson.srt", "lesson.vtt", "chapters.vtt", "00-alpha.mp4", "01-beta.srt",
-                 "01-beta.vtt", "slides/lesson.html", "slides/lesson.pptx", "slides/handout.pdf"):
+    for name in (
+        "lesson.mp4",
+        "lesson.srt",
+        "lesson.vtt",
+        "chapters.vtt",
+        "00-alpha.mp4",
+        "01-beta.srt",
+        "01-beta.vtt",
+        "slides/lesson.html",
+        "slides/lesson.pptx",
+        "slides/handout.pdf",
+    ):
         assert name in hrefs, name
     for clip in site.clips:
         assert {clip["file"], clip["srt"], clip["vtt"]} <= hrefs
@@ -129,9 +139,15 @@ def test_page_follows_the_theme(site):
 
 # Text colour on background, as the page pairs them (WCAG 1.4.3: 4.5:1), and the
 # focus ring and button borders (1.4.11: 3:1).
-PAIRS = [("text", "background", 4.5), ("text", "panel", 4.5), ("muted", "background", 4.5),
-         ("w", "background", 4.5), ("grad", "panel", 4.5), ("highlight", "background", 3.0),
-         ("muted", "background", 3.0)]
+PAIRS = [
+    ("text", "background", 4.5),
+    ("text", "panel", 4.5),
+    ("muted", "background", 4.5),
+    ("w", "background", 4.5),
+    ("grad", "panel", 4.5),
+    ("highlight", "background", 3.0),
+    ("muted", "background", 3.0),
+]
 
 
 @pytest.mark.parametrize("theme", ["dark", "light"])
@@ -166,14 +182,18 @@ def _open(p, site: Site, seen: list, outside: list, errors: list):
     tab.goto(site.page.as_uri())
     tab.wait_for_function("() => document.getElementById('video').readyState >= 1", timeout=20_000)
     # Both tracks loaded (from this folder, or the page's own copies where file:// forbids it).
-    tab.wait_for_function("() => [...document.getElementById('video').textTracks].every(t => t.cues && t.cues.length)",
-                          timeout=10_000)
+    tab.wait_for_function(
+        "() => [...document.getElementById('video').textTracks].every(t => t.cues && t.cues.length)", timeout=10_000
+    )
     return browser, tab
 
 
 def _seek(tab, t: float) -> None:
-    tab.evaluate("t => new Promise(ok => { const v = document.getElementById('video');"
-                 " v.addEventListener('seeked', () => setTimeout(ok, 50), {once: true}); v.currentTime = t; })", t)
+    tab.evaluate(
+        "t => new Promise(ok => { const v = document.getElementById('video');"
+        " v.addEventListener('seeked', () => setTimeout(ok, 50), {once: true}); v.currentTime = t; })",
+        t,
+    )
 
 
 @pytest.mark.clients
@@ -234,8 +254,10 @@ def test_page_keyboard_only(site):
             reached = set()
             for _ in range(controls + 20):  # + the video's own buttons
                 tab.keyboard.press("Tab")
-                k, closed = tab.evaluate("[document.activeElement.dataset.k, document.activeElement.tagName"
-                                         " === 'SUMMARY' && !document.activeElement.parentElement.open]")
+                k, closed = tab.evaluate(
+                    "[document.activeElement.dataset.k, document.activeElement.tagName"
+                    " === 'SUMMARY' && !document.activeElement.parentElement.open]"
+                )
                 if k is not None:
                     reached.add(int(k))
                 if closed:
@@ -314,8 +336,11 @@ def test_pptx_embeds_the_narrated_clips(site, tmp_path):
 
     prs = Presentation(str(site.out / "slides" / "lesson.pptx"))
     for k, slide in enumerate(prs.slides):
-        blob = next(r.target_part.blob for r in slide.part.rels.values()
-                    if not r.is_external and r.target_part.content_type == "video/mp4")
+        blob = next(
+            r.target_part.blob
+            for r in slide.part.rels.values()
+            if not r.is_external and r.target_part.content_type == "video/mp4"
+        )
         movie = tmp_path / f"{k}.mp4"
         movie.write_bytes(blob)
         assert _stream(ffprobe(movie), "audio") is not None, k
@@ -358,7 +383,7 @@ def youtube_problems(text: str, total: float) -> list[str]:
         if not m:
             return [f"not a chapter line: {line!r}"]
         parts = [int(x) for x in m.group(1).split(":")]
-        starts.append(sum(v * 60 ** i for i, v in enumerate(reversed(parts))))
+        starts.append(sum(v * 60**i for i, v in enumerate(reversed(parts))))
     problems = []
     if not text.startswith("0:00 "):
         problems.append("the first chapter is not at 0:00")
@@ -375,13 +400,16 @@ def _chapters(durations: list[float]) -> tuple[list[tuple[float, str]], float]:
     return [(s, f"{k:02d} Section {k}") for k, s in enumerate(starts)], sum(durations)
 
 
-@pytest.mark.parametrize("durations", [
-    [80, 78, 76, 108, 106, 96, 131, 187, 137, 83, 135],  # the lesson, narrated
-    [5, 30, 4, 40, 3, 25],  # short ones at both ends and between
-    [9.9, 9.9, 9.9, 9.9],  # each just too short
-    [3600, 1800, 1900.5, 12],  # past an hour; a short last one
-    [10, 10, 10],
-])
+@pytest.mark.parametrize(
+    "durations",
+    [
+        [80, 78, 76, 108, 106, 96, 131, 187, 137, 83, 135],  # the lesson, narrated
+        [5, 30, 4, 40, 3, 25],  # short ones at both ends and between
+        [9.9, 9.9, 9.9, 9.9],  # each just too short
+        [3600, 1800, 1900.5, 12],  # past an hour; a short last one
+        [10, 10, 10],
+    ],
+)
 def test_youtube_chapters_follow_the_rules(durations):
     from renderer import page
 
@@ -415,8 +443,14 @@ def test_no_youtube_chapters_when_the_lesson_cannot_have_them(durations):
 def test_stamps():
     from renderer import page
 
-    assert [page.stamp(s) for s in (0, 9.99, 80, 3599, 3600, 3725.4)] == ["0:00", "0:09", "1:20", "59:59",
-                                                                           "1:00:00", "1:02:05"]
+    assert [page.stamp(s) for s in (0, 9.99, 80, 3599, 3600, 3725.4)] == [
+        "0:00",
+        "0:09",
+        "1:20",
+        "59:59",
+        "1:00:00",
+        "1:02:05",
+    ]
 
 
 # -- incremental and atomic ------------------------------------------------------------------

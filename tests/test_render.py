@@ -36,9 +36,20 @@ ARGS = ["-q", "low", "--sections", "--theme", "light", "--set", "w1=0.3"]
 # -- helpers ------------------------------------------------------------------
 def ffprobe(path: Path) -> dict:
     out = subprocess.run(
-        ["ffprobe", "-v", "error", "-print_format", "json", "-show_format", "-show_streams", "-show_chapters",
-         str(path)],
-        capture_output=True, text=True, check=True,
+        [
+            "ffprobe",
+            "-v",
+            "error",
+            "-print_format",
+            "json",
+            "-show_format",
+            "-show_streams",
+            "-show_chapters",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     return json.loads(out)
 
@@ -56,7 +67,9 @@ def assert_plays(path: Path, duration: float | None = None, min_duration: float 
     assert length >= min_duration
     if duration is not None:
         assert abs(length - duration) < 0.15, f"{path}: {length} s, expected {duration} s"
-    decode = subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), "-f", "null", "-"], capture_output=True, text=True)
+    decode = subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", str(path), "-f", "null", "-"], capture_output=True, text=True
+    )
     assert decode.returncode == 0 and not decode.stderr.strip(), decode.stderr
     return info
 
@@ -78,8 +91,18 @@ class Lesson:
     def command(self, *args: str) -> tuple[list[str], Path]:
         self.runs += 1
         report = self.out.parent / f"report-{self.runs}.json"
-        cmd = [sys.executable, "-m", "renderer", "--manifest", self.spec, "--out", str(self.out),
-               "--json-report", str(report), *args]
+        cmd = [
+            sys.executable,
+            "-m",
+            "renderer",
+            "--manifest",
+            self.spec,
+            "--out",
+            str(self.out),
+            "--json-report",
+            str(report),
+            *args,
+        ]
         return cmd, report
 
     def render(self, *args: str, **kw) -> tuple[subprocess.CompletedProcess, dict]:
@@ -124,12 +147,15 @@ def real_render(tmp_path_factory, request):
     with open(base / "start.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if wanted and not (base / "started").exists():
-            q = {k: shlex.quote(str(base / v)) for k, v in
-                 dict(out="renders", report="report.json", log="render.log", rc="rc").items()}
-            cmd = (f"./render.sh -q low --jobs 1 --out {q['out']} --json-report {q['report']} derivative "
-                   f">{q['log']} 2>&1; echo $? >{q['rc']}.tmp; mv {q['rc']}.tmp {q['rc']}")
-            proc = subprocess.Popen(["bash", "-c", cmd], cwd=ROOT, stdin=subprocess.DEVNULL,
-                                    start_new_session=True)
+            q = {
+                k: shlex.quote(str(base / v))
+                for k, v in dict(out="renders", report="report.json", log="render.log", rc="rc").items()
+            }
+            cmd = (
+                f"./render.sh -q low --jobs 1 --out {q['out']} --json-report {q['report']} derivative "
+                f">{q['log']} 2>&1; echo $? >{q['rc']}.tmp; mv {q['rc']}.tmp {q['rc']}"
+            )
+            proc = subprocess.Popen(["bash", "-c", cmd], cwd=ROOT, stdin=subprocess.DEVNULL, start_new_session=True)
             (base / "started").write_text(str(proc.pid))
     yield base
     if proc is not None:  # the worker that started it waits for it, in case the test runs elsewhere
@@ -176,8 +202,19 @@ def first(lesson):
 def test_bad_arguments_exit_2_listing_the_valid_choices(tmp_path, args, expected):
     out = tmp_path / "renders"
     proc = subprocess.run(
-        [sys.executable, "-m", "renderer", "--manifest", f"{FIXTURES / 'manifest.py'}:LESSON", "--out", str(out), *args],
-        cwd=ROOT, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "renderer",
+            "--manifest",
+            f"{FIXTURES / 'manifest.py'}:LESSON",
+            "--out",
+            str(out),
+            *args,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert proc.returncode == 2, proc.stderr
     assert expected in proc.stderr
@@ -197,9 +234,19 @@ def test_unknown_section_of_the_real_lesson_lists_them_all():
 def test_missing_system_tools_are_named_with_their_debian_package(tmp_path):
     env = dict(os.environ, PATH=str(tmp_path))  # an empty PATH: no latex, dvisvgm, ffmpeg
     proc = subprocess.run(
-        [sys.executable, "-m", "renderer", "--manifest", f"{FIXTURES / 'manifest.py'}:LESSON", "--out",
-         str(tmp_path / "renders")],
-        cwd=ROOT, capture_output=True, text=True, env=env,
+        [
+            sys.executable,
+            "-m",
+            "renderer",
+            "--manifest",
+            f"{FIXTURES / 'manifest.py'}:LESSON",
+            "--out",
+            str(tmp_path / "renders"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
     )
     assert proc.returncode == 3
     for package in ("texlive-latex-base", "dvisvgm", "ffmpeg"):
@@ -214,7 +261,10 @@ def test_list_and_print_jobs(tmp_path):
     assert listing.splitlines() == ["00  alpha  01 First tiny section", "01  beta   02 Second tiny section"]
     jobs = subprocess.run(
         [*base, "--print-jobs", "-q", "low", "--set", "w1=0.3", "--out", str(tmp_path)],
-        cwd=ROOT, capture_output=True, text=True, check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     lines = jobs.stdout.splitlines()
     assert len(lines) == 2  # never rendered: one part per section
@@ -266,8 +316,11 @@ def test_clips_and_their_index(lesson, first):
     out = lesson.variant
     index = json.loads((out / "clips.json").read_text())
     assert [(c["scene"], c["section"]) for c in index] == [
-        ("AlphaScene", "appear"), ("AlphaScene", "vanish"),
-        ("BetaScene", "dot"), ("BetaScene", "move"), ("BetaScene", "triangle"),
+        ("AlphaScene", "appear"),
+        ("AlphaScene", "vanish"),
+        ("BetaScene", "dot"),
+        ("BetaScene", "move"),
+        ("BetaScene", "triangle"),
     ]
     for clip in index:
         path = out / clip["file"]
@@ -308,8 +361,9 @@ def test_editing_one_scene_rerenders_only_it_even_with_two_runs_at_once(lesson, 
     scene = lesson.scene("beta")
     scene.write_text(scene.read_text().replace("Triangle(color=RED)", "Triangle(color=YELLOW)"))
     runs = [lesson.command(*ARGS) for _ in range(2)]
-    procs = [subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for cmd, _ in runs]
+    procs = [
+        subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for cmd, _ in runs
+    ]
     for p in procs:
         p.communicate(timeout=120)
         assert p.returncode == 0
@@ -329,8 +383,11 @@ def test_a_failing_section_keeps_its_previous_video(lesson, first):
     good = digest(out / "00-alpha.mp4")
     scene = lesson.scene("alpha")
     original = scene.read_text()
-    scene.write_text(original.replace("        self.beat(\"appear\"",
-                                      "        raise RuntimeError(\"fixture failure\")\n        self.beat(\"appear\""))
+    scene.write_text(
+        original.replace(
+            '        self.beat("appear"', '        raise RuntimeError("fixture failure")\n        self.beat("appear"'
+        )
+    )
     try:
         proc, report = lesson.render(*ARGS)
     finally:
@@ -374,21 +431,43 @@ def test_a_sections_fingerprint_covers_its_inputs():
     entry = manifest.by_name("derivative")
 
     def plan(**kw):
-        base = dict(manifest=manifest, selected=[entry], quality=QUALITIES["low"], theme="dark", voice="none",
-                    params_json='{"w1": 0.5}', params_default=True, fmt="mp4", transparent=False,
-                    out_root=ROOT / "renders", jobs=1)
+        base = dict(
+            manifest=manifest,
+            selected=[entry],
+            quality=QUALITIES["low"],
+            theme="dark",
+            voice="none",
+            params_json='{"w1": 0.5}',
+            params_default=True,
+            fmt="mp4",
+            transparent=False,
+            out_root=ROOT / "renders",
+            jobs=1,
+        )
         base.update(kw)
         return Plan(**base)
 
     names = {str(p.relative_to(ROOT)) for p in cache.inputs(plan(), entry)}
-    expected = {"scenes/derivative.py", "scenes/lesson.py", "scenes/style.py", "scenes/manifest.py",
-                "manim.cfg", "requirements.lock"}
+    expected = {
+        "scenes/derivative.py",
+        "scenes/lesson.py",
+        "scenes/style.py",
+        "scenes/manifest.py",
+        "manim.cfg",
+        "requirements.lock",
+    }
     expected |= {str(p.relative_to(ROOT)) for p in (ROOT / "backprop_core").glob("*.py")}
     assert expected <= names
     fp = cache.fingerprint(plan(), entry)
     assert fp == cache.fingerprint(plan(), entry)
-    for change in (dict(params_json='{"w1": 0.3}'), dict(theme="light"), dict(voice="espeak"), dict(quality=QUALITIES["high"]),
-                   dict(fmt="gif"), dict(transparent=True)):
+    for change in (
+        dict(params_json='{"w1": 0.3}'),
+        dict(theme="light"),
+        dict(voice="espeak"),
+        dict(quality=QUALITIES["high"]),
+        dict(fmt="gif"),
+        dict(transparent=True),
+    ):
         assert cache.fingerprint(plan(**change), entry) != fp, change
     # The content counts, not the timestamp: a file's hash is what is compared.
     cache._file_hashes[(ROOT / "scenes" / "style.py").resolve()] = "edited"
@@ -400,8 +479,12 @@ def test_a_sections_fingerprint_covers_its_inputs():
 
 # -- the lesson renderer: parts, reuse inside a section, outside runners -------------------
 def framemd5(path: Path, stream: str) -> list[str]:
-    out = subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), "-map", f"0:{stream}", "-f", "framemd5", "-"],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", str(path), "-map", f"0:{stream}", "-f", "framemd5", "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return [line.rsplit(",", 1)[1].strip() for line in out.splitlines() if line and not line.startswith("#")]
 
 
@@ -419,17 +502,25 @@ def test_a_section_in_parts_equals_the_section_in_one(lesson, first):
     """Forced (every play drawn again) in two parts, beta is the same video, beat
     timings, captions and narration as when it was rendered whole."""
     out = lesson.variant
-    before = {"video": framemd5(out / "01-beta.mp4", "v"), "audio": framemd5(out / "01-beta.mp4", "a"),
-              "beats": (out / "01-beta.beats.json").read_text(), "srt": (out / "01-beta.srt").read_text(),
-              "vtt": (out / "01-beta.vtt").read_text()}
+    before = {
+        "video": framemd5(out / "01-beta.mp4", "v"),
+        "audio": framemd5(out / "01-beta.mp4", "a"),
+        "beats": (out / "01-beta.beats.json").read_text(),
+        "srt": (out / "01-beta.srt").read_text(),
+        "vtt": (out / "01-beta.vtt").read_text(),
+    }
     proc, report = lesson.render(*ARGS, "--force", "--parts", "2", "beta")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     beta = section_report(report, "beta")
     assert beta["status"] == "rendered" and beta["parts"] == 2
     assert beta["plays"]["reused"] == 0  # --force drew every play again
-    after = {"video": framemd5(out / "01-beta.mp4", "v"), "audio": framemd5(out / "01-beta.mp4", "a"),
-             "beats": (out / "01-beta.beats.json").read_text(), "srt": (out / "01-beta.srt").read_text(),
-             "vtt": (out / "01-beta.vtt").read_text()}
+    after = {
+        "video": framemd5(out / "01-beta.mp4", "v"),
+        "audio": framemd5(out / "01-beta.mp4", "a"),
+        "beats": (out / "01-beta.beats.json").read_text(),
+        "srt": (out / "01-beta.srt").read_text(),
+        "vtt": (out / "01-beta.vtt").read_text(),
+    }
     assert len(after["video"]) == len(before["video"])
     for key in before:
         assert after[key] == before[key], key
@@ -454,8 +545,9 @@ def test_an_edit_draws_again_only_the_plays_whose_picture_changed(tmp_path):
 
     # A narration line: its beat lasts longer; only the hold that pads it is drawn again.
     scene = lesson.scene("alpha")
-    scene.write_text(scene.read_text().replace('"A square appears."',
-                                               '"A blue square appears, slowly, in the middle of the frame."'))
+    scene.write_text(
+        scene.read_text().replace('"A square appears."', '"A blue square appears, slowly, in the middle of the frame."')
+    )
     proc, report = lesson.render(*ARGS)
     assert statuses(report) == {"alpha": "rendered", "beta": "reused"}
     assert section_report(report, "alpha")["plays"] == {"rendered": 1, "reused": 4}
@@ -474,8 +566,14 @@ def test_print_jobs_run_by_gnu_parallel_then_joined(tmp_path):
     cmd, _ = lesson.command(*ARGS, "--print-jobs")
     jobs = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert len(jobs.splitlines()) == 2
-    ran = subprocess.run(["parallel", "--jobs", "2", "--halt", "now,fail=1"], input=jobs, cwd=ROOT,
-                         capture_output=True, text=True, timeout=300)
+    ran = subprocess.run(
+        ["parallel", "--jobs", "2", "--halt", "now,fail=1"],
+        input=jobs,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert ran.returncode == 0, ran.stdout + ran.stderr
     proc, report = lesson.render(*ARGS)  # joins the parts: nothing is drawn
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -25,8 +25,15 @@ from tests.test_render import Lesson, digest, statuses
 
 ARGS = ["-q", "low", "--slides", "--theme", "light"]
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 class Deck:
@@ -110,8 +117,9 @@ def test_pptx_notes_movies_and_posters(deck):
         blobs = {r.target_part.content_type: r.target_part.blob for r in slide.part.rels.values() if not r.is_external}
         assert blobs["video/mp4"] == (deck.out / beat["file"]).read_bytes()  # the renderer's clip itself
         assert blobs["image/png"][:8] == b"\x89PNG\r\n\x1a\n"  # its poster frame
-        assert beat["section"][:1].upper() + beat["section"][1:] in [s.text_frame.text for s in slide.shapes
-                                                                   if s.has_text_frame]
+        assert beat["section"][:1].upper() + beat["section"][1:] in [
+            s.text_frame.text for s in slide.shapes if s.has_text_frame
+        ]
     # The light theme: white slides.
     assert prs.slides[0].background.fill.fore_color.rgb == (0xFF, 0xFF, 0xFF)
 
@@ -120,9 +128,20 @@ def test_pptx_notes_movies_and_posters(deck):
 def test_pptx_opens_in_libreoffice_one_page_per_beat(deck, tmp_path):
     profile = tmp_path / "lo-profile"
     proc = subprocess.run(
-        ["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), str(deck.dir / "lesson.pptx")],
-        capture_output=True, text=True, timeout=180, stdin=subprocess.DEVNULL,
+        [
+            "soffice",
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(deck.dir / "lesson.pptx"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        stdin=subprocess.DEVNULL,
     )
     pdf = tmp_path / "lesson.pdf"
     assert proc.returncode == 0 and pdf.exists(), proc.stdout + proc.stderr
@@ -137,8 +156,9 @@ def test_handout_one_page_per_beat_with_its_narration(deck):
     pdf = deck.dir / "handout.pdf"
     assert pdf_pages(pdf) == len(deck.beats)
     for page, (beat, title) in enumerate(zip(deck.narration, deck.titles), start=1):
-        text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"],
-                              capture_output=True, text=True, check=True).stdout
+        text = subprocess.run(
+            ["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
         assert beat in words(text) and title in text
         assert "First tiny section" in text or "Second tiny section" in text
 
@@ -180,13 +200,15 @@ def test_html_deck_plays_offline_in_chromium(deck):
             assert page.locator("section.present h2").inner_text() == deck.titles[0]
             assert page.locator("section.present video").is_visible()
             # Its clip plays by itself.
-            page.wait_for_function("() => document.querySelector('section.present video').currentTime > 0",
-                                   timeout=20_000)
+            page.wait_for_function(
+                "() => document.querySelector('section.present video').currentTime > 0", timeout=20_000
+            )
             page.keyboard.press("ArrowRight")
             page.wait_for_function("() => Reveal.getIndices().h === 1", timeout=10_000)
             assert page.locator("section.present h2").inner_text() == deck.titles[1]
-            page.wait_for_function("() => document.querySelector('section.present video').currentTime > 0",
-                                   timeout=20_000)
+            page.wait_for_function(
+                "() => document.querySelector('section.present video').currentTime > 0", timeout=20_000
+            )
             notes = page.evaluate("Reveal.getSlides().map(s => Reveal.getSlideNotes(s))")
         finally:
             browser.close()
@@ -245,7 +267,7 @@ def test_a_changed_section_rebuilds_the_decks(deck):
 
 # -- the light theme's colours ------------------------------------------------------------
 def _luminance(colour: str) -> float:
-    channels = [int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
     r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
@@ -276,8 +298,8 @@ def test_light_theme_colours_read_on_white_and_keep_their_meaning(role):
     assert contrast(colour, LIGHT.background) >= needed, f"{role} {colour} on white"
     assert contrast(colour, LIGHT.panel) >= needed, f"{role} {colour} on the panel {LIGHT.panel}"
     # The same meaning in both themes: the same hue family (greys stay grey).
-    h_dark, _, s_dark = colorsys.rgb_to_hls(*(int(getattr(DARK, role)[i:i + 2], 16) / 255 for i in (1, 3, 5)))
-    h_light, _, s_light = colorsys.rgb_to_hls(*(int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)))
+    h_dark, _, s_dark = colorsys.rgb_to_hls(*(int(getattr(DARK, role)[i : i + 2], 16) / 255 for i in (1, 3, 5)))
+    h_light, _, s_light = colorsys.rgb_to_hls(*(int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)))
     if min(s_dark, s_light) > 0.15:
         turn = abs(h_dark - h_light) * 360
         assert min(turn, 360 - turn) < 30, f"{role}: {getattr(DARK, role)} vs {colour}"
@@ -292,9 +314,25 @@ def test_help_and_print_jobs_know_slides():
 
     out = subprocess.run([sys.executable, "-m", "renderer", "--help"], cwd=ROOT, capture_output=True, text=True).stdout
     assert "--slides" in out and "./render.sh --slides" in out and "handout.pdf" in out
-    jobs = subprocess.run([sys.executable, "-m", "renderer", "--manifest", f"{FIXTURES / 'manifest.py'}:LESSON",
-                           "--print-jobs", "--slides", "-q", "low", "--out", "/nonexistent"],
-                          cwd=ROOT, capture_output=True, text=True, check=True)
+    jobs = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "renderer",
+            "--manifest",
+            f"{FIXTURES / 'manifest.py'}:LESSON",
+            "--print-jobs",
+            "--slides",
+            "-q",
+            "low",
+            "--out",
+            "/nonexistent",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert all("--slides" in line for line in jobs.stdout.splitlines())
     assert "--slides" in jobs.stderr  # the final command that builds the decks
     assert not os.path.exists("/nonexistent")

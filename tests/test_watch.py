@@ -32,10 +32,21 @@ class Watching:
 
     def __init__(self, base: Path) -> None:
         self.lesson = Lesson(base)
-        cmd = [sys.executable, "-m", "renderer", "--watch", "--voice", "none", "--manifest", self.lesson.spec,
-               "--out", str(self.lesson.out)]
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                     start_new_session=True)
+        cmd = [
+            sys.executable,
+            "-m",
+            "renderer",
+            "--watch",
+            "--voice",
+            "none",
+            "--manifest",
+            self.lesson.spec,
+            "--out",
+            str(self.lesson.out),
+        ]
+        self.proc = subprocess.Popen(
+            cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
+        )
         self.lines: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
         found = self.wait_for(r"the page is at (http://127\.0\.0\.1:\d+/)", 60)
@@ -81,7 +92,8 @@ def test_error_from_a_boxed_traceback_names_the_project_frame(tmp_path):
         f"│ {scene}:3 in construct │\n"
         "│ ❱ 3 │ undefined_name()                     │\n"
         "╰─────────────────────────────────────────────╯\n"
-        "NameError: name 'undefined_name' is not defined\n")
+        "NameError: name 'undefined_name' is not defined\n"
+    )
     err = watch.error_from_log(log)
     assert err["error"] == "NameError: name 'undefined_name' is not defined"
     assert (err["file"], err["line"], err["code"]) == (str(scene), 3, "undefined_name()")
@@ -133,17 +145,22 @@ def test_watch_updates_the_page_shows_errors_and_stops_cleanly(tmp_path):
             before = digest(out / "00-alpha.mp4")
             mark = len(w.lines)
             scene.write_text(original.replace("circle = Circle()", "circle = Circle(color=BLUE)"))
-            tab.wait_for_function("() => document.getElementById('video').src.endsWith('00-alpha.mp4?v=2')",
-                                  timeout=30_000)
+            tab.wait_for_function(
+                "() => document.getElementById('video').src.endsWith('00-alpha.mp4?v=2')", timeout=30_000
+            )
             tab.wait_for_function("() => document.getElementById('video').readyState >= 2", timeout=10_000)
             w.wait_for(r"alpha: new video, from beat 2 \(vanish\)", 5, mark)
             assert digest(out / "00-alpha.mp4") != before
-            beat2 = tab.evaluate("+document.querySelectorAll('#transcript section:not([hidden]) .line')[1].dataset.start")
+            beat2 = tab.evaluate(
+                "+document.querySelectorAll('#transcript section:not([hidden]) .line')[1].dataset.start"
+            )
             assert abs(tab.evaluate("document.getElementById('video').currentTime") - beat2) < 0.2
             good = digest(out / "00-alpha.mp4")
             # The captions are the section's (its cues replaced, none of the old ones left).
             assert tab.evaluate("[...document.querySelector('track').track.cues].map(c => c.text)") == [
-                "A square appears.", "It goes, a circle stays."]
+                "A square appears.",
+                "It goes, a circle stays.",
+            ]
 
             # A syntax error: shown on the page with the file and line; the last good video stays.
             mark = len(w.lines)
@@ -156,11 +173,15 @@ def test_watch_updates_the_page_shows_errors_and_stops_cleanly(tmp_path):
             assert w.proc.poll() is None  # the watcher goes on
 
             # The fix: the page recovers with the new video.
-            scene.write_text(original.replace("Square(color=BLUE)", "Square(color=YELLOW)").replace(
-                "BLUE, Circle", "BLUE, YELLOW, Circle"))
+            scene.write_text(
+                original.replace("Square(color=BLUE)", "Square(color=YELLOW)").replace(
+                    "BLUE, Circle", "BLUE, YELLOW, Circle"
+                )
+            )
             tab.wait_for_selector("#watch-error", state="hidden", timeout=30_000)
-            tab.wait_for_function("() => document.getElementById('video').src.endsWith('00-alpha.mp4?v=3')",
-                                  timeout=10_000)
+            tab.wait_for_function(
+                "() => document.getElementById('video').src.endsWith('00-alpha.mp4?v=3')", timeout=10_000
+            )
             tab.wait_for_function("() => document.getElementById('video').readyState >= 2", timeout=10_000)
             browser.close()
         assert not outside and not errors, (outside, errors)
@@ -179,8 +200,11 @@ def test_sigint_during_a_render_stops_manim_too(tmp_path):
     w = Watching(tmp_path)
     scene = w.lesson.scene("beta")
     # A slow edit: the render is still running when Ctrl-C comes.
-    scene.write_text(scene.read_text().replace('self.beat("dot", "A dot.")',
-                                               'self.beat("dot", "A dot.")\n        import time; time.sleep(30)'))
+    scene.write_text(
+        scene.read_text().replace(
+            'self.beat("dot", "A dot.")', 'self.beat("dot", "A dot.")\n        import time; time.sleep(30)'
+        )
+    )
     mark = len(w.lines)
     w.wait_for(r"beta\s+rendering", 15, mark)
     deadline = time.monotonic() + 15

@@ -57,7 +57,8 @@ class Section:
         for r in records:  # every part ran the same scene: the beats it saw must agree
             for mine, theirs in zip(r["beats"], beats):
                 if {k: mine[k] for k in ("name", "start_frame", "end_frame")} != {
-                        k: theirs[k] for k in ("name", "start_frame", "end_frame")}:
+                    k: theirs[k] for k in ("name", "start_frame", "end_frame")
+                }:
                     raise AssemblyError(f"parts disagree on beat {mine['index']} ({mine['name']})")
         owner: dict[int, list[dict]] = {}
         for r in sorted(records, key=lambda r: r["range"][0]):
@@ -73,8 +74,10 @@ class Section:
         for k, beat in enumerate(beats):
             frames = sum(p["frames"] for p in owner[k])
             if frames != beat["end_frame"] - beat["start_frame"]:
-                raise AssemblyError(f"beat {k} ({beat['name']}): plays have {frames} frames, "
-                                    f"the beat {beat['end_frame'] - beat['start_frame']}")
+                raise AssemblyError(
+                    f"beat {k} ({beat['name']}): plays have {frames} frames, "
+                    f"the beat {beat['end_frame'] - beat['start_frame']}"
+                )
             plays += [p for p in owner[k] if p["frames"]]
         return cls(first["fps"], first["width"], first["height"], first["extension"], beats, plays, Path(store))
 
@@ -171,11 +174,13 @@ def _audio_packets(out, track: np.ndarray, rate: int) -> tuple[object, list]:
         if len(chunk) < size:
             chunk = np.pad(chunk, (0, size - len(chunk)))
         if fmt.startswith("s16"):
-            frame = av.AudioFrame.from_ndarray((np.clip(chunk, -1, 1) * 32767).astype(np.int16)[None, :],
-                                               format="s16", layout="mono")
+            frame = av.AudioFrame.from_ndarray(
+                (np.clip(chunk, -1, 1) * 32767).astype(np.int16)[None, :], format="s16", layout="mono"
+            )
         else:
-            frame = av.AudioFrame.from_ndarray(chunk[None, :].astype(np.float32),
-                                               format="flt" if fmt == "flt" else "fltp", layout="mono")
+            frame = av.AudioFrame.from_ndarray(
+                chunk[None, :].astype(np.float32), format="flt" if fmt == "flt" else "fltp", layout="mono"
+            )
         frame.sample_rate, frame.pts, frame.time_base = rate, i, Fraction(1, rate)
         packets += stream.encode(frame)
     packets += stream.encode(None)
@@ -236,7 +241,7 @@ def last_frame(files: list[Path], held: bool = False) -> Image.Image:
     """The last frame of the last file; of a hold (``held``), its first frame is the same."""
     frame = None
     with av.open(files[-1]) as src:
-        for frame in src.decode(video=0):
+        for frame in src.decode(video=0):  # noqa: B007 - the loop keeps the last frame
             if held:
                 break
     if frame is None:
@@ -247,9 +252,14 @@ def last_frame(files: list[Path], held: bool = False) -> Image.Image:
 def to_gif(video: Path, gif: Path) -> None:
     """manim's GIF recipe (one palette for the whole video)."""
     tmp = gif.with_name(f".{gif.name}.{os.getpid()}.tmp.gif")
-    graph = "split[a][b];[a]palettegen=stats_mode=diff[p];[b][p]paletteuse=dither=bayer:bayer_scale=5:diff_mode=rectangle"
-    proc = subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(video), "-filter_complex", graph, str(tmp)],
-                          capture_output=True, text=True)
+    graph = (
+        "split[a][b];[a]palettegen=stats_mode=diff[p];[b][p]paletteuse=dither=bayer:bayer_scale=5:diff_mode=rectangle"
+    )
+    proc = subprocess.run(
+        ["ffmpeg", "-v", "error", "-y", "-i", str(video), "-filter_complex", graph, str(tmp)],
+        capture_output=True,
+        text=True,
+    )
     if proc.returncode != 0:
         tmp.unlink(missing_ok=True)
         raise AssemblyError(f"ffmpeg could not make the GIF: {proc.stderr.strip()[-400:]}")
@@ -279,8 +289,14 @@ def write_section(section: Section, movie: Path, gif: bool = False) -> list[Path
     write_video(section, movie)
     written = [movie, *captions.write(section.cues(), movie)]
     index = [
-        {"name": b["name"], "narration": b["narration"], "start": b["start"], "end": b["end"],
-         "audio_seconds": b["audio_seconds"], "cues": b["cues"]}
+        {
+            "name": b["name"],
+            "narration": b["narration"],
+            "start": b["start"],
+            "end": b["end"],
+            "audio_seconds": b["audio_seconds"],
+            "cues": b["cues"],
+        }
         for b in section.beats
     ]
     beats_file = movie.with_suffix(".beats.json")

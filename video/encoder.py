@@ -22,6 +22,7 @@ without them (and holds gain nothing from them).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import threading
@@ -133,10 +134,8 @@ class PlayEncoder:
         if self._worker.is_alive():
             self._queue.put(None)
             self._worker.join()
-        try:
+        with contextlib.suppress(Exception):  # the file is dropped anyway
             self.container.close()
-        except Exception:  # noqa: BLE001 - the file is dropped anyway
-            pass
         self.tmp.unlink(missing_ok=True)
 
     def _check(self) -> None:

@@ -45,9 +45,7 @@ class BitWriter:
         """rbsp_trailing_bits: a stop bit, then zeros to the byte boundary."""
         self.bits.append(1)
         self.bits += [0] * (-len(self.bits) % 8)
-        return bytes(
-            int("".join(map(str, self.bits[i : i + 8])), 2) for i in range(0, len(self.bits), 8)
-        )
+        return bytes(int("".join(map(str, self.bits[i : i + 8])), 2) for i in range(0, len(self.bits), 8))
 
 
 class BitReader:
@@ -176,7 +174,12 @@ def parse_sps(unit: bytes) -> SeqParams:
     height_units = r.ue() + 1
     frame_mbs_only = bool(r.u(1))
     return SeqParams(
-        sps_id, log2_max_frame_num, poc_type, frame_mbs_only, separate, width_mbs,
+        sps_id,
+        log2_max_frame_num,
+        poc_type,
+        frame_mbs_only,
+        separate,
+        width_mbs,
         height_units * (1 if frame_mbs_only else 2),
     )
 

@@ -29,7 +29,6 @@ from manim import RIGHT, config
 from manim.mobject.svg.svg_mobject import SVGMobject
 from manim.mobject.text import tex_mobject
 
-
 _compile = tex_mobject.tex_to_svg_file
 
 
