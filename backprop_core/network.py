@@ -76,16 +76,18 @@ class Forward:
     L: Quantity
 
 
-def forward(p: Params) -> Forward:
+def forward(p: Params, w1: sp.Expr | None = None) -> Forward:
+    """The forward pass; ``w1`` replaces p.w1 exactly (the updated w1 is irrational)."""
     i = inputs(p)
-    z1 = i.w1.exact * i.x.exact + i.b1.exact
+    w1 = i.w1.exact if w1 is None else w1
+    z1 = w1 * i.x.exact + i.b1.exact
     a1 = sigma(z1)
     z2 = i.w2.exact * a1 + i.b2.exact
     a2 = sigma(z2)
     L = loss_value(a2, i.y.exact, p.loss)
     return Forward(
         z1=Quantity(
-            "z_1", z1, r"w_1 x + b_1", f"{tex_factor(i.w1.exact)} \\cdot {tex_factor(i.x.exact)} {tex_term(i.b1.exact)}"
+            "z_1", z1, r"w_1 x + b_1", f"{tex_factor(w1)} \\cdot {tex_factor(i.x.exact)} {tex_term(i.b1.exact)}"
         ),
         a1=Quantity("a_1", a1, r"\sigma(z_1)", rf"\sigma({fmt(z1)})"),
         z2=Quantity(
@@ -211,7 +213,7 @@ def update(p: Params, b: Backward | None = None) -> Update:
     # Only w1 moves in the lesson's update, so the loss change is w1's alone.
     # The new w1 may leave the input range (a big step): it is derived, not an input.
     after = p.derived(w1=float(w1_new))
-    f_before, f_after = forward(p), _forward_exact_w1(p, w1_new)
+    f_before, f_after = forward(p), forward(p, w1_new)
     return Update(
         w1_new=Quantity(
             r"w_1",
@@ -230,27 +232,6 @@ def update(p: Params, b: Backward | None = None) -> Update:
         loss_before=f_before.L,
         loss_after=f_after.L,
         loss_change=Quantity(r"\Delta L", f_after.L.exact - f_before.L.exact),
-    )
-
-
-def _forward_exact_w1(p: Params, w1_exact: sp.Expr) -> Forward:
-    """forward() with w1 given exactly (the updated w1 is irrational)."""
-    i = inputs(p)
-    z1 = w1_exact * i.x.exact + i.b1.exact
-    a1 = sigma(z1)
-    z2 = i.w2.exact * a1 + i.b2.exact
-    a2 = sigma(z2)
-    L = loss_value(a2, i.y.exact, p.loss)
-    return Forward(
-        z1=Quantity(
-            "z_1", z1, r"w_1 x + b_1", f"{tex_factor(w1_exact)} \\cdot {tex_factor(i.x.exact)} {tex_term(i.b1.exact)}"
-        ),
-        a1=Quantity("a_1", a1, r"\sigma(z_1)", rf"\sigma({fmt(z1)})"),
-        z2=Quantity(
-            "z_2", z2, r"w_2 a_1 + b_2", f"{tex_factor(i.w2.exact)} \\cdot {tex_factor(a1)} {tex_term(i.b2.exact)}"
-        ),
-        a2=Quantity("a_2", a2, r"\sigma(z_2)", rf"\sigma({fmt(z2)})"),
-        L=Quantity("L", L, LOSS_TEX[p.loss], LOSS_TEX[p.loss].replace("a_2", fmt(a2)).replace("y", fmt(i.y.exact))),
     )
 
 

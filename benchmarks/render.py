@@ -7,7 +7,7 @@
 It works on a copy of the project in a temporary folder (sharing .venv), so it
 can edit scenes there. Both ways start cold (no LaTeX cache, no videos); the
 narration cache (.cache/narration) is shared, so speech synthesis is not
-timed in either (python -m narration.benchmark times that). Printed, and
+timed in either (benchmarks/narration.py times that). Printed, and
 written to benchmarks/results.json:
 
 * baseline: ``manim render -q<q> --disable_caching`` of each scene, narrated,

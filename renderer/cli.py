@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+from narration import VOICE_ENV_VAR
 from renderer import atomic, join, outputs, page, parts, preflight, report, schedule, slides
 from renderer.job import Part, Result
 from renderer.plan import (
@@ -21,7 +22,6 @@ from renderer.plan import (
     JOINABLE,
     QUALITIES,
     ROOT,
-    VOICE_ENV_VAR,
     ManifestError,
     Plan,
     load_manifest,

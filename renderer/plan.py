@@ -31,14 +31,16 @@ import importlib.util
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
+
+from narration import VOICE_ENV_VAR
+from scenes.manifest import Section
 
 ROOT = Path(__file__).resolve().parents[1]
 
 MANIFEST_ENV_VAR = "BACKPROP_MANIFEST"
-VOICE_ENV_VAR = "BACKPROP_VOICE"  # read by narration/ (piper, espeak or none)
 DEFAULT_VOICE = "piper"  # the lesson is narrated unless asked otherwise
 DEFAULT_MANIFEST = "scenes.manifest:LESSON"
 
@@ -79,24 +81,14 @@ class ManifestError(Exception):
 
 
 @dataclass(frozen=True)
-class Entry:
-    """One section of the lesson as this run sees it."""
+class Entry(Section):
+    """One section of the lesson as this run sees it: the manifest's Section and its place."""
 
-    index: int  # place in the lesson, from 0
-    name: str
-    module: str
-    scene: str
-    number: str
-    title: str
-    path: Path  # the scene file
+    index: int = 0  # place in the lesson, from 0
 
     @property
     def stem(self) -> str:
         return f"{self.index:02d}-{self.name}"
-
-    @property
-    def label(self) -> str:
-        return f"{self.number} {self.title}".strip()
 
 
 @dataclass(frozen=True)
@@ -140,7 +132,7 @@ def load_manifest(spec: str | None = None) -> Manifest:
     except (ImportError, AttributeError, OSError, SyntaxError) as exc:
         raise ManifestError(f"cannot load the manifest {spec!r}: {exc}") from None
     entries = tuple(
-        Entry(i, s.name, s.module, s.scene, s.number, s.title, Path(s.path).resolve()) for i, s in enumerate(sections)
+        Entry(**{f.name: getattr(s, f.name) for f in fields(Section)}, index=i) for i, s in enumerate(sections)
     )
     if not entries:
         raise ManifestError(f"the manifest {spec!r} has no sections")

@@ -15,14 +15,15 @@ SCENES_DIR = Path(__file__).resolve().parent
 @dataclass(frozen=True)
 class Section:
     name: str  # command-line name and file stem, e.g. "derivative"
-    module: str  # file in scenes/ without .py
+    module: str  # file in the folder without .py
     scene: str  # the Scene class in that file
     number: str  # the notebook's section number ("01"), or "" for unnumbered
     title: str
+    folder: Path = SCENES_DIR  # where the scene file is (the test fixtures keep their own)
 
     @property
     def path(self) -> Path:
-        return SCENES_DIR / f"{self.module}.py"
+        return self.folder / f"{self.module}.py"
 
     @property
     def label(self) -> str:

@@ -1,6 +1,6 @@
 """Time the synthesis of every narration line of the lesson's existing scenes.
 
-    python -m narration.benchmark [--voice piper] [--cache DIR] [--lines lines.json]
+    .venv/bin/python benchmarks/narration.py [--voice piper] [--cache DIR] [--lines lines.json]
 
 Runs each scene with tests/harness.run_scene (animations skipped, voice none) to
 collect its beats' lines, then synthesises every line with the chosen voice into
