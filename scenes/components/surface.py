@@ -56,7 +56,10 @@ class SurfaceView(VGroup):
         self.turn = ValueTracker(0.0)  # degrees about the vertical
         self.see_through = ValueTracker(1.0)  # the opacity of the faces in front of the plane
         # (not self.height or self.scale: those are the Mobject's own)
-        self.origin, self.unit, self.z_unit = np.asarray(center, float), size / (hi - lo), height
+        self.unit, self.z_unit = size / (hi - lo), height
+        # Where the square's middle is in the frame: on a path from _path[0] to _path[1], glide of the way.
+        self._path = (np.asarray(center, float), np.asarray(center, float))
+        self.glide = ValueTracker(1.0)
         self.plane: tuple[str, float, VMobject] | None = None
 
         xs = np.unique(np.concatenate([np.linspace(lo, hi, resolution + 1), cuts[0]]))
@@ -95,6 +98,11 @@ class SurfaceView(VGroup):
         return np.stack(
             [(pts[..., 0] - mid) * self.unit, (pts[..., 1] - mid) * self.unit, pts[..., 2] * self.z_unit], axis=-1
         )
+
+    @property
+    def origin(self) -> np.ndarray:
+        a, b = self._path
+        return a + self.glide.get_value() * (b - a)
 
     def project(self, pts) -> np.ndarray:
         """Data points (x, y, z) -> points in the frame."""
@@ -198,9 +206,14 @@ class SurfaceView(VGroup):
         """The square's outline at z = 0: the map the landscape stands on."""
         lo, hi = self.lo, self.hi
         ring = [[lo, lo, 0], [hi, lo, 0], [hi, hi, 0], [lo, hi, 0], [lo, lo, 0]]
-        return always_redraw(lambda: VMobject(stroke_width=2).set_points_as_corners(self.project(ring)).set_color(color))
+        return always_redraw(
+            lambda: VMobject(stroke_width=2).set_points_as_corners(self.project(ring)).set_color(color)
+        )
 
     # -- camera moves -------------------------------------------------------
-    def look(self, tilt: float, turn: float):
-        """The animations that move the camera to ``tilt`` and ``turn`` (degrees)."""
-        return self.tilt.animate.set_value(tilt), self.turn.animate.set_value(turn)
+    def look(self, tilt: float, turn: float, at=None) -> list:
+        """Animations that turn the camera to ``tilt`` and ``turn`` (degrees) and move the
+        square's middle to ``at`` in the frame (where it is, if None)."""
+        self._path = (self.origin, self.origin if at is None else np.asarray(at, float))
+        self.glide.set_value(0.0)
+        return [self.tilt.animate.set_value(tilt), self.turn.animate.set_value(turn), self.glide.animate.set_value(1.0)]
