@@ -213,3 +213,174 @@ def test_the_salt_holds_the_pinned_versions_and_the_encoder(monkeypatch):
     with tempconfig({"dry_run": True, "pixel_width": W, "pixel_height": H, "frame_rate": FPS}):
         salt = LessonRenderer().salt()
     assert lock in salt and "ultrafast" in salt
+
+
+# -- the code a play's project functions reach -----------------------------------------
+MODULE = "digestfix"  # a project module written by the tests below, loaded again after each edit
+HELPER = "digestfix_helper"
+
+SOURCE = '''
+import functools
+import digestfix_helper as helper
+
+SCALE = 2.0
+
+
+def unrelated():
+    return 1
+
+
+def step(x):
+    return x * SCALE
+
+
+def shift(m):
+    return m.shift([step(1), 0, 0])
+
+
+def via_module(m):
+    return m.shift([helper.offset(), 0, 0])
+
+
+def dynamic(m, how="shift"):
+    return getattr(m, how)([1, 0, 0])
+
+
+def run_code(m):
+    return eval("m")
+
+
+class Mover:
+    def __init__(self, k):
+        self.k = k
+
+    def move(self, m):
+        return m.shift([self.amount(), 0, 0])
+
+    def amount(self):
+        return self.k
+
+
+def traced(fn):
+    @functools.wraps(fn)
+    def inner(m):
+        return fn(m)
+    return inner
+
+
+@traced
+def decorated(m):
+    return m.shift([step(2), 0, 0])
+
+
+partial_shift = functools.partial(lambda m, k: m.shift([step(k), 0, 0]), k=3)
+'''
+
+HELPER_SOURCE = '''
+def offset():
+    return 0.5
+
+
+def other():
+    return 9
+'''
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """Loads the test module (and its helper) as project code under tmp_path; returns
+    ``key(name, edit=None, helper_edit=None)``: the key of a play driven by ``name``."""
+    import importlib.util
+    import sys
+
+    monkeypatch.setattr(digest, "ROOT", tmp_path)
+    digest.module_file.cache_clear()
+
+    def load(name: str, text: str):
+        path = tmp_path / f"{name}.py"
+        path.write_text(text)
+        spec = importlib.util.spec_from_file_location(name, path)
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules[name] = mod
+        spec.loader.exec_module(mod)
+        return mod
+
+    def key(name: str, edit: tuple[str, str] | None = None, helper_edit: tuple[str, str] | None = None):
+        load(HELPER, HELPER_SOURCE.replace(*helper_edit) if helper_edit else HELPER_SOURCE)
+        mod = load(MODULE, SOURCE.replace(*edit) if edit else SOURCE)
+        fn = eval(name, vars(mod))  # a name, or an expression such as "Mover(1).move"
+        d = digest.Digest()
+        d.add([fn])
+        wide = d.reach((tmp_path,))
+        return d.hexdigest(), wide
+
+    yield key
+    for name in (MODULE, HELPER):
+        sys.modules.pop(name, None)
+    digest.module_file.cache_clear()
+
+
+def test_an_edit_to_unrelated_code_leaves_the_key_alone(project):
+    base, wide = project("shift")
+    assert not wide
+    assert project("shift", ("return 1\n", "return 2\n")) == (base, False)  # unrelated() in the same module
+    assert project("shift", helper_edit=("return 9", "return 10")) == (base, False)  # a module it never uses
+    assert project("shift", ("def run_code(m):\n    return eval(\"m\")",
+                             "def run_code(m):\n    return eval(\"m + 1\")")) == (base, False)
+
+
+@pytest.mark.parametrize("name, edit", [
+    ("shift", ("m.shift([step(1)", "m.shift([step(2)")),  # the function itself
+    ("shift", ("return x * SCALE", "return x * SCALE + 1")),  # a function it calls
+    ("shift", ("SCALE = 2.0", "SCALE = 3.0")),  # a module-level constant that one reads
+    ("Mover(1).move", ("return self.k", "return self.k + 1")),  # a method reached through self.x
+    ("decorated", ("return x * SCALE", "return -x * SCALE")),  # under a decorator
+    ("partial_shift", ("return x * SCALE", "return -x * SCALE")),  # inside a partial
+    ("partial_shift", ("k=3)", "k=4)")),  # a partial's arguments
+])
+def test_an_edit_to_code_a_function_reaches_changes_its_key(project, name, edit):
+    base, wide = project(name)
+    assert not wide
+    assert project(name, edit)[0] != base
+
+
+def test_a_project_module_used_as_mod_f_is_followed(project):
+    base, wide = project("via_module")
+    assert not wide
+    assert project("via_module", helper_edit=("return 0.5", "return 0.25"))[0] != base
+    assert project("via_module", helper_edit=("return 9", "return 10")) == (base, False)  # helper.other: unused
+
+
+def test_code_that_names_attributes_at_run_time_widens_the_key(project):
+    assert project("dynamic")[1] is True  # getattr with a name made at run time
+    assert project("run_code")[1] is True  # eval
+
+
+def test_getattr_on_self_is_bounded_by_the_class():
+    class Box:
+        def __init__(self):
+            self.k = 1
+
+        def get(self, name):
+            return getattr(self, name)
+
+        def get_of(self, name):
+            return getattr(self.k, name)
+
+    names, dynamic, on_self, on_globals = digest._names(Box.get.__code__)
+    assert not dynamic and on_self and not on_globals
+    assert digest._names(Box.get_of.__code__)[1]  # on self.k, not on self
+    suffix = "ift"
+    assert digest._names((lambda n, m: getattr(m, "sh" + n + suffix)).__code__)[1]
+    names, dynamic, *_ = digest._names((lambda m: getattr(m, "shift", None)).__code__)
+    assert not dynamic and "shift" in names  # as m.shift
+
+
+def test_a_partial_counts_by_what_it_calls_and_its_arguments():
+    import functools
+
+    from manim import Square
+
+    assert key_of(functools.partial(Square.shift, [1, 0, 0]))[0] == key_of(functools.partial(Square.shift, [1, 0, 0]))[0]
+    assert key_of(functools.partial(Square.shift, [1, 0, 0]))[0] != key_of(functools.partial(Square.shift, [2, 0, 0]))[0]
+    assert key_of(functools.partial(Square.shift))[0] != key_of(functools.partial(Square.scale))[0]

@@ -13,10 +13,16 @@ function of:
   fed straight into BLAKE2: only what moves is walked, and every object is
   told apart by identity, never by an equal-looking hash);
 * code that runs while it plays and is not part of that state:
-  - a function of the project's (an updater, a lambda rate function) may call
-    anything in the project, so the key then takes in the source of all of it
+  - a function of the project's (an updater, a lambda rate function) brings in
+    the project code it can reach (``Digest.reach``): its own code, constants
+    and closure, the globals it names, and, for every name it reads as an
+    attribute (``mod.f``, ``self.method``), whatever a project module or class
+    holds under that name, followed to the code those reach in turn. Code
+    that names attributes at run time (``getattr``, ``eval``, ``globals()``...)
+    cannot be followed: the key then takes in all project sources
     (``project_code``);
-  - a mobject or animation class of the project's brings in its module's source;
+  - a mobject or animation class of the project's brings in its module's
+    source and, like a function, the code its methods reach;
   - manim and the other libraries are pinned (requirements.lock, in the salt);
 * the frame count, the camera (size, frame rate, background) and the encoder
   settings (the salt).
@@ -28,11 +34,14 @@ change a key, and a comment-only edit never re-renders anything.
 from __future__ import annotations
 
 import ast
+import dis
+import functools
 import hashlib
+import operator
 import pickle
 import sys
 import types
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -47,6 +56,14 @@ VENV = ROOT / ".venv"
 # names of an SVG's groups (Pango's carry a per-process surface counter).
 SKIPPED_KEYS = frozenset({"original_id", "file_name", "path_obj", "name", "id_to_vgroup_dict"})
 
+# Names through which code reaches attributes its own names do not show: code
+# that names one of these cannot be followed by name (``Digest.reach``).
+DYNAMIC = frozenset({
+    "getattr", "setattr", "delattr", "hasattr", "vars", "globals", "locals", "eval", "exec", "compile",
+    "__import__", "import_module", "attrgetter", "methodcaller", "getmembers", "getattr_static",
+    "__dict__", "__getattribute__", "__globals__", "__code__", "__closure__", "__builtins__",
+})
+
 
 def source_hash(path: str) -> str:
     """The hash of a Python file's syntax tree (comments and layout left out)."""
@@ -54,7 +71,7 @@ def source_hash(path: str) -> str:
     return _source_hash(path, stat.st_mtime_ns, stat.st_size)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _source_hash(path: str, mtime_ns: int, size: int) -> str:
     text = Path(path).read_text(encoding="utf-8")
     try:
@@ -64,7 +81,7 @@ def _source_hash(path: str, mtime_ns: int, size: int) -> str:
     return hashlib.blake2b(tree.encode(), digest_size=16).hexdigest()
 
 
-@lru_cache(maxsize=None)
+@cache
 def module_file(module: str | None) -> str | None:
     """The project file a module was loaded from, or None for libraries."""
     mod = sys.modules.get(module or "")
@@ -77,12 +94,16 @@ def module_file(module: str | None) -> str | None:
     return str(path)
 
 
+def code_dirs(extra_dirs: tuple[Path, ...] = ()) -> tuple[Path, ...]:
+    """The folders of project code a scene can run: scenes/, backprop_core/ and
+    the folders given (a scene file's own folder)."""
+    return tuple(sorted({ROOT / "scenes", ROOT / "backprop_core", *extra_dirs}))
+
+
 def project_code(extra_dirs: tuple[Path, ...] = ()) -> str:
-    """One hash of every project source a scene can run: scenes/, backprop_core/
-    and the folders given (a scene file's own folder)."""
-    dirs = {ROOT / "scenes", ROOT / "backprop_core", *extra_dirs}
+    """One hash of every project source a scene can run (``code_dirs``)."""
     h = hashlib.blake2b(digest_size=16)
-    for folder in sorted(dirs):
+    for folder in code_dirs(extra_dirs):
         for path in sorted(folder.rglob("*.py")):
             h.update(f"{path.relative_to(ROOT) if ROOT in path.parents else path}={source_hash(str(path))}\n".encode())
     return h.hexdigest()
@@ -115,7 +136,7 @@ class _Pickler(pickle.Pickler):
         super().__init__(_HashWriter(digest.hash), protocol=5)
         self.digest = digest
 
-    def reducer_override(self, obj):  # noqa: C901 - one dispatch table
+    def reducer_override(self, obj):
         if obj is _Tag:
             return NotImplemented  # pickled by name, as a global
         t = type(obj)
@@ -129,6 +150,11 @@ class _Pickler(pickle.Pickler):
             return self._function(obj)
         if t is types.MethodType:
             return _Tag, ("method",), {"func": obj.__func__, "self": obj.__self__}
+        if isinstance(obj, functools.partial):  # (its __dict__ is empty: what it calls is not in it)
+            return _Tag, ("partial", t.__module__, t.__qualname__), {
+                "func": obj.func, "args": obj.args, "keywords": obj.keywords, "dict": obj.__dict__}
+        if t in (operator.attrgetter, operator.itemgetter, operator.methodcaller):
+            return _Tag, ("operator", t.__qualname__), {"reduce": obj.__reduce__()}
         if t is types.CodeType:
             # Line numbers are left out: an edit above a function does not change it.
             return _Tag, ("code", obj.co_qualname, obj.co_argcount, obj.co_flags, obj.co_code,
@@ -145,6 +171,7 @@ class _Pickler(pickle.Pickler):
             return _Tag, ("set",), {"items": sorted(_sub_digest(self.digest, x) for x in obj)}
         scene, manim_config = _manim_types()
         if isinstance(obj, scene):  # the scene itself: its state is what is being hashed
+            self.digest.scene = obj  # (its methods and callables are reached by name)
             return _Tag, ("scene",)
         if isinstance(obj, manim_config):  # (its folders differ per process; the camera is in the salt)
             return _Tag, ("config", obj.frame_width, obj.frame_height, obj.pixel_width, obj.pixel_height,
@@ -162,6 +189,7 @@ class _Pickler(pickle.Pickler):
     def _function(self, fn: types.FunctionType):
         if module_file(fn.__module__):
             self.digest.uses_project_functions = True
+            self.digest.functions.setdefault(id(fn), fn)
         cells = tuple(cell.cell_contents if _filled(cell) else None for cell in fn.__closure__ or ())
         names = {n: fn.__globals__[n] for n in _global_names(fn.__code__) if n in fn.__globals__}
         return _Tag, ("function", fn.__module__, fn.__qualname__), {
@@ -173,9 +201,10 @@ class _Pickler(pickle.Pickler):
             file = module_file(klass.__module__)
             if file:
                 self.digest.project_modules.add(file)
+                self.digest.classes.setdefault(id(klass), klass)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _manim_types() -> tuple[type, type]:
     from manim import Scene
     from manim._config.utils import ManimConfig
@@ -188,17 +217,25 @@ def _sub_digest(parent: Digest, obj: object) -> str:
     sub.add(obj)
     parent.uses_project_functions |= sub.uses_project_functions
     parent.project_modules |= sub.project_modules
+    parent.functions.update(sub.functions)
+    parent.classes.update(sub.classes)
+    parent.scene = parent.scene or sub.scene
     return sub.hexdigest()
 
 
 class Digest:
     """Feeds objects into one hash. ``uses_project_functions`` and
-    ``project_modules`` say which project code the objects can run."""
+    ``project_modules`` say which project code the objects can run; ``reach``
+    feeds in the code that project functions and classes can run."""
 
     def __init__(self) -> None:
         self.hash = hashlib.blake2b(digest_size=20)
         self.uses_project_functions = False
         self.project_modules: set[str] = set()
+        self.functions: dict[int, types.FunctionType] = {}  # the project functions met
+        self.classes: dict[int, type] = {}  # the project classes met
+        self.scene = None
+        self.reached: set[str] = set()  # the names followed by reach (for tests and debugging)
         self._pickler = _Pickler(self)
 
     def text(self, text: str) -> None:
@@ -218,13 +255,225 @@ class Digest:
     def hexdigest(self) -> str:
         return self.hash.hexdigest()
 
+    def reach(self, dirs: tuple[Path, ...]) -> bool:
+        """Feed in the code under ``dirs`` that the project functions and classes
+        met so far can run, and return False; or return True, feeding nothing
+        more, when that code cannot be followed by name (it names one of
+        ``DYNAMIC``): the caller then takes in every source under ``dirs``.
+
+        Every attribute code reads is named in it (``co_names``), so whatever it
+        reaches through ``x.name``, whichever object ``x`` is, is under ``name``
+        in a module or class under ``dirs``, or in the instance's own state:
+        hashed as data, or for the scene (a tag) looked up here. A class met
+        brings in all its methods: library code calls them, and operators call
+        its dunders, by names no project code shows."""
+        scope = _Scope(dirs)
+        if not any(scope.has(f) for f in self.functions.values()) and not any(
+                scope.has_class(k) for k in self.classes.values()):
+            return False
+        classes = [k for k in project_classes() if scope.has_class(k)]
+        modules = [vars(m) for name, m in sorted(sys.modules.items()) if scope.has_module(name)]
+        done: set[int] = set()
+        new: set[str] = set()
+        feed: list = []
+        while True:
+            for key, fn in list(self.functions.items()):
+                if key not in done and scope.has(fn):
+                    done.add(key)
+                    names, dynamic, on_self, on_globals = _names(fn.__code__)
+                    # getattr(x, name) reaches any attribute of x's class: bounded when x's class is known.
+                    bounds = [_defining_class(fn)] if on_self else []
+                    for name in on_globals:
+                        obj = fn.__globals__.get(name, _MISSING)
+                        bounds.append(None if isinstance(obj, types.ModuleType) or obj is _MISSING
+                                      else obj if isinstance(obj, type) else type(obj))
+                    if dynamic or None in bounds:
+                        self.reached.add(f"dynamic:{fn.__module__}.{fn.__qualname__}")
+                        return True
+                    new.update(names)
+                    feed += [k for b in bounds for k in _subclasses(b)]  # (on self: a subclass's too)
+            for key, klass in list(self.classes.items()):
+                if key not in done and scope.has_class(klass):
+                    done.add(key)
+                    feed += [v for _, v in sorted(klass.__dict__.items()) if _is_code(v)]
+            new -= self.reached
+            if not new and not feed:
+                return False
+            self.reached |= new
+            state = getattr(self.scene, "__dict__", {})
+            for name in sorted(new):
+                for namespace in modules:
+                    if name in namespace and not (_dunder(name) and name != "__getattr__"):
+                        feed.append(namespace[name])
+                for klass in classes:
+                    if name in klass.__dict__:
+                        feed.append(klass.__dict__[name])
+                if name in state:  # the scene is a tag: what its attribute holds is searched for code
+                    sub = Digest()
+                    sub.add(state[name])
+                    feed += [f for f in sub.functions.values() if scope.has(f)]
+                    feed += [k for k in sub.classes.values() if scope.has_class(k)]
+            self.text("reach")
+            self.add([_unwrap(v) for v in feed])
+            new, feed = set(), []
+
+
+class _Scope:
+    """Which functions, classes and modules are followed: those whose file is under the folders."""
+
+    def __init__(self, dirs: tuple[Path, ...]) -> None:
+        self.dirs = tuple(Path(d).resolve() for d in dirs)
+        self._modules: dict[str, bool] = {}
+
+    def has_module(self, module: str | None) -> bool:
+        if module not in self._modules:
+            file = module_file(module)
+            self._modules[module] = bool(file) and any(d in Path(file).parents for d in self.dirs)
+        return self._modules[module]
+
+    def has(self, fn: types.FunctionType) -> bool:
+        return self.has_module(fn.__module__)
+
+    def has_class(self, klass: type) -> bool:
+        return self.has_module(klass.__module__)
+
 
 def _filled(cell) -> bool:
     try:
-        cell.cell_contents
+        _ = cell.cell_contents
     except ValueError:
         return False
     return True
+
+
+def _dunder(name: str) -> bool:
+    return name.startswith("__") and name.endswith("__")
+
+
+def _is_code(value) -> bool:
+    return isinstance(value, (types.FunctionType, staticmethod, classmethod, property, functools.cached_property,
+                              functools.partial))
+
+
+def _unwrap(value):
+    """What a class attribute runs: the functions inside a descriptor."""
+    if isinstance(value, (staticmethod, classmethod)):
+        return value.__func__
+    if isinstance(value, property):
+        return (value.fget, value.fset, value.fdel)
+    if isinstance(value, functools.cached_property):
+        return value.func
+    return value
+
+
+def project_classes() -> list[type]:
+    """Every live class defined in a project module (local classes too), in a
+    reproducible order."""
+    found, seen, stack = [], set(), [object]
+    while stack:
+        klass = stack.pop()
+        for sub in type.__subclasses__(klass):
+            if id(sub) not in seen:
+                seen.add(id(sub))
+                stack.append(sub)
+                if module_file(sub.__module__):
+                    found.append(sub)
+    return sorted(found, key=lambda k: (k.__module__, k.__qualname__))
+
+
+_MISSING = object()
+_ATTR_CALLS = frozenset({"getattr", "hasattr", "setattr", "delattr"})
+_SIMPLE_LOADS = frozenset({"LOAD_FAST", "LOAD_DEREF", "LOAD_GLOBAL", "LOAD_NAME", "LOAD_CONST"})
+
+
+@lru_cache(maxsize=4096)
+def _names(code: types.CodeType) -> tuple[frozenset[str], bool, bool, frozenset[str]]:
+    """The names a function's code (with its nested code) reads; whether it
+    reaches attributes by names it does not show (``DYNAMIC``); whether it does
+    so as ``getattr(self, name)`` in a method, and the globals it does so on as
+    ``getattr(GLOBAL, name)``: those are bounded by the object's class."""
+    names, dynamic, on_self, on_globals = set(), False, False, set()
+    self_name = code.co_varnames[0] if code.co_argcount and code.co_varnames else None
+    stack = [(code, True)]
+    while stack:
+        c, top = stack.pop()
+        names.update(c.co_names)
+        stack += [(k, False) for k in c.co_consts if isinstance(k, types.CodeType)]
+        ops = list(dis.get_instructions(c))
+        for i, ins in enumerate(ops):
+            if ins.opname in ("STORE_FAST", "STORE_DEREF", "DELETE_FAST", "DELETE_DEREF") and ins.argval == self_name:
+                dynamic = dynamic or on_self  # self rebound: getattr(self, ...) no longer bounded
+                self_name = None
+            if ins.argval not in DYNAMIC or not isinstance(ins.argval, str) or ins.opname == "LOAD_CONST":
+                continue
+            args = _plain_args(ops, i) if ins.opname == "LOAD_GLOBAL" and ins.argval in _ATTR_CALLS else None
+            if args and len(args) >= 2:
+                obj, name = args[:2]
+                if name is not None and name.opname == "LOAD_CONST" and isinstance(name.argval, str):
+                    names.add(name.argval)  # getattr(x, "name"): as x.name
+                    continue
+                if obj is not None and self_name and obj.argval == self_name and (
+                        (top and obj.opname in ("LOAD_FAST", "LOAD_DEREF"))
+                        or (obj.opname == "LOAD_DEREF" and self_name in c.co_freevars)):
+                    on_self = True
+                    continue
+                if obj is not None and obj.opname == "LOAD_GLOBAL":
+                    on_globals.add(obj.argval)
+                    continue
+            dynamic = True
+    return frozenset(names), dynamic, on_self and self_name is not None, frozenset(on_globals)
+
+
+def _plain_args(ops: list[dis.Instruction], at: int) -> list[dis.Instruction | None] | None:
+    """The arguments of the call of what ``ops[at]`` loads: each the one load
+    instruction it is made of, or None when it is an expression (None for all
+    when the call cannot be told apart without running it: a jump in between)."""
+    depth, starts = 0, []
+    for k in range(at + 1, len(ops)):
+        ins = ops[k]
+        if ins.opname in ("PRECALL", "CALL") and depth == ins.arg:
+            if len(starts) < ins.arg:
+                return None
+            args = []
+            for n in range(ins.arg):  # argument n is a lone load when nothing after it reaches below it
+                first = starts[n]
+                end = starts[n + 1] if n + 1 < ins.arg else k
+                args.append(ops[first] if end == first + 1 and ops[first].opname in _SIMPLE_LOADS else None)
+            return args
+        if ins.opcode in dis.hasjrel or ins.opcode in dis.hasjabs or ins.opname in ("KW_NAMES", "CALL_FUNCTION_EX"):
+            return None
+        effect = dis.stack_effect(ins.opcode, ins.arg if ins.opcode >= dis.HAVE_ARGUMENT else None, jump=False)
+        if ins.opname in ("PRECALL", "CALL"):
+            effect = 0 if ins.opname == "PRECALL" else -(ins.arg + 1)
+        if depth + min(effect, 0) < len(starts):  # reaches into an earlier argument: not lone loads
+            starts = starts[: max(depth + min(effect, 0), 0)]
+        if effect > 0 and depth == len(starts):
+            starts.append(k)
+        depth += effect
+        while len(starts) > depth:
+            starts.pop()
+    return None
+
+
+def _defining_class(fn: types.FunctionType) -> type | None:
+    """The class a method was defined in, from its qualified name (None for a local class)."""
+    path = fn.__qualname__.split(".")[:-1]
+    if not path or "<locals>" in path:
+        return None
+    obj = fn.__globals__.get(path[0])
+    for part in path[1:]:
+        obj = getattr(obj, part, None)
+    return obj if isinstance(obj, type) else None
+
+
+def _subclasses(klass: type) -> list[type]:
+    found, stack = [klass], [klass]
+    while stack:
+        for sub in type.__subclasses__(stack.pop()):
+            if sub not in found:
+                found.append(sub)
+                stack.append(sub)
+    return found
 
 
 def _global_names(code: types.CodeType) -> list[str]:

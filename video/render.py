@@ -299,16 +299,19 @@ class LessonRenderer(CairoRenderer):
         d.add(list(scene.animations))
         d.add(list(scene.moving_mobjects))
         d.add(list(scene.updaters))
-        if d.uses_project_functions:  # an updater may call any of the project's code
+        if d.reach(self.code_dirs(scene)):  # code that names attributes at run time: any of it may run
             d.text(self.project_code(scene))
         if d.project_modules:
             d.text(digest.class_code(d.project_modules))
         return d.hexdigest()
 
+    def code_dirs(self, scene) -> tuple[Path, ...]:
+        own = digest.module_file(type(scene).__module__)
+        return digest.code_dirs((Path(own).parent,) if own else ())
+
     def project_code(self, scene) -> str:
         if self._project_code is None:
-            own = digest.module_file(type(scene).__module__)
-            self._project_code = digest.project_code((Path(own).parent,) if own else ())
+            self._project_code = digest.project_code(self.code_dirs(scene))
         return self._project_code
 
     # -- the end ----------------------------------------------------------------
