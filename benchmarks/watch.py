@@ -32,9 +32,16 @@ COPY = ("backprop_core", "scenes", "narration", "video", "renderer", "assets", "
 LINE = "result[-1].set_color(t.grad)"
 COLOURS = ("t.curve", "t.w", "t.z", "t.a", "t.b")
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--autoplay-policy=no-user-gesture-required"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--autoplay-policy=no-user-gesture-required",
+]
 
 
 def copy_project(dest: Path) -> Path:
@@ -52,8 +59,9 @@ def copy_project(dest: Path) -> Path:
 class Watcher:
     def __init__(self, project: Path, out: Path) -> None:
         cmd = [sys.executable, "-m", "renderer", "--watch", "--voice", "none", "--out", str(out), "derivative"]
-        self.proc = subprocess.Popen(cmd, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                     start_new_session=True)
+        self.proc = subprocess.Popen(
+            cmd, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
+        )
         self.lines: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -99,7 +107,9 @@ def main() -> int:
             tab = browser.new_page(viewport={"width": 1280, "height": 800})
             tab.goto(url)
             tab.wait_for_function("() => document.getElementById('video').readyState >= 2", timeout=30_000)
-            tab.evaluate("() => { const v = document.getElementById('video'); v.muted = true; v.loop = true; v.play(); }")
+            tab.evaluate(
+                "() => { const v = document.getElementById('video'); v.muted = true; v.loop = true; v.play(); }"
+            )
             for n, colour in enumerate(COLOURS[: args.edits], start=2):
                 mark = len(w.lines)
                 time.sleep(1.0)
@@ -111,30 +121,58 @@ def main() -> int:
                               if (!v.src.endsWith('?v=' + n) || v.paused || v.readyState < 3) return false;
                               window.__t0 = window.__t0 ?? {}; window.__t0[n] = window.__t0[n] ?? v.currentTime;
                               return v.currentTime > window.__t0[n] + 0.02; }""",
-                    arg=n, timeout=120_000, polling=20)
+                    arg=n,
+                    timeout=120_000,
+                    polling=20,
+                )
                 latency = time.monotonic() - t0
-                rendered = w.wait_for(r"derivative\s+rendered\s+([\d.]+) s .*\((\d+) plays drawn, (\d+) reused\)", 10, mark)
+                rendered = w.wait_for(
+                    r"derivative\s+rendered\s+([\d.]+) s .*\((\d+) plays drawn, (\d+) reused\)", 10, mark
+                )
                 at = tab.evaluate("document.getElementById('video').currentTime")
                 tab.screenshot(path=str(base / f"edit-{n - 1}.png"))
                 latencies.append(latency)
                 renders.append(rendered.groups())
-                print(f"edit {n - 1} ({colour}): {latency:.2f} s from save to the new video playing "
-                      f"(render {rendered.group(1)} s, {rendered.group(2)} plays drawn, {rendered.group(3)} reused; "
-                      f"page at {at:.2f} s)", flush=True)
+                print(
+                    f"edit {n - 1} ({colour}): {latency:.2f} s from save to the new video playing "
+                    f"(render {rendered.group(1)} s, {rendered.group(2)} plays drawn, {rendered.group(3)} reused; "
+                    f"page at {at:.2f} s)",
+                    flush=True,
+                )
             browser.close()
         w.proc.send_signal(signal.SIGINT)
         code = w.proc.wait(timeout=60)
 
         t0 = time.monotonic()
-        full = subprocess.run([sys.executable, "-m", "renderer", "-q", "low", "--voice", "none", "--force", "--out",
-                               str(out), "derivative"], cwd=project, capture_output=True, text=True, check=False)
+        full = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "renderer",
+                "-q",
+                "low",
+                "--voice",
+                "none",
+                "--force",
+                "--out",
+                str(out),
+                "derivative",
+            ],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         full_s = time.monotonic() - t0
         assert full.returncode == 0, full.stdout + full.stderr
 
         print()
         print(f"first --watch render (cold LaTeX cache): {first:.1f} s; watcher exit {code} on SIGINT")
-        print(f"save to screen, {len(latencies)} edits: " + ", ".join(f"{x:.2f}" for x in latencies)
-              + f" s (median {statistics.median(latencies):.2f} s)")
+        print(
+            f"save to screen, {len(latencies)} edits: "
+            + ", ".join(f"{x:.2f}" for x in latencies)
+            + f" s (median {statistics.median(latencies):.2f} s)"
+        )
         print(f"full render, -q low --voice none --force derivative (every play drawn, LaTeX warm): {full_s:.1f} s")
         print(f"screenshots: {base}/edit-*.png" if args.keep else "")
     finally:

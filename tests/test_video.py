@@ -37,9 +37,22 @@ def decode(path: Path) -> list[np.ndarray]:
 
 
 def probe(path: Path) -> dict:
-    out = subprocess.run(["ffprobe", "-v", "error", "-count_frames", "-show_entries",
-                          "stream=codec_name,r_frame_rate,nb_read_frames,pix_fmt", "-of", "default=nw=1", str(path)],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [
+            "ffprobe",
+            "-v",
+            "error",
+            "-count_frames",
+            "-show_entries",
+            "stream=codec_name,r_frame_rate,nb_read_frames,pix_fmt",
+            "-of",
+            "default=nw=1",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return dict(line.split("=", 1) for line in out.split())
 
 
@@ -125,7 +138,7 @@ def test_plays_join_on_the_frame_grid_with_every_picture(tmp_path):
     with av.open(str(out)) as src:
         stream = src.streams.video[0]
         ticks = sorted(p.pts for p in src.demux(stream) if p.pts is not None)
-        per_frame = (1 / (FPS * stream.time_base))
+        per_frame = 1 / (FPS * stream.time_base)
     assert per_frame.denominator == 1
     assert ticks == [k * int(per_frame) for k in range(49)]
 
@@ -219,7 +232,7 @@ def test_the_salt_holds_the_pinned_versions_and_the_encoder(monkeypatch):
 MODULE = "digestfix"  # a project module written by the tests below, loaded again after each edit
 HELPER = "digestfix_helper"
 
-SOURCE = '''
+SOURCE = """
 import functools
 import digestfix_helper as helper
 
@@ -274,16 +287,16 @@ def decorated(m):
 
 
 partial_shift = functools.partial(lambda m, k: m.shift([step(k), 0, 0]), k=3)
-'''
+"""
 
-HELPER_SOURCE = '''
+HELPER_SOURCE = """
 def offset():
     return 0.5
 
 
 def other():
     return 9
-'''
+"""
 
 
 @pytest.fixture
@@ -325,19 +338,23 @@ def test_an_edit_to_unrelated_code_leaves_the_key_alone(project):
     assert not wide
     assert project("shift", ("return 1\n", "return 2\n")) == (base, False)  # unrelated() in the same module
     assert project("shift", helper_edit=("return 9", "return 10")) == (base, False)  # a module it never uses
-    assert project("shift", ("def run_code(m):\n    return eval(\"m\")",
-                             "def run_code(m):\n    return eval(\"m + 1\")")) == (base, False)
+    assert project(
+        "shift", ('def run_code(m):\n    return eval("m")', 'def run_code(m):\n    return eval("m + 1")')
+    ) == (base, False)
 
 
-@pytest.mark.parametrize("name, edit", [
-    ("shift", ("m.shift([step(1)", "m.shift([step(2)")),  # the function itself
-    ("shift", ("return x * SCALE", "return x * SCALE + 1")),  # a function it calls
-    ("shift", ("SCALE = 2.0", "SCALE = 3.0")),  # a module-level constant that one reads
-    ("Mover(1).move", ("return self.k", "return self.k + 1")),  # a method reached through self.x
-    ("decorated", ("return x * SCALE", "return -x * SCALE")),  # under a decorator
-    ("partial_shift", ("return x * SCALE", "return -x * SCALE")),  # inside a partial
-    ("partial_shift", ("k=3)", "k=4)")),  # a partial's arguments
-])
+@pytest.mark.parametrize(
+    "name, edit",
+    [
+        ("shift", ("m.shift([step(1)", "m.shift([step(2)")),  # the function itself
+        ("shift", ("return x * SCALE", "return x * SCALE + 1")),  # a function it calls
+        ("shift", ("SCALE = 2.0", "SCALE = 3.0")),  # a module-level constant that one reads
+        ("Mover(1).move", ("return self.k", "return self.k + 1")),  # a method reached through self.x
+        ("decorated", ("return x * SCALE", "return -x * SCALE")),  # under a decorator
+        ("partial_shift", ("return x * SCALE", "return -x * SCALE")),  # inside a partial
+        ("partial_shift", ("k=3)", "k=4)")),  # a partial's arguments
+    ],
+)
 def test_an_edit_to_code_a_function_reaches_changes_its_key(project, name, edit):
     base, wide = project(name)
     assert not wide
@@ -381,6 +398,10 @@ def test_a_partial_counts_by_what_it_calls_and_its_arguments():
 
     from manim import Square
 
-    assert key_of(functools.partial(Square.shift, [1, 0, 0]))[0] == key_of(functools.partial(Square.shift, [1, 0, 0]))[0]
-    assert key_of(functools.partial(Square.shift, [1, 0, 0]))[0] != key_of(functools.partial(Square.shift, [2, 0, 0]))[0]
+    assert (
+        key_of(functools.partial(Square.shift, [1, 0, 0]))[0] == key_of(functools.partial(Square.shift, [1, 0, 0]))[0]
+    )
+    assert (
+        key_of(functools.partial(Square.shift, [1, 0, 0]))[0] != key_of(functools.partial(Square.shift, [2, 0, 0]))[0]
+    )
     assert key_of(functools.partial(Square.shift))[0] != key_of(functools.partial(Square.scale))[0]

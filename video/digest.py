@@ -58,11 +58,32 @@ SKIPPED_KEYS = frozenset({"original_id", "file_name", "path_obj", "name", "id_to
 
 # Names through which code reaches attributes its own names do not show: code
 # that names one of these cannot be followed by name (``Digest.reach``).
-DYNAMIC = frozenset({
-    "getattr", "setattr", "delattr", "hasattr", "vars", "globals", "locals", "eval", "exec", "compile",
-    "__import__", "import_module", "attrgetter", "methodcaller", "getmembers", "getattr_static",
-    "__dict__", "__getattribute__", "__globals__", "__code__", "__closure__", "__builtins__",
-})
+DYNAMIC = frozenset(
+    {
+        "getattr",
+        "setattr",
+        "delattr",
+        "hasattr",
+        "vars",
+        "globals",
+        "locals",
+        "eval",
+        "exec",
+        "compile",
+        "__import__",
+        "import_module",
+        "attrgetter",
+        "methodcaller",
+        "getmembers",
+        "getattr_static",
+        "__dict__",
+        "__getattribute__",
+        "__globals__",
+        "__code__",
+        "__closure__",
+        "__builtins__",
+    }
+)
 
 
 def source_hash(path: str) -> str:
@@ -151,16 +172,36 @@ class _Pickler(pickle.Pickler):
         if t is types.MethodType:
             return _Tag, ("method",), {"func": obj.__func__, "self": obj.__self__}
         if isinstance(obj, functools.partial):  # (its __dict__ is empty: what it calls is not in it)
-            return _Tag, ("partial", t.__module__, t.__qualname__), {
-                "func": obj.func, "args": obj.args, "keywords": obj.keywords, "dict": obj.__dict__}
+            return (
+                _Tag,
+                ("partial", t.__module__, t.__qualname__),
+                {"func": obj.func, "args": obj.args, "keywords": obj.keywords, "dict": obj.__dict__},
+            )
         if t in (operator.attrgetter, operator.itemgetter, operator.methodcaller):
             return _Tag, ("operator", t.__qualname__), {"reduce": obj.__reduce__()}
         if t is types.CodeType:
             # Line numbers are left out: an edit above a function does not change it.
-            return _Tag, ("code", obj.co_qualname, obj.co_argcount, obj.co_flags, obj.co_code,
-                          obj.co_names, obj.co_varnames, obj.co_freevars), {"consts": obj.co_consts}
-        if t in (types.BuiltinFunctionType, types.BuiltinMethodType, types.WrapperDescriptorType,
-                 types.MethodWrapperType, types.MethodDescriptorType):
+            return (
+                _Tag,
+                (
+                    "code",
+                    obj.co_qualname,
+                    obj.co_argcount,
+                    obj.co_flags,
+                    obj.co_code,
+                    obj.co_names,
+                    obj.co_varnames,
+                    obj.co_freevars,
+                ),
+                {"consts": obj.co_consts},
+            )
+        if t in (
+            types.BuiltinFunctionType,
+            types.BuiltinMethodType,
+            types.WrapperDescriptorType,
+            types.MethodWrapperType,
+            types.MethodDescriptorType,
+        ):
             return _Tag, ("builtin", getattr(obj, "__module__", None), getattr(obj, "__qualname__", repr(obj)))
         if isinstance(obj, type):
             self._note_class(obj)
@@ -174,13 +215,22 @@ class _Pickler(pickle.Pickler):
             self.digest.scene = obj  # (its methods and callables are reached by name)
             return _Tag, ("scene",)
         if isinstance(obj, manim_config):  # (its folders differ per process; the camera is in the salt)
-            return _Tag, ("config", obj.frame_width, obj.frame_height, obj.pixel_width, obj.pixel_height,
-                          obj.frame_rate)
+            return _Tag, (
+                "config",
+                obj.frame_width,
+                obj.frame_height,
+                obj.pixel_width,
+                obj.pixel_height,
+                obj.frame_rate,
+            )
         self._note_class(t)
         state = getattr(obj, "__dict__", None)
         if state is not None:
-            return _Tag, ("object", t.__module__, t.__qualname__), {
-                k: v for k, v in state.items() if k not in SKIPPED_KEYS}
+            return (
+                _Tag,
+                ("object", t.__module__, t.__qualname__),
+                {k: v for k, v in state.items() if k not in SKIPPED_KEYS},
+            )
         slots = [s for k in t.__mro__ for s in getattr(k, "__slots__", ()) if isinstance(s, str)]
         if slots:
             return _Tag, ("slots", t.__module__, t.__qualname__), {s: getattr(obj, s, None) for s in slots}
@@ -192,9 +242,17 @@ class _Pickler(pickle.Pickler):
             self.digest.functions.setdefault(id(fn), fn)
         cells = tuple(cell.cell_contents if _filled(cell) else None for cell in fn.__closure__ or ())
         names = {n: fn.__globals__[n] for n in _global_names(fn.__code__) if n in fn.__globals__}
-        return _Tag, ("function", fn.__module__, fn.__qualname__), {
-            "code": fn.__code__, "defaults": fn.__defaults__, "kwdefaults": fn.__kwdefaults__,
-            "closure": cells, "globals": names}
+        return (
+            _Tag,
+            ("function", fn.__module__, fn.__qualname__),
+            {
+                "code": fn.__code__,
+                "defaults": fn.__defaults__,
+                "kwdefaults": fn.__kwdefaults__,
+                "closure": cells,
+                "globals": names,
+            },
+        )
 
     def _note_class(self, cls: type) -> None:
         for klass in cls.__mro__:
@@ -269,7 +327,8 @@ class Digest:
         its dunders, by names no project code shows."""
         scope = _Scope(dirs)
         if not any(scope.has(f) for f in self.functions.values()) and not any(
-                scope.has_class(k) for k in self.classes.values()):
+            scope.has_class(k) for k in self.classes.values()
+        ):
             return False
         classes = [k for k in project_classes() if scope.has_class(k)]
         modules = [vars(m) for name, m in sorted(sys.modules.items()) if scope.has_module(name)]
@@ -285,8 +344,13 @@ class Digest:
                     bounds = [_defining_class(fn)] if on_self else []
                     for name in on_globals:
                         obj = fn.__globals__.get(name, _MISSING)
-                        bounds.append(None if isinstance(obj, types.ModuleType) or obj is _MISSING
-                                      else obj if isinstance(obj, type) else type(obj))
+                        bounds.append(
+                            None
+                            if isinstance(obj, types.ModuleType) or obj is _MISSING
+                            else obj
+                            if isinstance(obj, type)
+                            else type(obj)
+                        )
                     if dynamic or None in bounds:
                         self.reached.add(f"dynamic:{fn.__module__}.{fn.__qualname__}")
                         return True
@@ -351,8 +415,9 @@ def _dunder(name: str) -> bool:
 
 
 def _is_code(value) -> bool:
-    return isinstance(value, (types.FunctionType, staticmethod, classmethod, property, functools.cached_property,
-                              functools.partial))
+    return isinstance(
+        value, (types.FunctionType, staticmethod, classmethod, property, functools.cached_property, functools.partial)
+    )
 
 
 def _unwrap(value):
@@ -412,9 +477,15 @@ def _names(code: types.CodeType) -> tuple[frozenset[str], bool, bool, frozenset[
                 if name is not None and name.opname == "LOAD_CONST" and isinstance(name.argval, str):
                     names.add(name.argval)  # getattr(x, "name"): as x.name
                     continue
-                if obj is not None and self_name and obj.argval == self_name and (
+                if (
+                    obj is not None
+                    and self_name
+                    and obj.argval == self_name
+                    and (
                         (top and obj.opname in ("LOAD_FAST", "LOAD_DEREF"))
-                        or (obj.opname == "LOAD_DEREF" and self_name in c.co_freevars)):
+                        or (obj.opname == "LOAD_DEREF" and self_name in c.co_freevars)
+                    )
+                ):
                     on_self = True
                     continue
                 if obj is not None and obj.opname == "LOAD_GLOBAL":

@@ -42,9 +42,15 @@ from manim.scene.scene_file_writer import SceneFileWriter
 from manim.utils.exceptions import EndSceneEarlyException
 
 from video import (
-    parse_range,
-    BEATS_ENV_VAR, PIPELINE_ENV_VAR, PROGRESS_ENV_VAR, RECORD_ENV_VAR, REDRAW_ENV_VAR, STORE_ENV_VAR, TEX_DIR_ENV_VAR,
+    BEATS_ENV_VAR,
+    PIPELINE_ENV_VAR,
+    PROGRESS_ENV_VAR,
+    RECORD_ENV_VAR,
+    REDRAW_ENV_VAR,
+    STORE_ENV_VAR,
+    TEX_DIR_ENV_VAR,
     digest,
+    parse_range,
     texcache,
 )
 from video.encoder import PlayEncoder, encoding_for, recipe
@@ -107,8 +113,7 @@ class LessonFileWriter(SceneFileWriter):
 
 class LessonRenderer(CairoRenderer):
     def __init__(self, camera_class=None, skip_animations: bool = False) -> None:
-        super().__init__(file_writer_class=LessonFileWriter, camera_class=camera_class,
-                         skip_animations=skip_animations)
+        super().__init__(file_writer_class=LessonFileWriter, camera_class=camera_class, skip_animations=skip_animations)
         self.fps = int(round(config.frame_rate))
         self.frame_count = 0
         self.beat = -1
@@ -168,7 +173,9 @@ class LessonRenderer(CairoRenderer):
     def _report(self, event: str, **data) -> None:
         if not self._progress:
             return
-        line = json.dumps({"event": event, "frames": self.frame_count, "seconds": time.perf_counter() - self._started[0], **data})
+        line = json.dumps(
+            {"event": event, "frames": self.frame_count, "seconds": time.perf_counter() - self._started[0], **data}
+        )
         with open(self._progress, "a", encoding="utf-8") as handle:
             handle.write(line + "\n")
 
@@ -230,8 +237,13 @@ class LessonRenderer(CairoRenderer):
             return
         play.status = "rendered"
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._encoder = PlayEncoder(path, self.camera.pixel_width, self.camera.pixel_height, self.fps,
-                                    encoding_for(self.extension, config.transparent))
+        self._encoder = PlayEncoder(
+            path,
+            self.camera.pixel_width,
+            self.camera.pixel_height,
+            self.fps,
+            encoding_for(self.extension, config.transparent),
+        )
         try:
             if frozen:
                 self._write(self.camera.pixel_array, play.frames)
@@ -276,11 +288,17 @@ class LessonRenderer(CairoRenderer):
             cam = self.camera
             lock = ROOT / "requirements.lock"
             parts = [
-                PIPELINE_VERSION, manim_version, recipe(encoding_for(self.extension, config.transparent)),
+                PIPELINE_VERSION,
+                manim_version,
+                recipe(encoding_for(self.extension, config.transparent)),
                 hashlib.sha256(lock.read_bytes()).hexdigest() if lock.exists() else "no lock",
-                f"{cam.pixel_width}x{cam.pixel_height}@{self.fps}", f"{cam.frame_width}x{cam.frame_height}",
-                repr(np.asarray(cam.frame_center).tolist()), str(cam.background_color),
-                str(cam.background_opacity), str(cam.use_z_index), f"{type(cam).__module__}.{type(cam).__qualname__}",
+                f"{cam.pixel_width}x{cam.pixel_height}@{self.fps}",
+                f"{cam.frame_width}x{cam.frame_height}",
+                repr(np.asarray(cam.frame_center).tolist()),
+                str(cam.background_color),
+                str(cam.background_opacity),
+                str(cam.use_z_index),
+                f"{type(cam).__module__}.{type(cam).__qualname__}",
             ]
             camera_file = digest.module_file(type(cam).__module__)
             if camera_file:
@@ -340,21 +358,27 @@ class LessonRenderer(CairoRenderer):
         from video import assemble
 
         movie = Path(self.file_writer.movie_file_path)
-        assemble.write_section(assemble.Section.from_parts([record], self.store), movie,
-                               gif=config.format == "gif")
+        assemble.write_section(assemble.Section.from_parts([record], self.store), movie, gif=config.format == "gif")
         logger.info("File ready at %s", movie)
 
     def part_record(self, scene) -> dict:
         start, stop = self.beat_range
         beats = []
         for k, b in enumerate(getattr(scene, "beats", [])):
-            beats.append({
-                "index": k, "name": b.name, "narration": b.narration,
-                "start": b.start, "end": b.end,
-                "start_frame": round(b.start * self.fps), "end_frame": round(b.end * self.fps),
-                "audio": b.audio, "audio_seconds": b.audio_seconds,
-                "cues": [[c.start, c.end, c.text] for c in b.cues],
-            })
+            beats.append(
+                {
+                    "index": k,
+                    "name": b.name,
+                    "narration": b.narration,
+                    "start": b.start,
+                    "end": b.end,
+                    "start_frame": round(b.start * self.fps),
+                    "end_frame": round(b.end * self.fps),
+                    "audio": b.audio,
+                    "audio_seconds": b.audio_seconds,
+                    "cues": [[c.start, c.end, c.text] for c in b.cues],
+                }
+            )
         timing = asdict(self.timing)
         return {
             "version": 1,
