@@ -30,8 +30,8 @@ from manim import (
 
 from backprop_core import refresher as core
 from backprop_core.numbers import fmt_fixed
-
 from scenes import style
+from scenes.components.readout import Readout, Readouts
 from scenes.lesson import LessonScene
 
 TANGENT_LENGTH = 3.0  # on screen, in frame units
@@ -94,28 +94,21 @@ class DerivativeScene(LessonScene):
         self.dot = always_redraw(lambda: Dot(point(), color=t.text, radius=0.08))
 
         # Live readouts, right of the plot.
-        rows = VGroup()
-        for name, fn, color in (
-            ("x", lambda: self.x.get_value(), t.x),
-            ("f(x)", lambda: core.parabola(self.x.get_value()), t.curve),
-            ("f'(x)", lambda: core.parabola_slope(self.x.get_value()), t.grad),
-        ):
-            name_tex = self.math(name + " =", color=color)
-            number = self.readout(fn(), color=color)
-            number.add_updater(lambda m, fn=fn: m.set_value(fn()))
-            rows.add(VGroup(name_tex, number))
-        for row in rows:
-            row[1].next_to(row[0], RIGHT, buff=0.2)
-        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.35)
+        x = self.x.get_value
+        rows = Readouts(
+            [
+                Readout("x", x, color=t.x),
+                Readout("f(x)", lambda: core.parabola(x()), color=t.curve),
+                Readout("f'(x)", lambda: core.parabola_slope(x()), color=t.grad),
+            ],
+            buff=0.35,
+        )
         rows.next_to(self.axes, RIGHT, buff=0.7).align_to(self.curve_label, UP)
-        # Keep each number glued to its label as its width changes.
-        for row in rows:
-            row[1].add_updater(lambda m, lab=row[0]: m.next_to(lab, RIGHT, buff=0.2))
         self.readouts = rows
         slope_rule = self.math(r"f'(x) = " + core.PARABOLA_SLOPE_TEX, color=t.grad, size=style.LABEL)
         slope_rule.next_to(rows, DOWN, aligned_edge=LEFT, buff=0.5)
         self.slope_rule = slope_rule
-        self.play(FadeIn(self.dot), Create(self.tangent), FadeIn(rows), run_time=1.5)
+        self.play(FadeIn(self.dot), Create(self.tangent), rows.show(), run_time=1.5)
         self.play(Write(slope_rule))
 
     def sweep_through_slopes(self) -> None:

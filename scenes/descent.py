@@ -24,18 +24,18 @@ from manim import (
     ReplacementTransform,
     ValueTracker,
     VGroup,
-    config,
     Write,
     always_redraw,
+    config,
     smooth,
 )
 
 from backprop_core import descent_view as core
 from backprop_core.network import loss_of_w1
-from backprop_core.numbers import fmt, fmt_fixed, tex_scale
+from backprop_core.numbers import fmt
 from backprop_core.quantity import exact
-
 from scenes import style
+from scenes.components.readout import Readout
 from scenes.lesson import LessonScene
 
 TANGENT_LENGTH = 2.4  # on screen, in frame units
@@ -162,40 +162,21 @@ class DescentScene(LessonScene):
         self.tangent = always_redraw(tangent)
         self.dot = always_redraw(lambda: Dot(point(), color=t.text, radius=0.09))
 
-        rows = VGroup()
-        self.exponents = []
-        for tex, fn, stops, color in (
-            ("w_1 =", lambda: self.w.get_value(), [pt.w1 for pt in v.points], t.w),
-            ("L =", lambda: v.loss(self.w.get_value()), [pt.loss for pt in v.points], t.L),
-            (r"\frac{\partial L}{\partial w_1} =", lambda: v.slope(self.w.get_value()), [pt.slope for pt in v.points], t.grad),
-        ):
-            # A tiny gradient would read 0.000: the readout shows its digits times a power of ten.
-            exponent = v.readout_exponent(stops)
-            self.exponents.append(exponent)
-            name = self.math(tex, color=color, size=style.LABEL)
-            # Laid out at its widest stop (more digits, a minus sign), so it fits at every one.
-            widest = max(stops, key=lambda value: len(fmt_fixed(value, exponent=exponent)))
-            number = self.readout(widest / 10.0**exponent, color=color, size=style.LABEL)
-            number.add_updater(lambda m, fn=fn, e=exponent: m.set_value(fn() / 10.0**e))
-            row = VGroup(name, number)
-            if exponent:
-                row.add(self.math(tex_scale(exponent), color=color, size=style.LABEL))
-            rows.add(row)
-        for row in rows:
-            row[1].next_to(row[0], RIGHT, buff=0.2)
-            if len(row) > 2:
-                row[2].next_to(row[1], RIGHT, buff=0.12)
+        # Each laid out at its widest stop; a tiny value reads as its digits times a power of ten.
+        w = self.w.get_value
+        w1, loss, slope = (
+            Readout(tex, fn, color=color, size=style.LABEL, stops=[getattr(pt, stop) for pt in v.points])
+            for tex, fn, stop, color in (
+                ("w_1", w, "w1", t.w),
+                ("L", lambda: v.loss(w()), "loss", t.L),
+                (r"\frac{\partial L}{\partial w_1}", lambda: v.slope(w()), "slope", t.grad),
+            )
+        )
         # w1 and L side by side, the slope under them.
-        top = VGroup(rows[0], rows[1]).arrange(RIGHT, buff=0.8)
-        VGroup(top, rows[2]).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
+        rows = VGroup(VGroup(w1, loss).arrange(RIGHT, buff=style.FAR), slope)
+        rows.arrange(DOWN, aligned_edge=LEFT, buff=style.NEAR)
         rows.next_to(axes, RIGHT, buff=0.7).align_to(axes, UP)
-        natural = rows.width
         fit_width(rows, config.frame_width / 2 - style.EDGE - rows.get_left()[0], keep_left=True)
-        gap = 0.2 * rows.width / natural  # the gap, scaled with the rows
-        for row in rows:
-            row[1].add_updater(lambda m, lab=row[0], gap=gap: m.next_to(lab, RIGHT, buff=gap))
-            if len(row) > 2:
-                row[2].add_updater(lambda m, num=row[1], gap=gap: m.next_to(num, RIGHT, buff=gap * 0.6))
         rows.update()  # the readouts from their widest stop to where w1 is now
         self.readouts = rows
         self.play(FadeIn(self.dot), Create(self.tangent), FadeIn(rows), run_time=1.5)

@@ -41,10 +41,10 @@ from manim.constants import RESAMPLING_ALGORITHMS
 from PIL import Image
 
 from backprop_core import refresher as core
-from backprop_core.numbers import fmt, fmt_fixed
+from backprop_core.numbers import fmt
 from backprop_core.quantity import exact
-
 from scenes import style
+from scenes.components.readout import Readout, Readouts
 from scenes.lesson import LessonScene
 
 # The heatmap's colour scale: low = deep blue-grey, high = warm sand. It is the
@@ -193,30 +193,22 @@ class PartialsScene(LessonScene):
             lambda: Dot(ax.c2p(*here()), radius=DOT_RADIUS, color=t.text).set_stroke(t.background, width=2)
         )
 
-        rows = VGroup()
-        for name, fn, color in (
-            ("x", lambda: here()[0], t.x),
-            ("y", lambda: here()[1], t.x),
-            ("f", lambda: float(core.bowl(*here())), t.curve),
-            (r"\frac{\partial f}{\partial x}", lambda: core.bowl_partials(*here())[0], t.grad),
-            (r"\frac{\partial f}{\partial y}", lambda: core.bowl_partials(*here())[1], t.grad),
-        ):
-            label = self.math(name, "=", color=color)
-            number = self.readout(fn(), color=color)
-            number.add_updater(lambda m, fn=fn: m.set_value(fn()))
-            rows.add(VGroup(label, number))
-        for row in rows:
-            row[1].next_to(row[0], RIGHT, buff=0.2)
-        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.32)
+        dx, dy = (r"\frac{\partial f}{\partial %s}" % v for v in "xy")
+        rows = Readouts(
+            [
+                Readout("x", lambda: here()[0], color=t.x),
+                Readout("y", lambda: here()[1], color=t.x),
+                Readout("f", lambda: float(core.bowl(*here())), color=t.curve),
+                Readout(dx, lambda: core.bowl_partials(*here())[0], color=t.grad),
+                Readout(dy, lambda: core.bowl_partials(*here())[1], color=t.grad),
+            ],
+            buff=0.32,
+            align_equals=True,
+        )
         rows.move_to([READOUT_X, MAP_CENTER[1], 0], aligned_edge=LEFT)
-        # Line the "=" signs up, and keep each number glued to its "=".
-        eq_x = max(row[0][1].get_center()[0] for row in rows)
-        for row in rows:
-            row[0].shift(RIGHT * (eq_x - row[0][1].get_center()[0]))
-            row[1].add_updater(lambda m, lab=row[0]: m.next_to(lab, RIGHT, buff=0.2))
         self.readouts = rows
         self.play(FadeIn(self.dot), run_time=0.8)
-        self.play(FadeIn(rows[:3]), run_time=1.2)
+        self.play(rows.show(0, 1, 2), run_time=1.2)
 
     def show_slices(self) -> None:
         t = self.theme
@@ -229,14 +221,14 @@ class PartialsScene(LessonScene):
         )
         self.panels = VGroup()
         for k, (top, (var, held)) in enumerate(zip(PANEL_TOPS, (("x", "y"), ("y", "x")))):
-            heading_words = self.words(f"vary {var}, {held} held at", size=style.SMALL)
             held_tracker = self.py if held == "y" else self.px
-            held_value = self.readout(held_tracker.get_value(), size=style.HEADING, color=t.x)
-            held_value.add_updater(lambda m, tr=held_tracker: m.set_value(tr.get_value()))
-            heading = VGroup(heading_words, held_value)
-            held_value.next_to(heading_words, RIGHT, buff=0.15)
+            heading = Readout(
+                self.words(f"vary {var}, {held} held at", size=style.SMALL),
+                held_tracker.get_value,
+                color=t.x,
+                size=style.HEADING,
+            )
             heading.move_to([PANEL_X, top, 0], aligned_edge=UP)
-            held_value.add_updater(lambda m, w=heading_words: m.next_to(w, RIGHT, buff=0.15))
             axes = Axes(
                 x_range=[lo, hi, (hi - lo) / 2],
                 y_range=[self.f_min, self.f_max, (self.f_max - self.f_min) / 3],
@@ -262,7 +254,7 @@ class PartialsScene(LessonScene):
         ax_lines = (self.row_line, self.col_line)
         for k, panel in enumerate(self.panels):
             self.play(Create(ax_lines[k]), FadeIn(panel[:5]), run_time=1.2)
-            self.play(Create(panel[5]), FadeIn(panel[7]), Create(panel[6]), FadeIn(self.readouts[3 + k]), run_time=1.5)
+            self.play(Create(panel[5]), FadeIn(panel[7]), Create(panel[6]), self.readouts.show(3 + k), run_time=1.5)
 
     def _slice(self, axes: Axes, var: str):
         """The cross-section through the point along ``var``, its tangent and the point on it."""
@@ -327,7 +319,7 @@ class PartialsScene(LessonScene):
         )
         self.play(self.px.animate.set_value(p.x.value), self.py.animate.set_value(p.y.value), run_time=3, rate_func=smooth)
         t = self.theme
-        self.play(*(Create(SurroundingRectangle(row, color=t.grad, buff=0.08)) for row in self.readouts[3:]))
+        self.play(*(row.mark(t.grad) for row in self.readouts[3:]))
 
     def show_recipe(self) -> None:
         t = self.theme

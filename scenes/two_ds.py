@@ -25,11 +25,10 @@ from manim import (
     there_and_back,
 )
 
-from backprop_core import network
-from backprop_core import refresher
-from backprop_core.numbers import fmt_beside_readout, readout_exponent, tex_scale
-
+from backprop_core import network, refresher
+from backprop_core.numbers import fmt_beside_readout
 from scenes import style
+from scenes.components.readout import Readout
 from scenes.lesson import LessonScene
 
 # Layout (frame units; the frame is 14.2 x 8).
@@ -40,6 +39,9 @@ CARD_TOP = 2.85
 SYMBOL_SIZE = 64
 PARAM_CARD = (2.5, 1.5)  # width, height of a parameter's card
 NUDGE = 0.6  # how far w1 is nudged each way, in units of w1
+# The network's parameters: a row of cards over the loss, on the frame's centre line.
+GRID_CARDS = [0, 0.6, 0]
+GRID_LOSS = [0, -1.1, 0]
 
 
 class TwoDsScene(LessonScene):
@@ -136,46 +138,39 @@ class TwoDsScene(LessonScene):
         loss.move_to([0, 2.3, 0])
         self.loss_call = loss
 
-        # One card per parameter: its symbol and value, in its colour.
         self.w1 = ValueTracker(inputs.w1.value)
+        self.cards = self.parameter_cards(inputs)
+        self.l_row = self.loss_readout()
+        self.play(Write(loss), run_time=1.2)
+        self.play(FadeIn(self.cards, lag_ratio=0.2), run_time=1.5)
+        self.play(self.l_row.show())
+
+    def parameter_cards(self, inputs) -> VGroup:
+        """One card per parameter, its symbol and value in its colour; w1's value is live."""
+        t = self.theme
+        colors = style.symbol_colors(t)
         cards = VGroup()
-        self.values = {}
         for q in (inputs.w1, inputs.w2, inputs.b1, inputs.b2):
             color = colors[q.symbol]
             box = RoundedRectangle(width=PARAM_CARD[0], height=PARAM_CARD[1], corner_radius=0.15,
                                    stroke_color=color, stroke_width=3, fill_color=t.panel, fill_opacity=1)
-            symbol = self.math(q.symbol, "=", size=style.HEADING, color=color)
             if q.symbol == "w_1":
-                value = self.readout(q.value, size=style.HEADING, color=color)
-                value.add_updater(lambda m: m.set_value(self.w1.get_value()))
+                row = Readout(q.symbol, self.w1.get_value, color=color, size=style.HEADING)
             else:
+                symbol = self.math(q.symbol, "=", size=style.HEADING, color=color)
                 value = self.math(fmt_beside_readout(q.exact), size=style.HEADING, color=color)
-            row = VGroup(symbol, value).arrange(RIGHT, buff=0.15)
-            row.move_to(box)
-            if q.symbol == "w_1":
-                value.add_updater(lambda m, s=symbol: m.next_to(s, RIGHT, buff=0.15))
-            cards.add(VGroup(box, row))
-            self.values[q.symbol] = value
-        cards.arrange(RIGHT, buff=0.45).move_to([0, 0.6, 0])
-        self.cards = cards
+                row = VGroup(symbol, value).arrange(RIGHT, buff=style.TIGHT)
+            cards.add(VGroup(box, row.move_to(box)))
+        return cards.arrange(RIGHT, buff=style.APART).move_to(GRID_CARDS)
 
-        l_label = self.math("L", "=", size=style.HEADING, color=t.L)
-        # A tiny loss (y = 0, a saturated output) reads in its digits times a power of ten.
-        w1 = inputs.w1.value
-        scale = readout_exponent([network.loss_of_w1(p, w) for w in (w1, w1 + NUDGE, w1 - NUDGE)])
-        l_value = self.readout(fwd.L.value / 10.0**scale, size=style.HEADING, color=t.L)
-        l_value.add_updater(lambda m: m.set_value(network.loss_of_w1(p, self.w1.get_value()) / 10.0**scale))
-        l_row = VGroup(l_label, l_value)
-        if scale:
-            l_row.add(self.math(tex_scale(scale), size=style.HEADING, color=t.L))
-        l_row.arrange(RIGHT, buff=0.2).move_to([0, -1.1, 0])
-        l_value.add_updater(lambda m: m.next_to(l_label, RIGHT, buff=0.2))
-        if scale:
-            l_row[2].add_updater(lambda m: m.next_to(l_value, RIGHT, buff=0.15))
-        self.l_row = l_row
-        self.play(Write(loss), run_time=1.2)
-        self.play(FadeIn(cards, lag_ratio=0.2), run_time=1.5)
-        self.play(FadeIn(l_row))
+    def loss_readout(self) -> Readout:
+        """L, computed by the core for w1 as it is nudged (a tiny loss reads times a power of ten)."""
+        p = self.params
+        w1 = self.w1.get_value()
+        stops = [network.loss_of_w1(p, w) for w in (w1, w1 + NUDGE, w1 - NUDGE)]
+        loss = Readout("L", lambda: network.loss_of_w1(p, self.w1.get_value()), color=self.theme.L,
+                       size=style.HEADING, stops=stops)
+        return loss.move_to(GRID_LOSS)
 
     def freeze_the_rest(self) -> None:
         t = self.theme
