@@ -56,14 +56,21 @@ class TwoDsScene(LessonScene):
     # ------------------------------------------------------------------
     def card(self, symbol: str, name: str, lines: tuple[str, ...], x: float) -> VGroup:
         t = self.theme
-        box = RoundedRectangle(width=CARD_WIDTH, height=CARD_HEIGHT, corner_radius=0.2, stroke_color=t.muted,
-                               stroke_width=2, fill_color=t.panel, fill_opacity=1)
+        box = RoundedRectangle(
+            width=CARD_WIDTH,
+            height=CARD_HEIGHT,
+            corner_radius=0.2,
+            stroke_color=t.muted,
+            stroke_width=2,
+            fill_color=t.panel,
+            fill_opacity=1,
+        )
         box.move_to([x, CARD_TOP - CARD_HEIGHT / 2, 0])
         big = self.math(symbol, size=SYMBOL_SIZE, color=t.grad)
         heading = self.words(name, size=style.HEADING)
         text = VGroup(*(self.words(line, size=style.SMALL, color=t.muted) for line in lines))
-        text.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
-        content = VGroup(big, heading, text).arrange(DOWN, buff=0.3)
+        text.arrange(DOWN, aligned_edge=LEFT, buff=style.TIGHT)
+        content = VGroup(big, heading, text).arrange(DOWN, buff=style.NEAR)
         content.move_to(box.get_top() + DOWN * (content.height / 2 + 0.3))
         return VGroup(box, content)
 
@@ -75,12 +82,13 @@ class TwoDsScene(LessonScene):
             "how does f change as x changes? Section 1's curve had one input.",
         )
         self.add(self.title())
-        left = self.card(r"\frac{df}{dx}", "Ordinary derivative",
-                         ("f has one input:", "how does f change", "as x changes?"), -CARD_X)
+        left = self.card(
+            r"\frac{df}{dx}", "Ordinary derivative", ("f has one input:", "how does f change", "as x changes?"), -CARD_X
+        )
         example = VGroup(
             self.math(r"f(x) = " + refresher.PARABOLA_TEX, size=style.BODY, color=t.curve),
             self.math(r"\frac{df}{dx} = " + refresher.PARABOLA_SLOPE_TEX, size=style.BODY, color=t.grad),
-        ).arrange(DOWN, buff=0.25)
+        ).arrange(DOWN, buff=style.NEAR)
         example.move_to(left[0]).align_to(left[0], DOWN).shift(UP * 0.35)
         self.left = VGroup(left, example)
         self.play(FadeIn(left[0]), Write(left[1][0]), run_time=1.2)
@@ -93,8 +101,12 @@ class TwoDsScene(LessonScene):
             "The curly d, the partial d, is for a function of several variables. It asks the same "
             "question about x, with one extra instruction.",
         )
-        right = self.card(r"\frac{\partial f}{\partial x}", "Partial derivative",
-                          ("f has several inputs:", "hold all the others still,", "then vary x alone"), CARD_X)
+        right = self.card(
+            r"\frac{\partial f}{\partial x}",
+            "Partial derivative",
+            ("f has several inputs:", "hold all the others still,", "then vary x alone"),
+            CARD_X,
+        )
         self.right = right
         self.play(FadeIn(right[0]), Write(right[1][0]), run_time=1.2)
         self.play(FadeIn(right[1][1:]))
@@ -110,7 +122,7 @@ class TwoDsScene(LessonScene):
         f = self.math(r"f(x, ", "y", r") = x^2 + 2", "y", "^2", size=style.BODY, color=t.curve)
         tag = self.words("y held still", size=style.SMALL, color=t.muted)
         slope = self.math(r"\frac{\partial f}{\partial x} = " + refresher.BOWL_DX_TEX, size=style.BODY, color=t.grad)
-        example = VGroup(f, tag, slope).arrange(DOWN, buff=0.2)
+        example = VGroup(f, tag, slope).arrange(DOWN, buff=style.TIGHT)
         example.move_to(self.right[0]).align_to(self.right[0], DOWN).shift(UP * 0.3)
         self.play(Write(f), run_time=1.2)
         held = [f[1], f[3]]
@@ -152,8 +164,15 @@ class TwoDsScene(LessonScene):
         cards = VGroup()
         for q in (inputs.w1, inputs.w2, inputs.b1, inputs.b2):
             color = colors[q.symbol]
-            box = RoundedRectangle(width=PARAM_CARD[0], height=PARAM_CARD[1], corner_radius=0.15,
-                                   stroke_color=color, stroke_width=3, fill_color=t.panel, fill_opacity=1)
+            box = RoundedRectangle(
+                width=PARAM_CARD[0],
+                height=PARAM_CARD[1],
+                corner_radius=0.15,
+                stroke_color=color,
+                stroke_width=3,
+                fill_color=t.panel,
+                fill_opacity=1,
+            )
             if q.symbol == "w_1":
                 row = Readout(q.symbol, self.w1.get_value, color=color, size=style.HEADING)
             else:
@@ -168,22 +187,24 @@ class TwoDsScene(LessonScene):
         p = self.params
         w1 = self.w1.get_value()
         stops = [network.loss_of_w1(p, w) for w in (w1, w1 + NUDGE, w1 - NUDGE)]
-        loss = Readout("L", lambda: network.loss_of_w1(p, self.w1.get_value()), color=self.theme.L,
-                       size=style.HEADING, stops=stops)
+        loss = Readout(
+            "L", lambda: network.loss_of_w1(p, self.w1.get_value()), color=self.theme.L, size=style.HEADING, stops=stops
+        )
         return loss.move_to(GRID_LOSS)
 
     def freeze_the_rest(self) -> None:
         t = self.theme
         self.beat(
             "freeze-the-rest",
-            "∂L/∂w₁ nudges w₁ and freezes w₂, b₁ and b₂. "
-            "Watch: only w₁ moves, and the loss follows it.",
+            "∂L/∂w₁ nudges w₁ and freezes w₂, b₁ and b₂. Watch: only w₁ moves, and the loss follows it.",
         )
         held = VGroup()
         for card in self.cards[1:]:
-            tag = self.words("held", size=style.SMALL, color=t.muted).next_to(card, DOWN, buff=0.15)
+            tag = self.words("held", size=style.SMALL, color=t.muted).next_to(card, DOWN, buff=style.TIGHT)
             held.add(tag)
-        nudged = self.words("nudged", size=style.SMALL, color=t.highlight).next_to(self.cards[0], DOWN, buff=0.15)
+        nudged = self.words("nudged", size=style.SMALL, color=t.highlight).next_to(
+            self.cards[0], DOWN, buff=style.TIGHT
+        )
         self.play(
             *(card.animate.set_opacity(0.6) for card in self.cards[1:]),
             *(self.loss_call[i].animate.set_color(t.muted) for i in (4, 6, 8)),
@@ -209,8 +230,8 @@ class TwoDsScene(LessonScene):
         eq = self.math(b.dL_dw1.symbol, "=", b.dL_dw1.text, size=style.HEADING)
         eq[0].set_color(t.grad)
         eq[2].set_color(t.grad)
-        eq.next_to(self.l_row, DOWN, buff=0.6)
+        eq.next_to(self.l_row, DOWN, buff=style.APART)
         words = self.words("w₂, b₁, b₂ held still", size=style.SMALL, color=t.muted)
-        words.next_to(eq, DOWN, buff=0.3)
+        words.next_to(eq, DOWN, buff=style.NEAR)
         self.play(Write(eq), run_time=1.5)
         self.play(FadeIn(words), Indicate(eq[2], color=t.grad))

@@ -6,8 +6,7 @@ import dataclasses
 
 import pytest
 
-from backprop_core import Params
-from backprop_core import descent_view
+from backprop_core import Params, descent_view
 from backprop_core.network import backward, descent, loss_of_w1
 from backprop_core.numbers import fmt, fmt_fixed, plain, readout_exponent, tex_scale
 
@@ -77,8 +76,8 @@ def test_the_window_shows_every_step(p):
 def test_fast_loss_and_slope_equal_the_core():
     for p in (Params(), Params(loss="half", x=-1.5, b2=0.3)):
         for w in (-2.0, 0.1, 0.7, 3.0):
-            L, slope = descent_view.loss_and_slope(p, w)
-            assert L == pytest.approx(loss_of_w1(p, w), rel=1e-12)
+            loss, slope = descent_view.loss_and_slope(p, w)
+            assert loss == pytest.approx(loss_of_w1(p, w), rel=1e-12)
             assert slope == pytest.approx(backward(dataclasses.replace(p, w1=w)).dL_dw1.value, rel=1e-12)
 
 
