@@ -28,8 +28,8 @@ from __future__ import annotations
 
 import math
 import re
-from functools import lru_cache
 from decimal import ROUND_HALF_EVEN, Decimal
+from functools import lru_cache
 
 import sympy as sp
 
@@ -93,7 +93,16 @@ def _scientific(value: float) -> str:
     """SIGNIFICANT digits times a power of ten, as LaTeX ("-2.49 \\times 10^{-7}")."""
     mantissa, exponent = f"{value:.{SIGNIFICANT - 1}e}".split("e")
     mantissa = mantissa.rstrip("0").rstrip(".")  # "2.50" -> "2.5", "1.00" -> "1"
-    return rf"{mantissa} \times 10^{{{int(exponent)}}}"
+    return f"{mantissa} {tex_times_ten(int(exponent))}"
+
+
+def tex_times_ten(exponent: int) -> str:
+    """The power of ten after a mantissa, as LaTeX: "\\times 10^{-4}".
+
+    The one spelling of it: ``fmt``'s scientific form and a scaled readout's
+    factor (``tex_scale``) both use it, so both read "× 10⁻⁴" with the same
+    spacing (LaTeX's, around a binary "×")."""
+    return rf"\times 10^{{{exponent}}}"
 
 
 def needs_scientific(value: float) -> bool:
@@ -110,10 +119,7 @@ def fmt(value, sign: bool = False) -> str:
     text = _exact_decimal(exact) if exact is not None else None
     if text is None:
         number = _float_of(exact) if exact is not None else float(value)
-        if needs_scientific(number):
-            text = _scientific(number)
-        else:
-            text = _round(number, _places_for(number))
+        text = _scientific(number) if needs_scientific(number) else _round(number, _places_for(number))
     if sign and not text.startswith("-"):
         text = "+" + text
     return text
@@ -171,8 +177,11 @@ def readout_exponent(values) -> int:
 
 
 def tex_scale(exponent: int) -> str:
-    """The LaTeX after a scaled readout ("\\times 10^{-4}"); empty at exponent 0."""
-    return rf"\times 10^{{{exponent}}}" if exponent else ""
+    """The LaTeX after a scaled readout ("\\times 10^{-4}"); empty at exponent 0.
+
+    Typeset it after a digit (components/readout.py does) so the "×" is spaced
+    as in ``fmt``'s scientific form."""
+    return tex_times_ten(exponent) if exponent else ""
 
 
 def fmt_beside_readout(value) -> str:

@@ -14,7 +14,6 @@ import math
 
 from manim import (
     DOWN,
-    LEFT,
     RIGHT,
     UP,
     Arrow,
@@ -25,9 +24,8 @@ from manim import (
     FadeOut,
     GrowFromCenter,
     Line,
-    RoundedRectangle,
     ReplacementTransform,
-    SurroundingRectangle,
+    RoundedRectangle,
     VGroup,
     Write,
 )
@@ -36,7 +34,6 @@ from backprop_core import network
 from backprop_core import refresher as core
 from backprop_core.numbers import fmt
 from backprop_core.quantity import exact
-
 from scenes import style
 from scenes.lesson import LessonScene
 from scenes.worked_example import spoken
@@ -49,6 +46,7 @@ TICK_MIN_GAP = 1.8  # labelled ticks at least this far apart on screen
 NUDGE_WIDTH = 10
 TOP_ROW_Y = 2.6
 COPY_OFFSET = 0.24  # a carried nudge rides just above the line it lands on
+ARROW_ROOM = 1.1  # between two boxes of the function flow: room for an arrow
 
 
 def _tick_step(scale: float) -> float:
@@ -112,7 +110,11 @@ class ChainRuleScene(LessonScene):
             sx = self._to_screen(index, value)
             if LINE_LEFT + 0.25 < sx < LINE_RIGHT - 0.25:
                 ticks.add(Line([sx, y - 0.1, 0], [sx, y + 0.1, 0], color=t.muted, stroke_width=2))
-                labels.add(self.math(fmt(exact(value)), size=style.SMALL, color=t.muted).next_to(ticks[-1], DOWN, buff=0.1))
+                labels.add(
+                    self.math(fmt(exact(value)), size=style.SMALL, color=t.muted).next_to(
+                        ticks[-1], DOWN, buff=style.HAIR
+                    )
+                )
             k += 1
         name = self.math(stage.name, size=style.BODY, color=self._color(stage.name))
         name.move_to([LINE_LEFT - 0.35, y, 0])
@@ -128,7 +130,7 @@ class ChainRuleScene(LessonScene):
         box = RoundedRectangle(corner_radius=0.15, width=1.3, height=1.0, color=color, stroke_width=4)
         box.set_fill(self.theme.panel, 1)
         letter = self.math(name, size=style.HEADING, color=color).move_to(box)
-        rule = self.math(rule_tex, size=style.LABEL, color=color).next_to(box, DOWN, buff=0.25)
+        rule = self.math(rule_tex, size=style.LABEL, color=color).next_to(box, DOWN, buff=style.NEAR)
         return VGroup(box, letter, rule)
 
     def nested_functions(self) -> None:
@@ -148,13 +150,17 @@ class ChainRuleScene(LessonScene):
         names = [self.math(n, size=style.HEADING, color=self._color(n)) for n in ("x", "u", "y")]
         g_box = self._machine("g", su.rule_tex, self._color("u"))
         f_box = self._machine("f", sy.rule_tex, self._color("y"))
-        row = VGroup(names[0], g_box[0], names[1], f_box[0], names[2]).arrange(RIGHT, buff=1.1).move_to([0, 0.4, 0])
+        row = (
+            VGroup(names[0], g_box[0], names[1], f_box[0], names[2])
+            .arrange(RIGHT, buff=ARROW_ROOM)
+            .move_to([0, 0.4, 0])
+        )
         for box in (g_box, f_box):
             box[1].move_to(box[0])
-            box[2].next_to(box[0], DOWN, buff=0.25)
+            box[2].next_to(box[0], DOWN, buff=style.NEAR)
         arrows = VGroup(
             *(
-                Arrow(a.get_right(), b.get_left(), buff=0.15, color=t.muted, stroke_width=4)
+                Arrow(a.get_right(), b.get_left(), buff=style.TIGHT, color=t.muted, stroke_width=4)
                 for a, b in zip(row[:-1], row[1:])
             )
         )
@@ -176,12 +182,12 @@ class ChainRuleScene(LessonScene):
         rule = self.math(r"\frac{dy}{dx}", "=", r"\frac{df}{dg}", r"\cdot", r"\frac{dg}{dx}", size=style.TITLE)
         for i in (0, 2, 4):
             rule[i].set_color(t.grad)
-        rule.next_to(self.flow, DOWN, buff=0.45)
+        rule.next_to(self.flow, DOWN, buff=style.APART)
         notes = VGroup()
         for piece, words in ((rule[2], "slope of f, at the inner value u"), (rule[4], "times the slope of g")):
             symbol = piece.copy().scale(style.LABEL / style.TITLE)
-            notes.add(VGroup(symbol, self.words(words, size=style.SMALL, color=t.grad)).arrange(RIGHT, buff=0.25))
-        notes.arrange(RIGHT, buff=0.9).next_to(rule, DOWN, buff=0.35)
+            notes.add(VGroup(symbol, self.words(words, size=style.SMALL, color=t.grad)).arrange(RIGHT, buff=style.NEAR))
+        notes.arrange(RIGHT, buff=style.FAR).next_to(rule, DOWN, buff=style.NEAR)
         self.play(Write(rule), run_time=1.5)
         self.play(FadeIn(notes[0], shift=UP * 0.2), run_time=0.8)
         self.play(FadeIn(notes[1], shift=UP * 0.2), run_time=0.8)
@@ -197,9 +203,11 @@ class ChainRuleScene(LessonScene):
             f"sends u to {su.at.text}, and u = {su.at.text} sends y to {sy.at.text}.",
         )
         self._layout()
-        small_rule = self.math(
-            r"\frac{dy}{dx}", "=", r"\frac{df}{dg}", r"\cdot", r"\frac{dg}{dx}", size=style.LABEL
-        ).move_to([0, TOP_ROW_Y, 0]).to_edge(RIGHT, buff=style.EDGE)
+        small_rule = (
+            self.math(r"\frac{dy}{dx}", "=", r"\frac{df}{dg}", r"\cdot", r"\frac{dg}{dx}", size=style.LABEL)
+            .move_to([0, TOP_ROW_Y, 0])
+            .to_edge(RIGHT, buff=style.EDGE)
+        )
         for i in (0, 2, 4):
             small_rule[i].set_color(t.grad)
         self.play(
@@ -224,14 +232,20 @@ class ChainRuleScene(LessonScene):
             # From below the tick labels of the line above down to the point: x sends u there.
             top = self.dots[i - 1].get_center() + DOWN * 0.62
             arrow = Arrow(
-                top, self.dots[i].get_center() + UP * 0.12, buff=0, color=t.muted, stroke_width=3,
+                top,
+                self.dots[i].get_center() + UP * 0.12,
+                buff=0,
+                color=t.muted,
+                stroke_width=3,
                 max_tip_length_to_length_ratio=0.15,
             )
             label = self.math(stage.rule_tex, size=style.LABEL, color=self._color(stage.name))
             factor = self.math(r"\times", stage.slope.equation().replace(r"\frac", r"\tfrac"), size=style.LABEL)
             factor.set_color(t.grad)
             gap_y = (LINE_YS[i - 1] - 0.55 + LINE_YS[i] + 0.8) / 2
-            VGroup(label, factor).arrange(RIGHT, buff=0.6).move_to([0, gap_y, 0]).to_edge(RIGHT, buff=style.EDGE)
+            VGroup(label, factor).arrange(RIGHT, buff=style.APART).move_to([0, gap_y, 0]).to_edge(
+                RIGHT, buff=style.EDGE
+            )
             self.factors[i] = factor
             self.play(Create(arrow), FadeIn(label), run_time=1.0)
             self.play(FadeIn(self.dots[i], scale=2), run_time=0.5)
@@ -242,9 +256,9 @@ class ChainRuleScene(LessonScene):
         color = self._color(stage.name)
         seg = self._interval(index, stage.at.value, stage.change.value, color)
         room = self._interval(index, stage.at.value, stage.change.value, color, offset=COPY_OFFSET)
-        brace = Brace(VGroup(seg, room), UP, buff=0.1, color=color)
+        brace = Brace(VGroup(seg, room), UP, buff=style.HAIR, color=color)
         label = self.math(stage.change.symbol, "=", stage.change.text, size=style.SMALL, color=color)
-        label.next_to(brace, UP, buff=0.08)
+        label.next_to(brace, UP, buff=style.HAIR)
         left = max(label.get_left()[0], LINE_LEFT - 0.6)
         label.shift(RIGHT * (left - label.get_left()[0]))
         return VGroup(seg, brace, label)
@@ -308,7 +322,7 @@ class ChainRuleScene(LessonScene):
         self.play(*(FadeOut(m) for m in self.stretched), run_time=0.6)
         self.play(ReplacementTransform(direct, across), run_time=2.0)
         self.play(ReplacementTransform(self.rule, equation), run_time=1.5)
-        self.play(Create(SurroundingRectangle(equation, color=t.grad, buff=0.1)))
+        self.play(Create(style.highlight_box(equation, t.grad)))
 
     def n_slopes(self) -> None:
         t = self.theme
@@ -326,25 +340,25 @@ class ChainRuleScene(LessonScene):
         product = self.math(r"\frac{dy}{dx}", "=", *self._dotted(factors), size=style.BODY)
         for part in product[2::2]:
             part.set_color(t.grad)
-        brace_n = Brace(VGroup(*product[2:]), DOWN, buff=0.12, color=t.grad)
+        brace_n = Brace(VGroup(*product[2:]), DOWN, buff=style.TIGHT, color=t.grad)
         count_n = self.words(f"{n} functions, {n} slopes", size=style.SMALL, color=t.grad)
-        count_n.next_to(brace_n, DOWN, buff=0.12)
-        top = VGroup(nested, product).arrange(DOWN, buff=0.45)
+        count_n.next_to(brace_n, DOWN, buff=style.TIGHT)
+        top = VGroup(nested, product).arrange(DOWN, buff=style.APART)
         loss = self.math(
             r"\frac{\partial L}{\partial w_1}", "=", *self._dotted([b.symbol for b in boxes]), size=style.BODY
         )
         loss[0].set_color(t.grad)
         for part in loss[2::2]:
             part.set_color(t.grad)
-        brace_net = Brace(VGroup(*loss[2:]), DOWN, buff=0.12, color=t.grad)
+        brace_net = Brace(VGroup(*loss[2:]), DOWN, buff=style.TIGHT, color=t.grad)
         count_net = self.words(f"the network: {len(boxes)} slopes", size=style.SMALL, color=t.grad)
-        count_net.next_to(brace_net, DOWN, buff=0.12)
+        count_net.next_to(brace_net, DOWN, buff=style.TIGHT)
         top.move_to([0, 1.6, 0])
-        brace_n.next_to(VGroup(*product[2:]), DOWN, buff=0.12)
-        count_n.next_to(brace_n, DOWN, buff=0.12)
-        loss.next_to(count_n, DOWN, buff=0.6)
-        brace_net.next_to(VGroup(*loss[2:]), DOWN, buff=0.12)
-        count_net.next_to(brace_net, DOWN, buff=0.12)
+        brace_n.next_to(VGroup(*product[2:]), DOWN, buff=style.TIGHT)
+        count_n.next_to(brace_n, DOWN, buff=style.TIGHT)
+        loss.next_to(count_n, DOWN, buff=style.APART)
+        brace_net.next_to(VGroup(*loss[2:]), DOWN, buff=style.TIGHT)
+        count_net.next_to(brace_net, DOWN, buff=style.TIGHT)
         self.play(Write(nested), run_time=1.2)
         self.play(Write(product), run_time=1.5)
         self.play(GrowFromCenter(brace_n), FadeIn(count_n))

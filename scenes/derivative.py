@@ -20,7 +20,6 @@ from manim import (
     FadeIn,
     FadeOut,
     ReplacementTransform,
-    SurroundingRectangle,
     ValueTracker,
     VGroup,
     Write,
@@ -30,8 +29,8 @@ from manim import (
 
 from backprop_core import refresher as core
 from backprop_core.numbers import fmt_fixed
-
 from scenes import style
+from scenes.components.readout import Readout, Readouts
 from scenes.lesson import LessonScene
 
 TANGENT_LENGTH = 3.0  # on screen, in frame units
@@ -48,75 +47,68 @@ class DerivativeScene(LessonScene):
     # ------------------------------------------------------------------
     def show_curve(self) -> None:
         t = self.theme
-        self.beat(
+        with self.beat(
             "the-curve",
             "A derivative is the slope of a function: how much its output changes "
             "when you nudge its input. Here is f of x equals one half x squared, minus x, plus 1.5.",
-        )
-        lo, hi = core.DERIVATIVE_X_RANGE
-        top = max(core.parabola(lo), core.parabola(hi))
-        self.axes = Axes(
-            x_range=[lo, hi + 0.5, 1],
-            y_range=[0, np.ceil(top) + 0.5, 1],
-            x_length=6.2,
-            y_length=4.8,
-            tips=False,
-            axis_config={"color": t.muted, "include_numbers": True, "font_size": style.SMALL},
-        ).to_corner(DOWN + LEFT, buff=0.5)
-        self.curve = self.axes.plot(core.parabola, x_range=[lo, hi], color=t.curve, stroke_width=5)
-        label = self.math(r"f(x) = " + core.PARABOLA_TEX, color=t.curve, size=style.LABEL)
-        label.next_to(self.axes, UP, buff=0.15)
-        self.curve_label = label
-        self.add(self.title())
-        self.play(Create(self.axes), run_time=1.5)
-        self.play(Create(self.curve), Write(label), run_time=2)
+        ):
+            lo, hi = core.DERIVATIVE_X_RANGE
+            top = max(core.parabola(lo), core.parabola(hi))
+            self.axes = Axes(
+                x_range=[lo, hi + 0.5, 1],
+                y_range=[0, np.ceil(top) + 0.5, 1],
+                x_length=6.2,
+                y_length=4.8,
+                tips=False,
+                axis_config={"color": t.muted, "include_numbers": True, "font_size": style.SMALL},
+            ).to_corner(DOWN + LEFT, buff=style.APART)
+            self.curve = self.axes.plot(core.parabola, x_range=[lo, hi], color=t.curve, stroke_width=5)
+            label = self.math(r"f(x) = " + core.PARABOLA_TEX, color=t.curve, size=style.LABEL)
+            label.next_to(self.axes, UP, buff=style.TIGHT)
+            self.curve_label = label
+            self.add(self.title())
+            self.play(Create(self.axes), run_time=1.5)
+            self.play(Create(self.curve), Write(label), run_time=2)
 
     def show_tangent(self) -> None:
         t = self.theme
         start = core.DERIVATIVE_X_RANGE[1] - 0.2
-        self.beat(
+        with self.beat(
             "the-tangent",
             "The tangent is the line that just kisses the curve. Its slope is f prime of x, "
             "which for this curve is x minus 1.",
-        )
-        self.x = ValueTracker(start)
-        axes = self.axes
-
-        def point():
-            x = self.x.get_value()
-            return axes.c2p(x, core.parabola(x))
-
-        def tangent():
-            x = self.x.get_value()
-            return self.tangent_line(axes, x, core.parabola(x), core.parabola_slope(x), TANGENT_LENGTH)
-
-        self.tangent = always_redraw(tangent)
-        self.dot = always_redraw(lambda: Dot(point(), color=t.text, radius=0.08))
-
-        # Live readouts, right of the plot.
-        rows = VGroup()
-        for name, fn, color in (
-            ("x", lambda: self.x.get_value(), t.x),
-            ("f(x)", lambda: core.parabola(self.x.get_value()), t.curve),
-            ("f'(x)", lambda: core.parabola_slope(self.x.get_value()), t.grad),
         ):
-            name_tex = self.math(name + " =", color=color)
-            number = self.readout(fn(), color=color)
-            number.add_updater(lambda m, fn=fn: m.set_value(fn()))
-            rows.add(VGroup(name_tex, number))
-        for row in rows:
-            row[1].next_to(row[0], RIGHT, buff=0.2)
-        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.35)
-        rows.next_to(self.axes, RIGHT, buff=0.7).align_to(self.curve_label, UP)
-        # Keep each number glued to its label as its width changes.
-        for row in rows:
-            row[1].add_updater(lambda m, lab=row[0]: m.next_to(lab, RIGHT, buff=0.2))
-        self.readouts = rows
-        slope_rule = self.math(r"f'(x) = " + core.PARABOLA_SLOPE_TEX, color=t.grad, size=style.LABEL)
-        slope_rule.next_to(rows, DOWN, aligned_edge=LEFT, buff=0.5)
-        self.slope_rule = slope_rule
-        self.play(FadeIn(self.dot), Create(self.tangent), FadeIn(rows), run_time=1.5)
-        self.play(Write(slope_rule))
+            self.x = ValueTracker(start)
+            axes = self.axes
+
+            def point():
+                x = self.x.get_value()
+                return axes.c2p(x, core.parabola(x))
+
+            def tangent():
+                x = self.x.get_value()
+                return self.tangent_line(axes, x, core.parabola(x), core.parabola_slope(x), TANGENT_LENGTH)
+
+            self.tangent = always_redraw(tangent)
+            self.dot = always_redraw(lambda: Dot(point(), color=t.text, radius=0.08))
+
+            # Live readouts, right of the plot.
+            x = self.x.get_value
+            rows = Readouts(
+                [
+                    Readout("x", x, color=t.x),
+                    Readout("f(x)", lambda: core.parabola(x()), color=t.curve),
+                    Readout("f'(x)", lambda: core.parabola_slope(x()), color=t.grad),
+                ],
+                buff=style.NEAR,
+            )
+            rows.next_to(self.axes, RIGHT, buff=style.FAR).align_to(self.curve_label, UP)
+            self.readouts = rows
+            slope_rule = self.math(r"f'(x) = " + core.PARABOLA_SLOPE_TEX, color=t.grad, size=style.LABEL)
+            slope_rule.next_to(rows, DOWN, aligned_edge=LEFT, buff=style.APART)
+            self.slope_rule = slope_rule
+            self.play(FadeIn(self.dot), Create(self.tangent), rows.show(), run_time=1.5)
+            self.play(Write(slope_rule))
 
     def sweep_through_slopes(self) -> None:
         t = self.theme
@@ -147,56 +139,56 @@ class DerivativeScene(LessonScene):
         ]
         sign = None
         for name, x_stop, words, narration in stops:
-            self.beat(name, narration)
-            if abs(self.x.get_value() - x_stop) > 1e-9:
-                self.play(self.x.animate.set_value(x_stop), run_time=3, rate_func=smooth)
-            new_sign = self.words(words, size=style.LABEL, color=t.grad)
-            new_sign.next_to(self.slope_rule, DOWN, aligned_edge=LEFT, buff=0.4)
-            self.play(FadeIn(new_sign) if sign is None else ReplacementTransform(sign, new_sign))
-            sign = new_sign
+            with self.beat(name, narration):
+                if abs(self.x.get_value() - x_stop) > 1e-9:
+                    self.play(self.x.animate.set_value(x_stop), run_time=3, rate_func=smooth)
+                new_sign = self.words(words, size=style.LABEL, color=t.grad)
+                new_sign.next_to(self.slope_rule, DOWN, aligned_edge=LEFT, buff=style.NEAR)
+                self.play(FadeIn(new_sign) if sign is None else ReplacementTransform(sign, new_sign))
+                sign = new_sign
         self.sign = sign
 
     def stop_and_predict(self) -> None:
         t = self.theme
         p = core.derivative_prediction()
         self.prediction = p
-        self.beat(
+        with self.beat(
             "stop-at-x",
             f"Let's stop at x = {p.x.text}. There f of x is {p.fx.text} and the slope is {p.slope.text}.",
-        )
-        self.play(self.x.animate.set_value(p.x.value), FadeOut(self.sign), run_time=3, rate_func=smooth)
+        ):
+            self.play(self.x.animate.set_value(p.x.value), FadeOut(self.sign), run_time=3, rate_func=smooth)
 
-        self.beat(
+        with self.beat(
             "predict",
             f"The slope predicts the next value. A step of {p.dx.text} should change f by about "
             f"{p.slope.text} times {p.dx.text}: f of {fmt_fixed(p.x.value + p.dx.value)} is about {p.predicted.text}.",
-        )
-        rule = self.math(r"f(x + \Delta x) \approx f(x) + f'(x)\,\Delta x", size=style.LABEL)
-        guess = self.math(p.predicted.symbol, r"\approx", p.predicted.substituted, size=style.LABEL)
-        result = self.math("=", p.predicted.text, size=style.LABEL)
-        result[-1].set_color(t.grad)
-        result.next_to(guess[1], DOWN, aligned_edge=LEFT, buff=0.25)
-        guess = VGroup(guess, result)
-        block = VGroup(rule, guess).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
-        block.next_to(self.slope_rule, DOWN, aligned_edge=LEFT, buff=0.5)
-        self.play(Write(rule))
-        self.play(Write(guess))
-        self.predict_block = block
+        ):
+            rule = self.math(r"f(x + \Delta x) \approx f(x) + f'(x)\,\Delta x", size=style.LABEL)
+            guess = self.math(p.predicted.symbol, r"\approx", p.predicted.substituted, size=style.LABEL)
+            result = self.math("=", p.predicted.text, size=style.LABEL)
+            result[-1].set_color(t.grad)
+            result.next_to(guess[1], DOWN, aligned_edge=LEFT, buff=style.TIGHT)
+            guess = VGroup(guess, result)
+            block = VGroup(rule, guess).arrange(DOWN, aligned_edge=LEFT, buff=style.NEAR)
+            block.next_to(self.slope_rule, DOWN, aligned_edge=LEFT, buff=style.APART)
+            self.play(Write(rule))
+            self.play(Write(guess))
+            self.predict_block = block
 
     def compare_with_truth(self) -> None:
         t = self.theme
         p = self.prediction
-        self.beat(
+        with self.beat(
             "compare",
             f"The true value is f of {fmt_fixed(p.x.value + p.dx.value)} = {p.actual.text}. "
             f"The tangent was off by only {p.error.text}: for a small step, the slope is all you need.",
-        )
-        truth = self.math(p.actual.symbol, "=", p.actual.text, size=style.LABEL, color=t.curve)
-        error = self.math(r"\text{off by }", p.error.text, size=style.LABEL)
-        truth.next_to(self.predict_block, DOWN, aligned_edge=LEFT, buff=0.4)
-        error.next_to(truth, DOWN, aligned_edge=LEFT, buff=0.25)
-        self.play(Write(truth), FadeIn(error))
-        self.play(
-            Create(SurroundingRectangle(self.predict_block[1][1][-1], color=t.grad, buff=0.08)),
-            Create(SurroundingRectangle(truth[-1], color=t.curve, buff=0.08)),
-        )
+        ):
+            truth = self.math(p.actual.symbol, "=", p.actual.text, size=style.LABEL, color=t.curve)
+            error = self.math(r"\text{off by }", p.error.text, size=style.LABEL)
+            truth.next_to(self.predict_block, DOWN, aligned_edge=LEFT, buff=style.NEAR)
+            error.next_to(truth, DOWN, aligned_edge=LEFT, buff=style.TIGHT)
+            self.play(Write(truth), FadeIn(error))
+            self.play(
+                Create(style.highlight_box(self.predict_block[1][1][-1], t.grad)),
+                Create(style.highlight_box(truth[-1], t.curve)),
+            )

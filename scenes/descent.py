@@ -24,18 +24,18 @@ from manim import (
     ReplacementTransform,
     ValueTracker,
     VGroup,
-    config,
     Write,
     always_redraw,
+    config,
     smooth,
 )
 
 from backprop_core import descent_view as core
 from backprop_core.network import loss_of_w1
-from backprop_core.numbers import fmt, fmt_fixed, tex_scale
+from backprop_core.numbers import fmt
 from backprop_core.quantity import exact
-
 from scenes import style
+from scenes.components.readout import Readout
 from scenes.lesson import LessonScene
 
 TANGENT_LENGTH = 2.4  # on screen, in frame units
@@ -67,193 +67,184 @@ class DescentScene(LessonScene):
     def show_loss_curve(self) -> None:
         t, v = self.theme, self.view
         first = v.points[0]
-        self.beat(
+        with self.beat(
             "loss-curve",
             "Back to section 01: a derivative is a slope, and the slope tells you which way is downhill. "
             "Here is the network's loss L as a function of w1 alone, every other parameter held still.",
-        )
-        wa, la = v.w_axis, v.L_axis
-        self.axes = Axes(
-            x_range=wa.range,
-            y_range=la.range,
-            x_length=6.0,
-            y_length=4.7,
-            tips=False,
-            axis_config={
-                "color": t.muted,
-                "include_numbers": True,
-                "font_size": style.SMALL,
-            },
-            x_axis_config={"decimal_number_config": {"num_decimal_places": wa.places}},
-            y_axis_config={"decimal_number_config": {"num_decimal_places": la.places}},
-        ).to_corner(DOWN + LEFT, buff=0.55)
-        axes = self.axes
-        self.curve = axes.plot(
-            lambda w: loss_of_w1(self.params, w),
-            x_range=[wa.low, wa.high, (wa.high - wa.low) / PLOT_SAMPLES],
-            color=t.curve,
-            stroke_width=5,
-        )
-        x_label = self.math("w_1", color=t.w, size=style.LABEL).next_to(axes.x_axis, RIGHT, buff=0.15)
-        x_label.shift(UP * 0.3)
-        y_label = self.math("L", color=t.L, size=style.LABEL).next_to(axes.y_axis, UP, buff=0.15)
-        label = self.words("L against w₁, the others held", size=style.SMALL, color=t.curve)
-        label.next_to(y_label, RIGHT, buff=0.4)
-        self.add(self.title())
-        self.play(Create(axes), FadeIn(x_label), FadeIn(y_label), run_time=1.5)
-        self.play(Create(self.curve), FadeIn(label), run_time=2)
-        self.w = ValueTracker(first.w1)
+        ):
+            wa, la = v.w_axis, v.L_axis
+            self.axes = Axes(
+                x_range=wa.range,
+                y_range=la.range,
+                x_length=6.0,
+                y_length=4.7,
+                tips=False,
+                axis_config={
+                    "color": t.muted,
+                    "include_numbers": True,
+                    "font_size": style.SMALL,
+                },
+                x_axis_config={"decimal_number_config": {"num_decimal_places": wa.places}},
+                y_axis_config={"decimal_number_config": {"num_decimal_places": la.places}},
+            ).to_corner(DOWN + LEFT, buff=style.APART)
+            axes = self.axes
+            self.curve = axes.plot(
+                lambda w: loss_of_w1(self.params, w),
+                x_range=[wa.low, wa.high, (wa.high - wa.low) / PLOT_SAMPLES],
+                color=t.curve,
+                stroke_width=5,
+            )
+            x_label = self.math("w_1", color=t.w, size=style.LABEL).next_to(axes.x_axis, RIGHT, buff=style.TIGHT)
+            x_label.shift(UP * 0.3)
+            y_label = self.math("L", color=t.L, size=style.LABEL).next_to(axes.y_axis, UP, buff=style.TIGHT)
+            label = self.words("L against w₁, the others held", size=style.SMALL, color=t.curve)
+            label.next_to(y_label, RIGHT, buff=style.NEAR)
+            self.add(self.title())
+            self.play(Create(axes), FadeIn(x_label), FadeIn(y_label), run_time=1.5)
+            self.play(Create(self.curve), FadeIn(label), run_time=2)
+            self.w = ValueTracker(first.w1)
 
     def show_overview(self) -> None:
         t, v = self.theme, self.view
-        self.beat(
+        with self.beat(
             "zoomed-in",
             f"This plot is zoomed in around the steps: with eta = {v.lr.text} "
             f"{'each step is small' if v.small_steps else 'the steps are big'}. "
             f"The small picture shows the whole curve from w1 = {fmt(exact(v.overview_w.low))} "
             f"to {fmt(exact(v.overview_w.high))}, "
             "with a box where we are.",
-        )
-        ow, ol = v.overview_w, v.overview_L
-        inset = Axes(
-            x_range=[ow.low, ow.high, ow.step],
-            y_range=[ol.low, ol.high, ol.step],
-            x_length=2.3,
-            y_length=1.3,
-            tips=False,
-            axis_config={"color": t.muted, "stroke_width": 2, "include_ticks": False},
-        )
-        downhill_right = v.points[0].slope < 0
-        corner = self.axes.c2p(v.w_axis.high, v.L_axis.high) if downhill_right else self.axes.c2p(v.w_axis.low, v.L_axis.high)
-        inset.move_to(corner, aligned_edge=UP + (RIGHT if downhill_right else LEFT))
-        inset.shift((LEFT if downhill_right else RIGHT) * 0.3 + DOWN * 0.15)
-        curve = inset.plot(v.loss, x_range=[ow.low, ow.high, (ow.high - ow.low) / 100], color=t.curve, stroke_width=3)
-        # The zoomed window, clipped to the inset: a flat loss (a zero or vanishing
-        # slope) gives a window taller than the whole curve's.
-        w_lo, w_hi = max(v.w_axis.low, ow.low), min(v.w_axis.high, ow.high)
-        L_lo, L_hi = max(v.L_axis.low, ol.low), min(v.L_axis.high, ol.high)
-        box = Polygon(
-            *(inset.c2p(w, L) for w, L in ((w_lo, L_lo), (w_hi, L_lo), (w_hi, L_hi), (w_lo, L_hi))),
-            color=t.text, stroke_width=2,
-        )
-        note = self.words("whole curve", size=style.SMALL, color=t.muted)
-        note.next_to(inset, DOWN, buff=0.15)
-        self.play(Create(inset), Create(curve), FadeIn(note), run_time=1.5)
-        self.play(Create(box))
+        ):
+            ow, ol = v.overview_w, v.overview_L
+            inset = Axes(
+                x_range=[ow.low, ow.high, ow.step],
+                y_range=[ol.low, ol.high, ol.step],
+                x_length=2.3,
+                y_length=1.3,
+                tips=False,
+                axis_config={"color": t.muted, "stroke_width": 2, "include_ticks": False},
+            )
+            downhill_right = v.points[0].slope < 0
+            corner = (
+                self.axes.c2p(v.w_axis.high, v.L_axis.high)
+                if downhill_right
+                else self.axes.c2p(v.w_axis.low, v.L_axis.high)
+            )
+            inset.move_to(corner, aligned_edge=UP + (RIGHT if downhill_right else LEFT))
+            inset.shift((LEFT if downhill_right else RIGHT) * 0.3 + DOWN * 0.15)
+            curve = inset.plot(
+                v.loss, x_range=[ow.low, ow.high, (ow.high - ow.low) / 100], color=t.curve, stroke_width=3
+            )
+            # The zoomed window, clipped to the inset: a flat loss (a zero or vanishing
+            # slope) gives a window taller than the whole curve's.
+            w_lo, w_hi = max(v.w_axis.low, ow.low), min(v.w_axis.high, ow.high)
+            L_lo, L_hi = max(v.L_axis.low, ol.low), min(v.L_axis.high, ol.high)
+            box = Polygon(
+                *(inset.c2p(w, L) for w, L in ((w_lo, L_lo), (w_hi, L_lo), (w_hi, L_hi), (w_lo, L_hi))),
+                color=t.text,
+                stroke_width=2,
+            )
+            note = self.words("whole curve", size=style.SMALL, color=t.muted)
+            note.next_to(inset, DOWN, buff=style.TIGHT)
+            self.play(Create(inset), Create(curve), FadeIn(note), run_time=1.5)
+            self.play(Create(box))
 
     def show_tangent(self) -> None:
         t, v = self.theme, self.view
         first = v.points[0]
-        self.beat(
+        with self.beat(
             "the-tangent",
             f"We are at w1 = {v.steps[0].w1_before.text}, where the loss is {fmt(first.loss)}. "
             f"The tangent there has slope dL/dw1 = {fmt(first.slope)}: the number backprop just computed.",
-        )
-        axes = self.axes
-
-        def point():
-            w = self.w.get_value()
-            return axes.c2p(w, v.loss(w))
-
-        def tangent():
-            w = self.w.get_value()
-            return self.tangent_line(axes, w, v.loss(w), v.slope(w), TANGENT_LENGTH)
-
-        self.tangent = always_redraw(tangent)
-        self.dot = always_redraw(lambda: Dot(point(), color=t.text, radius=0.09))
-
-        rows = VGroup()
-        self.exponents = []
-        for tex, fn, stops, color in (
-            ("w_1 =", lambda: self.w.get_value(), [pt.w1 for pt in v.points], t.w),
-            ("L =", lambda: v.loss(self.w.get_value()), [pt.loss for pt in v.points], t.L),
-            (r"\frac{\partial L}{\partial w_1} =", lambda: v.slope(self.w.get_value()), [pt.slope for pt in v.points], t.grad),
         ):
-            # A tiny gradient would read 0.000: the readout shows its digits times a power of ten.
-            exponent = v.readout_exponent(stops)
-            self.exponents.append(exponent)
-            name = self.math(tex, color=color, size=style.LABEL)
-            # Laid out at its widest stop (more digits, a minus sign), so it fits at every one.
-            widest = max(stops, key=lambda value: len(fmt_fixed(value, exponent=exponent)))
-            number = self.readout(widest / 10.0**exponent, color=color, size=style.LABEL)
-            number.add_updater(lambda m, fn=fn, e=exponent: m.set_value(fn() / 10.0**e))
-            row = VGroup(name, number)
-            if exponent:
-                row.add(self.math(tex_scale(exponent), color=color, size=style.LABEL))
-            rows.add(row)
-        for row in rows:
-            row[1].next_to(row[0], RIGHT, buff=0.2)
-            if len(row) > 2:
-                row[2].next_to(row[1], RIGHT, buff=0.12)
-        # w1 and L side by side, the slope under them.
-        top = VGroup(rows[0], rows[1]).arrange(RIGHT, buff=0.8)
-        VGroup(top, rows[2]).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
-        rows.next_to(axes, RIGHT, buff=0.7).align_to(axes, UP)
-        natural = rows.width
-        fit_width(rows, config.frame_width / 2 - style.EDGE - rows.get_left()[0], keep_left=True)
-        gap = 0.2 * rows.width / natural  # the gap, scaled with the rows
-        for row in rows:
-            row[1].add_updater(lambda m, lab=row[0], gap=gap: m.next_to(lab, RIGHT, buff=gap))
-            if len(row) > 2:
-                row[2].add_updater(lambda m, num=row[1], gap=gap: m.next_to(num, RIGHT, buff=gap * 0.6))
-        rows.update()  # the readouts from their widest stop to where w1 is now
-        self.readouts = rows
-        self.play(FadeIn(self.dot), Create(self.tangent), FadeIn(rows), run_time=1.5)
+            axes = self.axes
+
+            def point():
+                w = self.w.get_value()
+                return axes.c2p(w, v.loss(w))
+
+            def tangent():
+                w = self.w.get_value()
+                return self.tangent_line(axes, w, v.loss(w), v.slope(w), TANGENT_LENGTH)
+
+            self.tangent = always_redraw(tangent)
+            self.dot = always_redraw(lambda: Dot(point(), color=t.text, radius=0.09))
+
+            # Each laid out at its widest stop; a tiny value reads as its digits times a power of ten.
+            w = self.w.get_value
+            w1, loss, slope = (
+                Readout(tex, fn, color=color, size=style.LABEL, stops=[getattr(pt, stop) for pt in v.points])
+                for tex, fn, stop, color in (
+                    ("w_1", w, "w1", t.w),
+                    ("L", lambda: v.loss(w()), "loss", t.L),
+                    (r"\frac{\partial L}{\partial w_1}", lambda: v.slope(w()), "slope", t.grad),
+                )
+            )
+            # w1 and L side by side, the slope under them.
+            rows = VGroup(VGroup(w1, loss).arrange(RIGHT, buff=style.FAR), slope)
+            rows.arrange(DOWN, aligned_edge=LEFT, buff=style.NEAR)
+            rows.next_to(axes, RIGHT, buff=style.FAR).align_to(axes, UP)
+            fit_width(rows, config.frame_width / 2 - style.EDGE - rows.get_left()[0], keep_left=True)
+            rows.update()  # the readouts from their widest stop to where w1 is now
+            self.readouts = rows
+            self.play(FadeIn(self.dot), Create(self.tangent), FadeIn(rows), run_time=1.5)
 
     def show_rule(self) -> None:
         t, v = self.theme, self.view
-        first = v.points[0]
         sign = {"up": "negative", "down": "positive", "nowhere": "zero"}[v.steps[0].w1_went]
         moves = {"up": "grows", "down": "shrinks", "nowhere": "stays where it is"}[v.steps[0].w1_went]
-        self.beat(
+        with self.beat(
             "the-update-rule",
             f"The update steps against the slope: w1 becomes w1 minus eta times dL/dw1, with eta = {v.lr.text}. "
             f"The slope is {sign}, so w1 {moves}.",
-        )
-        rule = self.math(r"w_1 \leftarrow w_1 - \eta\,\frac{\partial L}{\partial w_1}", size=style.LABEL)
-        rule[0][0:2].set_color(t.w)
-        eta = self.math(r"\eta = " + v.lr.text, size=style.LABEL)
-        block = VGroup(rule, eta).arrange(RIGHT, buff=0.6)
-        block.next_to(self.readouts, DOWN, aligned_edge=LEFT, buff=0.45)
-        self.rule_block = block
-        self.play(Write(rule))
-        self.play(FadeIn(eta))
-        self.step_block = None
-        self.trail = VGroup()
+        ):
+            rule = self.math(r"w_1 \leftarrow w_1 - \eta\,\frac{\partial L}{\partial w_1}", size=style.LABEL)
+            rule[0][0:2].set_color(t.w)
+            eta = self.math(r"\eta = " + v.lr.text, size=style.LABEL)
+            block = VGroup(rule, eta).arrange(RIGHT, buff=style.APART)
+            block.next_to(self.readouts, DOWN, aligned_edge=LEFT, buff=style.APART)
+            self.rule_block = block
+            self.play(Write(rule))
+            self.play(FadeIn(eta))
+            self.step_block = None
+            self.trail = VGroup()
 
     def take_step(self, step: core.Step) -> None:
         t, v = self.theme, self.view
         before, after = step.before, step.after
-        self.beat(f"step-{step.number}", self.step_said(step))
-        counter = self.words(f"step {step.number} of {len(v.steps)}", size=style.SMALL, color=t.muted)
-        equation = self.math(step.w1.symbol, r"\leftarrow", step.w1.substituted, size=style.LABEL)
-        result = self.math("=", step.w1.text, size=style.LABEL)
-        result.next_to(equation[1], DOWN, aligned_edge=LEFT, buff=0.25)
-        equation[0].set_color(t.w)
-        result[1].set_color(t.w)
-        loss_line = self.math(
-            r"L:\ " + fmt(before.loss) + r" \to " + fmt(after.loss),
-            size=style.LABEL,
-            color=t.L,
-        )
-        delta = self.math(r"\Delta L = " + fmt(step.loss_change, sign=step.loss_went == "up"), size=style.LABEL, color=t.L)
-        change_line = VGroup(loss_line, delta)
-        if step.loss_went == "up":  # shown, not only said: this step made the loss worse
-            change_line.add(self.words("up: overshot", size=style.SMALL, color=t.L))
-        change_line.arrange(RIGHT, buff=0.45)
-        block = VGroup(counter, VGroup(equation, result), change_line).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
-        block.next_to(self.rule_block, DOWN, aligned_edge=LEFT, buff=0.45)
-        fit_width(block, config.frame_width / 2 - style.EDGE - block.get_left()[0], keep_left=True)
-        ghost = Dot(self.axes.c2p(before.w1, before.loss), color=t.muted, radius=0.06)
-        self.trail.add(ghost)
-        if self.step_block is None:
-            self.play(FadeIn(block[:2]))
-        else:
-            self.play(ReplacementTransform(self.step_block[:2], block[:2]), FadeOut(self.step_block[2:]))
-        self.add(ghost)
-        self.play(self.w.animate.set_value(after.w1), run_time=2, rate_func=smooth)
-        self.play(FadeIn(block[2:]))
-        self.step_block = block
+        with self.beat(f"step-{step.number}", self.step_said(step)):
+            counter = self.words(f"step {step.number} of {len(v.steps)}", size=style.SMALL, color=t.muted)
+            equation = self.math(step.w1.symbol, r"\leftarrow", step.w1.substituted, size=style.LABEL)
+            result = self.math("=", step.w1.text, size=style.LABEL)
+            result.next_to(equation[1], DOWN, aligned_edge=LEFT, buff=style.TIGHT)
+            equation[0].set_color(t.w)
+            result[1].set_color(t.w)
+            loss_line = self.math(
+                r"L:\ " + fmt(before.loss) + r" \to " + fmt(after.loss),
+                size=style.LABEL,
+                color=t.L,
+            )
+            delta = self.math(
+                r"\Delta L = " + fmt(step.loss_change, sign=step.loss_went == "up"), size=style.LABEL, color=t.L
+            )
+            change_line = VGroup(loss_line, delta)
+            if step.loss_went == "up":  # shown, not only said: this step made the loss worse
+                change_line.add(self.words("up: overshot", size=style.SMALL, color=t.L))
+            change_line.arrange(RIGHT, buff=style.APART)
+            block = VGroup(counter, VGroup(equation, result), change_line).arrange(
+                DOWN, aligned_edge=LEFT, buff=style.NEAR
+            )
+            block.next_to(self.rule_block, DOWN, aligned_edge=LEFT, buff=style.APART)
+            fit_width(block, config.frame_width / 2 - style.EDGE - block.get_left()[0], keep_left=True)
+            ghost = Dot(self.axes.c2p(before.w1, before.loss), color=t.muted, radius=0.06)
+            self.trail.add(ghost)
+            if self.step_block is None:
+                self.play(FadeIn(block[:2]))
+            else:
+                self.play(ReplacementTransform(self.step_block[:2], block[:2]), FadeOut(self.step_block[2:]))
+            self.add(ghost)
+            self.play(self.w.animate.set_value(after.w1), run_time=2, rate_func=smooth)
+            self.play(FadeIn(block[2:]))
+            self.step_block = block
 
     def step_said(self, step: core.Step) -> str:
         v = self.view
@@ -275,36 +266,37 @@ class DescentScene(LessonScene):
         t, v = self.theme, self.view
         first, last = v.points[0], v.points[-1]
         change = {"down": "fell", "up": "rose", "nowhere": "stayed"}[v.loss_went]
-        moved = "" if v.steps_visible else " The slope is so small that the steps barely move: the sigmoid is saturated."
+        moved = (
+            "" if v.steps_visible else " The slope is so small that the steps barely move: the sigmoid is saturated."
+        )
         overshot = (
-            f" {len(v.overshoots)} of the steps overshot, so the learning rate is too big here."
-            if v.overshoots else ""
+            f" {len(v.overshoots)} of the steps overshot, so the learning rate is too big here." if v.overshoots else ""
         )
-        self.beat(
+        hidden = fmt(first.loss) == fmt(last.loss) and v.loss_went != "nowhere"  # below the printed digits
+        by_only = f", by only {fmt(abs(v.loss_change))}" if hidden else ""
+        with self.beat(
             "training",
-            f"After {len(v.steps)} steps, w1 went from {v.steps[0].w1_before.text} to {v.steps[-1].w1.text} and the loss {change} "
-            f"from {fmt(first.loss)} to {fmt(last.loss)}"
-            f"{f', by only {fmt(abs(v.loss_change))}' if fmt(first.loss) == fmt(last.loss) and v.loss_went != 'nowhere' else ''}"
-            f".{moved}{overshot} "
+            f"After {len(v.steps)} steps, w1 went from {v.steps[0].w1_before.text} to {v.steps[-1].w1.text} "
+            f"and the loss {change} from {fmt(first.loss)} to {fmt(last.loss)}{by_only}.{moved}{overshot} "
             "Forward, backward, update, repeated: that is training.",
-        )
-        summary = self.math(
-            r"L:\ " + fmt(first.loss) + r" \to " + fmt(last.loss),
-            r"\quad (" + str(len(v.steps)) + r"\text{ steps})",
-            size=style.BODY,
-            color=t.L,
-        )
-        summary.next_to(self.rule_block, DOWN, aligned_edge=LEFT, buff=0.5)
-        room = lambda mob: config.frame_width / 2 - style.EDGE - mob.get_left()[0] - 0.05  # noqa: E731
-        fit_width(summary, room(summary), keep_left=True)
-        below = summary
-        if fmt(first.loss) == fmt(last.loss) and v.loss_went != "nowhere":
-            # The loss moved less than its printed digits: the change itself, on a line of its own.
-            delta = self.math(r"\Delta L = " + fmt(v.loss_change), size=style.LABEL, color=t.L)
-            delta.next_to(summary, DOWN, aligned_edge=LEFT, buff=0.25)
-            summary = VGroup(summary, delta)
-            below = delta
-        loop = self.words("forward, backward, update,\nand again", size=style.SMALL)
-        loop.next_to(below, DOWN, aligned_edge=LEFT, buff=0.35)
-        fit_width(loop, room(loop), keep_left=True)
-        self.play(FadeOut(self.step_block), FadeIn(summary), FadeIn(loop))
+        ):
+            summary = self.math(
+                r"L:\ " + fmt(first.loss) + r" \to " + fmt(last.loss),
+                r"\quad (" + str(len(v.steps)) + r"\text{ steps})",
+                size=style.BODY,
+                color=t.L,
+            )
+            summary.next_to(self.rule_block, DOWN, aligned_edge=LEFT, buff=style.APART)
+            room = lambda mob: config.frame_width / 2 - style.EDGE - mob.get_left()[0] - 0.05  # noqa: E731
+            fit_width(summary, room(summary), keep_left=True)
+            below = summary
+            if hidden:
+                # The loss moved less than its printed digits: the change itself, on a line of its own.
+                delta = self.math(r"\Delta L = " + fmt(v.loss_change), size=style.LABEL, color=t.L)
+                delta.next_to(summary, DOWN, aligned_edge=LEFT, buff=style.TIGHT)
+                summary = VGroup(summary, delta)
+                below = delta
+            loop = self.words("forward, backward, update,\nand again", size=style.SMALL)
+            loop.next_to(below, DOWN, aligned_edge=LEFT, buff=style.NEAR)
+            fit_width(loop, room(loop), keep_left=True)
+            self.play(FadeOut(self.step_block), FadeIn(summary), FadeIn(loop))

@@ -17,9 +17,11 @@ from __future__ import annotations
 import numpy as np
 from manim import (
     DOWN,
+    DR,
     LEFT,
     RIGHT,
     UP,
+    UR,
     Axes,
     Create,
     DashedLine,
@@ -28,8 +30,8 @@ from manim import (
     FadeOut,
     ImageMobject,
     Line,
+    MathTex,
     Rectangle,
-    SurroundingRectangle,
     ValueTracker,
     VGroup,
     Write,
@@ -41,10 +43,10 @@ from manim.constants import RESAMPLING_ALGORITHMS
 from PIL import Image
 
 from backprop_core import refresher as core
-from backprop_core.numbers import fmt, fmt_fixed
+from backprop_core.numbers import fmt
 from backprop_core.quantity import exact
-
 from scenes import style
+from scenes.components.readout import Readout, Readouts
 from scenes.lesson import LessonScene
 
 # The heatmap's colour scale: low = deep blue-grey, high = warm sand. It is the
@@ -56,6 +58,7 @@ HEAT_PIXELS = 241  # odd: the grid runs through the middle of the range
 MAP_SIZE = 4.2
 MAP_CENTER = np.array([-4.55, -0.05, 0])
 LEGEND_WIDTH = 0.28
+MAP_NAME_SHIFT = 1.05  # the axis names sit this far along their side, off the middle tick
 READOUT_X = -1.35  # left edge of the readout column
 PANEL_X = 4.05  # centre of the slice panels
 PANEL_SIZE = (4.3, 2.0)
@@ -73,6 +76,13 @@ def heat_colors(values: np.ndarray) -> np.ndarray:
     rgb = stops[i] * (1 - frac) + stops[i + 1] * frac
     alpha = np.full(rgb.shape[:-1] + (1,), 255.0)
     return np.concatenate([rgb, alpha], axis=-1).round().astype(np.uint8)
+
+
+def heat_image(values: np.ndarray, width: float, height: float | None = None) -> ImageMobject:
+    """Values in [0, 1] as an image along HEAT_SCALE, stretched to ``width`` x ``height`` (square by default)."""
+    image = ImageMobject(heat_colors(values))
+    image.set_resampling_algorithm(RESAMPLING_ALGORITHMS["bilinear"])
+    return image.stretch_to_fit_width(width).stretch_to_fit_height(height or width)
 
 
 class HeatmapCamera(Camera):
@@ -115,154 +125,139 @@ class PartialsScene(LessonScene):
     # ------------------------------------------------------------------
     def show_surface(self) -> None:
         t = self.theme
-        self.beat(
+        with self.beat(
             "two-inputs",
             "The functions in a network have many inputs. Here is one with two: "
             "f(x, y) = x² + 2y². It draws a surface; the heatmap shows it from above, "
             "warmer colour means higher.",
-        )
+        ):
+            image, border, ticks = self.heatmap()
+            bar, bar_border, legend = self.legend(border)
+            formula = self.math(r"f(x, y) = " + core.BOWL_TEX, size=style.BODY, color=t.curve)
+            formula.next_to(border, UP, buff=style.NEAR)
+            self.add(self.title())
+            self.play(FadeIn(image), Create(border), FadeIn(ticks), Write(formula), run_time=2)
+            self.play(FadeIn(bar), Create(bar_border), FadeIn(legend))
+
+    def tick(self, value) -> MathTex:
+        return self.math(fmt(exact(value)), size=style.SMALL, color=self.theme.muted)
+
+    def heatmap(self) -> tuple[ImageMobject, Rectangle, VGroup]:
+        """bowl() over the square seen from above (top row = highest y), its border and its ticks."""
+        t = self.theme
         lo, hi = core.PARTIALS_RANGE
-        # Heatmap: bowl() over the square, top row = highest y.
         xs = np.linspace(lo, hi, HEAT_PIXELS)
         grid_x, grid_y = np.meshgrid(xs, xs[::-1])
         heights = core.bowl(grid_x, grid_y)
         self.f_min, self.f_max = float(heights.min()), float(heights.max())
-        span = self.f_max - self.f_min
-        image = ImageMobject(heat_colors((heights - self.f_min) / span))
-        image.set_resampling_algorithm(RESAMPLING_ALGORITHMS["bilinear"])
-        image.stretch_to_fit_width(MAP_SIZE).stretch_to_fit_height(MAP_SIZE).move_to(MAP_CENTER)
+        image = heat_image((heights - self.f_min) / (self.f_max - self.f_min), MAP_SIZE).move_to(MAP_CENTER)
         border = Rectangle(width=MAP_SIZE, height=MAP_SIZE, color=t.muted, stroke_width=2).move_to(MAP_CENTER)
+        self.map_border = border
         self.map_axes = Axes(x_range=[lo, hi], y_range=[lo, hi], x_length=MAP_SIZE, y_length=MAP_SIZE)
         self.map_axes.move_to(MAP_CENTER)
-
         ticks = VGroup()
         for v in (lo, (lo + hi) / 2, hi):
-            label = self.math(fmt(exact(v)), size=style.SMALL, color=t.muted)
-            ticks.add(label.next_to(self.map_axes.c2p(v, lo), DOWN, buff=0.12))
-            label = self.math(fmt(exact(v)), size=style.SMALL, color=t.muted)
-            ticks.add(label.next_to(self.map_axes.c2p(lo, v), LEFT, buff=0.12))
-        x_name = self.math("x", size=style.LABEL, color=t.x).next_to(border, DOWN, buff=0.12).shift(RIGHT * 1.05)
-        y_name = self.math("y", size=style.LABEL, color=t.x).next_to(border, LEFT, buff=0.15).shift(UP * 1.05)
+            ticks.add(self.tick(v).next_to(self.map_axes.c2p(v, lo), DOWN, buff=style.HAIR))
+            ticks.add(self.tick(v).next_to(self.map_axes.c2p(lo, v), LEFT, buff=style.HAIR))
+        x_name = self.math("x", size=style.LABEL, color=t.x).next_to(border, DOWN, buff=style.TIGHT)
+        y_name = self.math("y", size=style.LABEL, color=t.x).next_to(border, LEFT, buff=style.TIGHT)
+        ticks.add(x_name.shift(RIGHT * MAP_NAME_SHIFT), y_name.shift(UP * MAP_NAME_SHIFT))
+        return image, border, ticks
 
-        # Legend: the same scale as a vertical bar, high at the top.
-        bar_values = np.linspace(1, 0, HEAT_PIXELS)[:, None] * np.ones((1, 8))
-        bar = ImageMobject(heat_colors(bar_values))
-        bar.set_resampling_algorithm(RESAMPLING_ALGORITHMS["bilinear"])
-        bar.stretch_to_fit_width(LEGEND_WIDTH).stretch_to_fit_height(MAP_SIZE)
-        bar.next_to(border, RIGHT, buff=0.2)
+    def legend(self, border: Rectangle) -> tuple[ImageMobject, Rectangle, VGroup]:
+        """The heatmap's scale as a vertical bar beside it, high at the top, with its two ends."""
+        t = self.theme
+        bar = heat_image(np.linspace(1, 0, HEAT_PIXELS)[:, None] * np.ones((1, 8)), LEGEND_WIDTH, MAP_SIZE)
+        bar.next_to(border, RIGHT, buff=style.TIGHT)
         bar_border = Rectangle(width=LEGEND_WIDTH, height=MAP_SIZE, color=t.muted, stroke_width=2).move_to(bar)
-        legend_ticks = VGroup()
-        for v in (self.f_min, self.f_max):
-            label = self.math(fmt(exact(v)), size=style.SMALL, color=t.muted)
-            y = bar.get_bottom()[1] + (v - self.f_min) / span * MAP_SIZE
-            legend_ticks.add(label.move_to([bar.get_right()[0] + 0.1, y, 0], aligned_edge=LEFT))
-        legend_ticks[0].shift(UP * legend_ticks[0].height / 2)
-        legend_ticks[1].shift(DOWN * legend_ticks[1].height / 2)
-        legend_name = self.math("f", size=style.LABEL, color=t.curve).next_to(bar_border, UP, buff=0.12)
-
-        formula = self.math(r"f(x, y) = " + core.BOWL_TEX, size=style.BODY, color=t.curve)
-        formula.next_to(border, UP, buff=0.3)
-        self.map_border = border
-        self.add(self.title())
-        self.play(FadeIn(image), Create(border), FadeIn(ticks, x_name, y_name), Write(formula), run_time=2)
-        self.play(FadeIn(bar), Create(bar_border), FadeIn(legend_ticks, legend_name))
+        low, high = self.tick(self.f_min), self.tick(self.f_max)
+        low.next_to(bar.get_corner(DR), RIGHT, buff=style.HAIR).align_to(bar, DOWN)
+        high.next_to(bar.get_corner(UR), RIGHT, buff=style.HAIR).align_to(bar, UP)
+        name = self.math("f", size=style.LABEL, color=t.curve).next_to(bar_border, UP, buff=style.TIGHT)
+        return bar, bar_border, VGroup(low, high, name)
 
     def pick_a_point(self) -> None:
         t = self.theme
         lo, hi = core.PARTIALS_RANGE
         span = hi - lo
         start = (lo + 0.2 * span, lo + 0.2 * span)
-        self.beat(
+        with self.beat(
             "a-point",
             "Pick a point on the map and read off where it is, x and y, and how high the surface is there, f.",
-        )
-        self.px, self.py = ValueTracker(start[0]), ValueTracker(start[1])
-        ax = self.map_axes
-
-        def here():
-            return self.px.get_value(), self.py.get_value()
-
-        # Cross-hairs: the two directions the slices walk.
-        self.row_line = always_redraw(
-            lambda: DashedLine(ax.c2p(lo, here()[1]), ax.c2p(hi, here()[1]), color=t.text, stroke_width=2)
-        )
-        self.col_line = always_redraw(
-            lambda: DashedLine(ax.c2p(here()[0], lo), ax.c2p(here()[0], hi), color=t.text, stroke_width=2)
-        )
-        self.dot = always_redraw(
-            lambda: Dot(ax.c2p(*here()), radius=DOT_RADIUS, color=t.text).set_stroke(t.background, width=2)
-        )
-
-        rows = VGroup()
-        for name, fn, color in (
-            ("x", lambda: here()[0], t.x),
-            ("y", lambda: here()[1], t.x),
-            ("f", lambda: float(core.bowl(*here())), t.curve),
-            (r"\frac{\partial f}{\partial x}", lambda: core.bowl_partials(*here())[0], t.grad),
-            (r"\frac{\partial f}{\partial y}", lambda: core.bowl_partials(*here())[1], t.grad),
         ):
-            label = self.math(name, "=", color=color)
-            number = self.readout(fn(), color=color)
-            number.add_updater(lambda m, fn=fn: m.set_value(fn()))
-            rows.add(VGroup(label, number))
-        for row in rows:
-            row[1].next_to(row[0], RIGHT, buff=0.2)
-        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.32)
-        rows.move_to([READOUT_X, MAP_CENTER[1], 0], aligned_edge=LEFT)
-        # Line the "=" signs up, and keep each number glued to its "=".
-        eq_x = max(row[0][1].get_center()[0] for row in rows)
-        for row in rows:
-            row[0].shift(RIGHT * (eq_x - row[0][1].get_center()[0]))
-            row[1].add_updater(lambda m, lab=row[0]: m.next_to(lab, RIGHT, buff=0.2))
-        self.readouts = rows
-        self.play(FadeIn(self.dot), run_time=0.8)
-        self.play(FadeIn(rows[:3]), run_time=1.2)
+            self.px, self.py = ValueTracker(start[0]), ValueTracker(start[1])
+            ax = self.map_axes
+
+            def here():
+                return self.px.get_value(), self.py.get_value()
+
+            # Cross-hairs: the two directions the slices walk.
+            self.row_line = always_redraw(
+                lambda: DashedLine(ax.c2p(lo, here()[1]), ax.c2p(hi, here()[1]), color=t.text, stroke_width=2)
+            )
+            self.col_line = always_redraw(
+                lambda: DashedLine(ax.c2p(here()[0], lo), ax.c2p(here()[0], hi), color=t.text, stroke_width=2)
+            )
+            self.dot = always_redraw(
+                lambda: Dot(ax.c2p(*here()), radius=DOT_RADIUS, color=t.text).set_stroke(t.background, width=2)
+            )
+
+            dx, dy = (rf"\frac{{\partial f}}{{\partial {v}}}" for v in "xy")
+            rows = Readouts(
+                [
+                    Readout("x", lambda: here()[0], color=t.x),
+                    Readout("y", lambda: here()[1], color=t.x),
+                    Readout("f", lambda: float(core.bowl(*here())), color=t.curve),
+                    Readout(dx, lambda: core.bowl_partials(*here())[0], color=t.grad),
+                    Readout(dy, lambda: core.bowl_partials(*here())[1], color=t.grad),
+                ],
+                buff=style.NEAR,
+                align_equals=True,
+            )
+            rows.move_to([READOUT_X, MAP_CENTER[1], 0], aligned_edge=LEFT)
+            self.readouts = rows
+            self.play(FadeIn(self.dot), run_time=0.8)
+            self.play(rows.show(0, 1, 2), run_time=1.2)
 
     def show_slices(self) -> None:
-        t = self.theme
-        lo, hi = core.PARTIALS_RANGE
-        self.beat(
+        with self.beat(
             "two-slices",
             "A slope on a surface needs a direction. Freeze y and walk east to west: the surface "
             "becomes a curve, and its slope is ∂f/∂x. "
             "Freeze x and walk north to south: that slope is ∂f/∂y.",
+        ):
+            self.panels = VGroup(
+                *(self.slice_panel(top, var, held) for top, (var, held) in zip(PANEL_TOPS, ("xy", "yx")))
+            )
+            for k, (line, panel) in enumerate(zip((self.row_line, self.col_line), self.panels)):
+                self.play(Create(line), FadeIn(panel[:5]), run_time=1.2)
+                self.play(Create(panel[5]), FadeIn(panel[7]), Create(panel[6]), self.readouts.show(3 + k), run_time=1.5)
+
+    def slice_panel(self, top: float, var: str, held: str) -> VGroup:
+        """ "vary x, y held at 0.500" over the slice's axes: heading, axes, ticks, name, curve, tangent, dot."""
+        t = self.theme
+        lo, hi = core.PARTIALS_RANGE
+        held_tracker = self.py if held == "y" else self.px
+        words = self.words(f"vary {var}, {held} held at", size=style.SMALL)
+        heading = Readout(words, held_tracker.get_value, color=t.x, size=style.HEADING)
+        heading.move_to([PANEL_X, top, 0], aligned_edge=UP)
+        axes = Axes(
+            x_range=[lo, hi, (hi - lo) / 2],
+            y_range=[self.f_min, self.f_max, (self.f_max - self.f_min) / 3],
+            x_length=PANEL_SIZE[0],
+            y_length=PANEL_SIZE[1],
+            tips=False,
+            axis_config={"color": t.muted, "stroke_width": 2},
         )
-        self.panels = VGroup()
-        for k, (top, (var, held)) in enumerate(zip(PANEL_TOPS, (("x", "y"), ("y", "x")))):
-            heading_words = self.words(f"vary {var}, {held} held at", size=style.SMALL)
-            held_tracker = self.py if held == "y" else self.px
-            held_value = self.readout(held_tracker.get_value(), size=style.HEADING, color=t.x)
-            held_value.add_updater(lambda m, tr=held_tracker: m.set_value(tr.get_value()))
-            heading = VGroup(heading_words, held_value)
-            held_value.next_to(heading_words, RIGHT, buff=0.15)
-            heading.move_to([PANEL_X, top, 0], aligned_edge=UP)
-            held_value.add_updater(lambda m, w=heading_words: m.next_to(w, RIGHT, buff=0.15))
-            axes = Axes(
-                x_range=[lo, hi, (hi - lo) / 2],
-                y_range=[self.f_min, self.f_max, (self.f_max - self.f_min) / 3],
-                x_length=PANEL_SIZE[0],
-                y_length=PANEL_SIZE[1],
-                tips=False,
-                axis_config={"color": t.muted, "stroke_width": 2},
-            )
-            axes.next_to(heading, DOWN, buff=0.25).set_x(PANEL_X + 0.2)
-            x_ticks = VGroup(
-                *(self.math(fmt(exact(v)), size=style.SMALL, color=t.muted).next_to(axes.c2p(v, self.f_min), DOWN, buff=0.1)
-                  for v in (lo, hi))
-            )
-            y_ticks = VGroup(
-                *(self.math(fmt(exact(v)), size=style.SMALL, color=t.muted).next_to(axes.c2p(0, v), side, buff=0.12)
-                  for v, side in ((self.f_min, DOWN), (self.f_max, LEFT)))
-            )
-            var_name = self.math(var, size=style.LABEL, color=t.x).next_to(axes.c2p(hi, self.f_min), DOWN, buff=0.1)
-            var_name.next_to(x_ticks[1], LEFT, buff=0.3)
-            curve, tangent, dot = self._slice(axes, var)
-            panel = VGroup(heading, axes, x_ticks, y_ticks, var_name, curve, tangent, dot)
-            self.panels.add(panel)
-        ax_lines = (self.row_line, self.col_line)
-        for k, panel in enumerate(self.panels):
-            self.play(Create(ax_lines[k]), FadeIn(panel[:5]), run_time=1.2)
-            self.play(Create(panel[5]), FadeIn(panel[7]), Create(panel[6]), FadeIn(self.readouts[3 + k]), run_time=1.5)
+        axes.next_to(heading, DOWN, buff=style.NEAR).set_x(PANEL_X + 0.2)
+        x_ticks = VGroup(*(self.tick(v).next_to(axes.c2p(v, self.f_min), DOWN, buff=style.HAIR) for v in (lo, hi)))
+        y_ticks = VGroup(
+            self.tick(self.f_min).next_to(axes.c2p(0, self.f_min), DOWN, buff=style.TIGHT),
+            self.tick(self.f_max).next_to(axes.c2p(0, self.f_max), LEFT, buff=style.TIGHT),
+        )
+        var_name = self.math(var, size=style.LABEL, color=t.x).next_to(axes.c2p(hi, self.f_min), DOWN, buff=style.HAIR)
+        var_name.next_to(x_ticks[1], LEFT, buff=style.NEAR)
+        return VGroup(heading, axes, x_ticks, y_ticks, var_name, *self._slice(axes, var))
 
     def _slice(self, axes: Axes, var: str):
         """The cross-section through the point along ``var``, its tangent and the point on it."""
@@ -300,83 +295,85 @@ class PartialsScene(LessonScene):
     def walk_east_west(self) -> None:
         lo, hi = core.PARTIALS_RANGE
         target = hi - 0.25 * (hi - lo)
-        self.beat(
+        with self.beat(
             "walk-east-west",
             "Move x with y frozen. The first slice stays the same curve while its tangent tilts, "
             "and ∂f/∂x reads its slope. The second slice is a new curve at every x.",
-        )
-        self.play(self.px.animate.set_value(target), run_time=4, rate_func=smooth)
+        ):
+            self.play(self.px.animate.set_value(target), run_time=4, rate_func=smooth)
 
     def walk_north_south(self) -> None:
         lo, hi = core.PARTIALS_RANGE
         target = hi - 0.25 * (hi - lo)
-        self.beat(
+        with self.beat(
             "walk-north-south",
             "Now move y with x frozen. The second slice keeps its curve and its tangent tilts; "
             "the first slice moves up and down, but its slope stays put.",
-        )
-        self.play(self.py.animate.set_value(target), run_time=4, rate_func=smooth)
+        ):
+            self.play(self.py.animate.set_value(target), run_time=4, rate_func=smooth)
 
     def stop_at_the_point(self) -> None:
         p = core.partials_at()
         self.at = p
-        self.beat(
+        with self.beat(
             "stop-at-the-point",
             f"Stop at x = {p.x.text}, y = {p.y.text}. There f = {p.f.text}, ∂f/∂x = "
             f"{p.df_dx.text} and ∂f/∂y = {p.df_dy.text}. Two different curves, two independent slopes.",
-        )
-        self.play(self.px.animate.set_value(p.x.value), self.py.animate.set_value(p.y.value), run_time=3, rate_func=smooth)
-        t = self.theme
-        self.play(*(Create(SurroundingRectangle(row, color=t.grad, buff=0.08)) for row in self.readouts[3:]))
+        ):
+            self.play(
+                self.px.animate.set_value(p.x.value), self.py.animate.set_value(p.y.value), run_time=3, rate_func=smooth
+            )
+            t = self.theme
+            self.play(*(row.mark(t.grad) for row in self.readouts[3:]))
 
     def show_recipe(self) -> None:
         t = self.theme
-        self.beat(
+        with self.beat(
             "recipe",
             "The recipe is what the symbol promises: treat the other variable as a constant and "
             "differentiate as usual. With respect to x, 2y² is a constant, so it drops out: "
             "∂f/∂x = 2x. With respect to y, x² drops out: ∂f/∂y = 4y.",
-        )
-        self.play(FadeOut(self.panels), FadeOut(self.row_line), FadeOut(self.col_line), run_time=1)
-        rows = VGroup()
-        for symbol, rule, note in (
-            (r"\frac{\partial f}{\partial x}", core.BOWL_DX_TEX, "treat y as a constant"),
-            (r"\frac{\partial f}{\partial y}", core.BOWL_DY_TEX, "treat x as a constant"),
         ):
-            eq = self.math(symbol + " = " + rule, color=t.grad)
-            words = self.words(note, size=style.SMALL, color=t.muted)
-            words.next_to(eq, RIGHT, buff=0.4)
-            rows.add(VGroup(eq, words))
-        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.3)
-        heading = self.words("The recipe", size=style.HEADING)
-        block = VGroup(heading, rows).arrange(DOWN, aligned_edge=LEFT, buff=0.35)
-        block.move_to([PANEL_X, PANEL_TOPS[0], 0], aligned_edge=UP).set_x(PANEL_X - 0.3)
-        self.recipe = block
-        self.play(FadeIn(heading))
-        for row in rows:
-            self.play(Write(row[0]), FadeIn(row[1]), run_time=1.5)
+            self.play(FadeOut(self.panels), FadeOut(self.row_line), FadeOut(self.col_line), run_time=1)
+            rows = VGroup()
+            for symbol, rule, note in (
+                (r"\frac{\partial f}{\partial x}", core.BOWL_DX_TEX, "treat y as a constant"),
+                (r"\frac{\partial f}{\partial y}", core.BOWL_DY_TEX, "treat x as a constant"),
+            ):
+                eq = self.math(symbol + " = " + rule, color=t.grad)
+                words = self.words(note, size=style.SMALL, color=t.muted)
+                words.next_to(eq, RIGHT, buff=style.NEAR)
+                rows.add(VGroup(eq, words))
+            rows.arrange(DOWN, aligned_edge=LEFT, buff=style.NEAR)
+            heading = self.words("The recipe", size=style.HEADING)
+            block = VGroup(heading, rows).arrange(DOWN, aligned_edge=LEFT, buff=style.NEAR)
+            block.move_to([PANEL_X, PANEL_TOPS[0], 0], aligned_edge=UP).set_x(PANEL_X - 0.3)
+            self.recipe = block
+            self.play(FadeIn(heading))
+            for row in rows:
+                self.play(Write(row[0]), FadeIn(row[1]), run_time=1.5)
 
     @staticmethod
     def split_value(equation: str) -> tuple[str, str]:
-        """"a = b = 1.000" -> ("a = b", "= 1.000"): MathTex joins them back with a space."""
+        """ "a = b = 1.000" -> ("a = b", "= 1.000"): MathTex joins them back with a space."""
         head, _, value = equation.rpartition(" = ")
         return head, "= " + value
 
     def sanity_check(self) -> None:
         t = self.theme
         p = self.at
-        self.beat(
+        with self.beat(
             "sanity-check",
             f"Sanity check at ({p.x.text}, {p.y.text}): 2 · {p.x.text} = {p.df_dx.text} and "
             f"4 · {p.y.text} = {p.df_dy.text}. They match the readouts.",
-        )
-        heading = self.words("Check at the point", size=style.HEADING)
-        # Two parts, the value last (to box it); together they read as equation() prints.
-        eqs = VGroup(*(self.math(*self.split_value(q.equation()), size=style.LABEL) for q in (p.df_dx, p.df_dy)))
-        eqs.arrange(DOWN, aligned_edge=LEFT, buff=0.3)
-        block = VGroup(heading, eqs).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
-        block.next_to(self.recipe, DOWN, aligned_edge=LEFT, buff=0.6)
-        self.play(FadeIn(heading))
-        for eq in eqs:
-            self.play(Write(eq), run_time=1.5)
-        self.play(*(Create(SurroundingRectangle(eq[1][1:], color=t.grad, buff=0.08)) for eq in eqs))
+        ):
+            heading = self.words("Check at the point", size=style.HEADING)
+            # Two parts, the value last (to box it); together they read as equation() prints.
+            eqs = VGroup(*(self.math(*self.split_value(q.equation()), size=style.LABEL) for q in (p.df_dx, p.df_dy)))
+            eqs.arrange(DOWN, aligned_edge=LEFT, buff=style.NEAR)
+            block = VGroup(heading, eqs).arrange(DOWN, aligned_edge=LEFT, buff=style.NEAR)
+            block.next_to(self.recipe, DOWN, aligned_edge=LEFT, buff=style.APART)
+            self.play(FadeIn(heading))
+            for eq in eqs:
+                self.play(Write(eq), run_time=1.5)
+            self.play(*(Create(style.highlight_box(eq[1][1:], t.grad)) for eq in eqs))

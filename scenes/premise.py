@@ -11,7 +11,6 @@ forward pass from the core, and the backward pass landing on dL/dw1.
 from __future__ import annotations
 
 from manim import (
-    config,
     DOWN,
     LEFT,
     RIGHT,
@@ -21,17 +20,16 @@ from manim import (
     FadeIn,
     FadeOut,
     GrowFromCenter,
-    ReplacementTransform,
     Indicate,
+    ReplacementTransform,
     RoundedRectangle,
-    SurroundingRectangle,
     VGroup,
     Write,
+    config,
     linear,
 )
 
 from backprop_core import network
-
 from scenes import style
 from scenes.lesson import LessonScene
 from scenes.network_diagram import NetworkDiagram
@@ -67,7 +65,6 @@ class PremiseScene(LessonScene):
 
     # ------------------------------------------------------------------
     def bookkeeping(self) -> None:
-        t = self.theme
         self.beat(
             "bookkeeping",
             "Backpropagation is not a special trick. It is the chain rule, applied with bookkeeping: "
@@ -78,7 +75,7 @@ class PremiseScene(LessonScene):
             nested = f"{f(k)}({nested})"
         self.nesting = self.math("L = " + nested, size=style.BODY)
         self.title_mob = self.title()
-        self.nesting.next_to(self.title_mob, DOWN, buff=0.3)
+        self.nesting.next_to(self.title_mob, DOWN, buff=style.NEAR)
         big = self.nesting.copy().scale(1.6).move_to([0, 0.3, 0])
         self.add(self.title_mob)
         self.play(Write(big), run_time=2)
@@ -127,8 +124,12 @@ class PremiseScene(LessonScene):
         # The factors, innermost first: df1/dw, df2/df1, ..., dL/df5.
         names = ["w"] + [f(k) for k in range(1, DEPTH + 1)] + ["L"]
         factors = [network.partial(names[k + 1], names[k]) for k in range(DEPTH + 1)]
-        product = self.math(network.partial("L", "w"), "=", *reversed(sum(([fac, r"\cdot"] for fac in factors), [])[:-1]),
-                            size=style.BODY)
+        product = self.math(
+            network.partial("L", "w"),
+            "=",
+            *reversed(sum(([fac, r"\cdot"] for fac in factors), [])[:-1]),
+            size=style.BODY,
+        )
         product.move_to([0, PRODUCT_Y, 0])
         product[0].set_color(t.grad)
         self.product = product
@@ -158,7 +159,7 @@ class PremiseScene(LessonScene):
             "So the chain rule gives a single, neat product of local derivatives: how much a nudge in w "
             "changes L is every shell's slope, multiplied together.",
         )
-        self.play(Create(SurroundingRectangle(self.product, color=t.grad, buff=0.15)), run_time=1.2)
+        self.play(Create(style.highlight_box(self.product, t.grad, buff=style.TIGHT)), run_time=1.2)
 
     def the_network(self) -> None:
         t = self.theme
@@ -174,7 +175,7 @@ class PremiseScene(LessonScene):
         diagram.move_to([0, NETWORK_Y, 0])
         self.diagram = diagram
         loss = self.math(network.LOSS_TEX[p.loss].join(["L = ", ""]), size=style.LABEL, color=t.L)
-        loss.next_to(diagram, DOWN, buff=0.35).to_edge(RIGHT, buff=style.EDGE + 0.2)
+        loss.next_to(diagram, DOWN, buff=style.NEAR).to_edge(RIGHT, buff=style.EDGE + 0.2)
         self.loss_rule = loss
         self.play(FadeIn(diagram, lag_ratio=0.05), run_time=2.5)
         self.play(Write(loss))
@@ -189,8 +190,11 @@ class PremiseScene(LessonScene):
         )
         for name, q in (("z1", fwd.z1), ("a1", fwd.a1), ("z2", fwd.z2), ("a2", fwd.a2), ("L", fwd.L)):
             value = self.diagram.set_value(name, q.text)
-            self.play(*(Indicate(part, color=t.highlight) for part in self.diagram.light([name], t.highlight)),
-                      FadeIn(value), run_time=0.8)
+            self.play(
+                *(Indicate(part, color=t.highlight) for part in self.diagram.light([name], t.highlight)),
+                FadeIn(value),
+                run_time=0.8,
+            )
             self.diagram.unlight()
 
     def backward_pass(self) -> None:
@@ -202,12 +206,14 @@ class PremiseScene(LessonScene):
             f"deepest weight, ∂L/∂w₁ = {b.dL_dw1.text}. The rest of the "
             f"lesson gets you there.",
         )
-        chain = self.math(b.dL_dw1.symbol, "=", *sum(([q.symbol, r"\cdot"] for q in b.boxes), [])[:-1],
-                          size=style.LABEL)
-        values = self.math("=", *sum(([q.factor, r"\cdot"] for q in b.boxes), [])[:-1], "=", b.dL_dw1.text,
-                           size=style.LABEL)
+        chain = self.math(
+            b.dL_dw1.symbol, "=", *sum(([q.symbol, r"\cdot"] for q in b.boxes), [])[:-1], size=style.LABEL
+        )
+        values = self.math(
+            "=", *sum(([q.factor, r"\cdot"] for q in b.boxes), [])[:-1], "=", b.dL_dw1.text, size=style.LABEL
+        )
         chain.move_to([0, CHAIN_Y, 0])
-        values.next_to(chain, DOWN, buff=0.35)
+        values.next_to(chain, DOWN, buff=style.NEAR)
         values.align_to(chain[1], LEFT)
         # Long numbers (scientific notation) widen the product: it shrinks to the frame.
         right = config.frame_width / 2 - style.EDGE
@@ -229,4 +235,4 @@ class PremiseScene(LessonScene):
         self.assemble(chain)
         self.assemble(values)
         self.diagram.light(["w1"], t.grad)
-        self.play(Create(SurroundingRectangle(values[-1], color=t.grad, buff=0.1)), run_time=1)
+        self.play(Create(style.highlight_box(values[-1], t.grad)), run_time=1)

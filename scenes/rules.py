@@ -25,17 +25,15 @@ from manim import (
     FadeIn,
     FadeOut,
     Line,
-    SurroundingRectangle,
     VGroup,
     Write,
 )
 
 from backprop_core import network
-from backprop_core.descent_view import nice_step
 from backprop_core import refresher as core
+from backprop_core.descent_view import nice_step
 from backprop_core.numbers import fmt
 from backprop_core.quantity import exact
-
 from scenes import style
 from scenes.lesson import LessonScene
 
@@ -99,10 +97,10 @@ class RulesScene(LessonScene):
         title = self.words(rule.name, size=style.SMALL)
         example = self.math(r"\text{e.g. }", rule.example_tex, size=36)
         note = self.words(rule.note, size=style.SMALL, color=t.muted)
-        left = VGroup(formula, title).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
-        right = VGroup(example, note).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
+        left = VGroup(formula, title).arrange(DOWN, aligned_edge=LEFT, buff=style.NEAR)
+        right = VGroup(example, note).arrange(DOWN, aligned_edge=LEFT, buff=style.NEAR)
         if len(self.rule_rows):
-            left.next_to(self.rule_rows[-1], DOWN, buff=0.7)
+            left.next_to(self.rule_rows[-1], DOWN, buff=style.FAR)
         else:
             left.align_to([0, TOP_Y + 0.2, 0], UP)
         left.align_to([LEFT_X, 0, 0], LEFT)
@@ -126,13 +124,15 @@ class RulesScene(LessonScene):
             axis_config={"color": t.muted, "font_size": style.SMALL},
             x_axis_config={"include_numbers": True},
         )
-        axes.to_corner(DOWN + LEFT, buff=0.4).shift(RIGHT * 0.55 + UP * 0.45)
+        axes.to_corner(DOWN + LEFT, buff=style.EDGE).shift(RIGHT * 0.55 + UP * 0.45)
         # Values on the left edge (not on the y axis in the middle, where the curves pass), with faint guides.
         for level in (0.25, 0.5, 0.75, 1.0):
-            guide = Line(axes.c2p(self.z_range[0], level), axes.c2p(self.z_range[1], level), color=t.muted, stroke_width=1)
+            guide = Line(
+                axes.c2p(self.z_range[0], level), axes.c2p(self.z_range[1], level), color=t.muted, stroke_width=1
+            )
             guide.set_stroke(opacity=0.35)
             label = self.math(fmt(exact(level)), size=style.SMALL, color=t.muted)
-            label.next_to(axes.c2p(self.z_range[0], level), LEFT, buff=0.15)
+            label.next_to(axes.c2p(self.z_range[0], level), LEFT, buff=style.TIGHT)
             axes.add(guide, label)
         return axes
 
@@ -145,8 +145,10 @@ class RulesScene(LessonScene):
         )
         self.play(FadeOut(self.rule_rows), run_time=0.8)
         self.axes = self._axes()
-        z_label = self.math("z", size=style.LABEL, color=t.z).next_to(self.axes.x_axis, RIGHT, buff=0.15)
-        self.sigma_curve = self.axes.plot(lambda z: float(core.sigmoid(z)), x_range=self.z_range, color=t.curve, stroke_width=5)
+        z_label = self.math("z", size=style.LABEL, color=t.z).next_to(self.axes.x_axis, RIGHT, buff=style.TIGHT)
+        self.sigma_curve = self.axes.plot(
+            lambda z: float(core.sigmoid(z)), x_range=self.z_range, color=t.curve, stroke_width=5
+        )
         label = self.math(r"\sigma(z) = " + core.SIGMOID_TEX, size=MATH, color=t.curve)
         label.move_to([0, 1.6, 0]).align_to([RIGHT_X, 0, 0], RIGHT)
         self.play(Create(self.axes), FadeIn(z_label), run_time=1.5)
@@ -166,12 +168,12 @@ class RulesScene(LessonScene):
             lambda z: float(core.sigmoid_prime(z)), x_range=self.z_range, color=t.grad, stroke_width=5
         )
         label = self.math(r"\sigma'(z)", size=MATH, color=t.grad)
-        label.next_to(self.curve_labels[0], DOWN, buff=0.5).align_to(self.curve_labels[0], LEFT)
+        label.next_to(self.curve_labels[0], DOWN, buff=style.APART).align_to(self.curve_labels[0], LEFT)
         peak_dot = Dot(self.axes.c2p(peak.z.value, peak.sigma_prime.value), color=t.grad, radius=0.07)
         peak_tag = self.math(
             r"\sigma'(" + peak.z.text + ")", "=", peak.sigma_prime.text, size=style.LABEL, color=t.grad
         )
-        peak_tag.next_to(label, DOWN, buff=0.35).align_to(label, LEFT)
+        peak_tag.next_to(label, DOWN, buff=style.NEAR).align_to(label, LEFT)
         self.play(Create(self.prime_curve), Write(label), run_time=2)
         self.play(FadeIn(peak_dot, scale=2), FadeIn(peak_tag))
         self.curve_labels.add(label, peak_tag)
@@ -192,7 +194,7 @@ class RulesScene(LessonScene):
             mob.move_to([0, TOP_Y, 0]).align_to([DERIVE_X, 0, 0], LEFT)
             self.equals_x = mob[1].get_left()[0]
         else:
-            mob.next_to(self.steps[-1], DOWN, buff=0.3)
+            mob.next_to(self.steps[-1], DOWN, buff=style.NEAR)
             mob.shift(RIGHT * (self.equals_x - equals.get_left()[0]))
         # Scroll: drop the oldest middle step until the new one fits above the bottom.
         while mob.get_bottom()[1] < BOTTOM_Y and len(self.steps) > 1:
@@ -233,8 +235,13 @@ class RulesScene(LessonScene):
             self.beat(name, narration)
             if index == 0:
                 self.play(
-                    FadeOut(self.axes), FadeOut(self.sigma_curve), FadeOut(self.prime_curve),
-                    FadeOut(self.curve_labels), FadeOut(self.peak_dot), FadeOut(self.z_label), run_time=0.8,
+                    FadeOut(self.axes),
+                    FadeOut(self.sigma_curve),
+                    FadeOut(self.prime_curve),
+                    FadeOut(self.curve_labels),
+                    FadeOut(self.peak_dot),
+                    FadeOut(self.z_label),
+                    run_time=0.8,
                 )
             for latex, _ in steps[done:upto]:
                 self._add_step(latex)
@@ -258,14 +265,14 @@ class RulesScene(LessonScene):
         identity[0].set_color(t.grad)
         identity.move_to([0, 1.2, 0])
         self.play(FadeOut(first), FadeOut(keep), FadeIn(identity), run_time=1.2)
-        box = SurroundingRectangle(identity, color=t.grad, buff=0.2)
+        box = style.highlight_box(identity, t.grad, buff=style.TIGHT)
         self.play(Create(box))
         words = self.words("the slope comes from the value already computed", size=style.BODY)
-        words.next_to(box, DOWN, buff=0.6)
+        words.next_to(box, DOWN, buff=style.APART)
         in_a = self.math("a", "=", r"\sigma(z)", r"\quad\Rightarrow\quad", r"\sigma'(z)", "=", "a(1 - a)", size=MATH)
         in_a[0].set_color(t.a)
         in_a[4].set_color(t.grad)
-        in_a.next_to(words, DOWN, buff=0.5)
+        in_a.next_to(words, DOWN, buff=style.APART)
         self.play(FadeIn(words, shift=UP * 0.2))
         self.play(Write(in_a), run_time=1.5)
         self.punch = VGroup(identity, box, words, in_a)
@@ -288,7 +295,10 @@ class RulesScene(LessonScene):
         if first:
             self.play(FadeOut(self.punch), run_time=0.8)
             self.play(
-                FadeIn(self.axes), FadeIn(self.sigma_curve), FadeIn(self.prime_curve), FadeIn(self.z_label),
+                FadeIn(self.axes),
+                FadeIn(self.sigma_curve),
+                FadeIn(self.prime_curve),
+                FadeIn(self.z_label),
                 run_time=1.2,
             )
             self.table = VGroup()
@@ -302,24 +312,25 @@ class RulesScene(LessonScene):
         side = LEFT if first else RIGHT
         tag = self.math(z.symbol, size=style.LABEL, color=t.z)
         # Below the axis's numbers, so a z on a labelled value doesn't cover its number.
-        tag.next_to(axes.c2p(zx, 0), DOWN, buff=0.52).shift(side * 0.3)
+        tag.next_to(axes.c2p(zx, 0), DOWN, buff=style.APART).shift(side * 0.3)
         # The readout block at the right.
         rows = VGroup(
             self.math(point.z.symbol, "=", point.z.text, size=TABLE),
             self.math(a_symbol, "=", rf"\sigma({z.symbol})", "=", point.sigma.text, size=TABLE),
-            self.math(rf"\sigma'({z.symbol})", "=", point.sigma_prime.substituted, "=", point.sigma_prime.text,
-                      size=TABLE),
+            self.math(
+                rf"\sigma'({z.symbol})", "=", point.sigma_prime.substituted, "=", point.sigma_prime.text, size=TABLE
+            ),
         )
         if saturated or rows[2].width > RIGHT_X - TABLE_X:  # far-out z: keep the value, drop the working
             rows.submobjects[2] = self.math(rf"\sigma'({z.symbol})", "=", point.sigma_prime.text, size=TABLE)
         rows[0][0].set_color(t.z)
         rows[1][0].set_color(t.a)
         rows[2][0].set_color(t.grad)
-        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.25)
+        rows.arrange(DOWN, aligned_edge=LEFT, buff=style.NEAR)
         if first:
             rows.move_to([0, TOP_Y - 0.2, 0]).align_to([TABLE_X, 0, 0], LEFT).align_to([0, TOP_Y + 0.3, 0], UP)
         else:
-            rows.next_to(self.table[-1], DOWN, buff=0.6).align_to([TABLE_X, 0, 0], LEFT)
+            rows.next_to(self.table[-1], DOWN, buff=style.APART).align_to([TABLE_X, 0, 0], LEFT)
         self.play(Create(drop), FadeIn(tag), run_time=1.0)
         self.play(FadeIn(dots[0], scale=2), FadeIn(rows[0]), FadeIn(rows[1]), run_time=1.0)
         self.play(FadeIn(dots[1], scale=2), FadeIn(rows[2]), run_time=1.0)

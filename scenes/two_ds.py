@@ -25,11 +25,10 @@ from manim import (
     there_and_back,
 )
 
-from backprop_core import network
-from backprop_core import refresher
-from backprop_core.numbers import fmt_beside_readout, readout_exponent, tex_scale
-
+from backprop_core import network, refresher
+from backprop_core.numbers import fmt_beside_readout
 from scenes import style
+from scenes.components.readout import Readout
 from scenes.lesson import LessonScene
 
 # Layout (frame units; the frame is 14.2 x 8).
@@ -40,6 +39,9 @@ CARD_TOP = 2.85
 SYMBOL_SIZE = 64
 PARAM_CARD = (2.5, 1.5)  # width, height of a parameter's card
 NUDGE = 0.6  # how far w1 is nudged each way, in units of w1
+# The network's parameters: a row of cards over the loss, on the frame's centre line.
+GRID_CARDS = [0, 0.6, 0]
+GRID_LOSS = [0, -1.1, 0]
 
 
 class TwoDsScene(LessonScene):
@@ -54,14 +56,21 @@ class TwoDsScene(LessonScene):
     # ------------------------------------------------------------------
     def card(self, symbol: str, name: str, lines: tuple[str, ...], x: float) -> VGroup:
         t = self.theme
-        box = RoundedRectangle(width=CARD_WIDTH, height=CARD_HEIGHT, corner_radius=0.2, stroke_color=t.muted,
-                               stroke_width=2, fill_color=t.panel, fill_opacity=1)
+        box = RoundedRectangle(
+            width=CARD_WIDTH,
+            height=CARD_HEIGHT,
+            corner_radius=0.2,
+            stroke_color=t.muted,
+            stroke_width=2,
+            fill_color=t.panel,
+            fill_opacity=1,
+        )
         box.move_to([x, CARD_TOP - CARD_HEIGHT / 2, 0])
         big = self.math(symbol, size=SYMBOL_SIZE, color=t.grad)
         heading = self.words(name, size=style.HEADING)
         text = VGroup(*(self.words(line, size=style.SMALL, color=t.muted) for line in lines))
-        text.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
-        content = VGroup(big, heading, text).arrange(DOWN, buff=0.3)
+        text.arrange(DOWN, aligned_edge=LEFT, buff=style.TIGHT)
+        content = VGroup(big, heading, text).arrange(DOWN, buff=style.NEAR)
         content.move_to(box.get_top() + DOWN * (content.height / 2 + 0.3))
         return VGroup(box, content)
 
@@ -73,12 +82,13 @@ class TwoDsScene(LessonScene):
             "how does f change as x changes? Section 1's curve had one input.",
         )
         self.add(self.title())
-        left = self.card(r"\frac{df}{dx}", "Ordinary derivative",
-                         ("f has one input:", "how does f change", "as x changes?"), -CARD_X)
+        left = self.card(
+            r"\frac{df}{dx}", "Ordinary derivative", ("f has one input:", "how does f change", "as x changes?"), -CARD_X
+        )
         example = VGroup(
             self.math(r"f(x) = " + refresher.PARABOLA_TEX, size=style.BODY, color=t.curve),
             self.math(r"\frac{df}{dx} = " + refresher.PARABOLA_SLOPE_TEX, size=style.BODY, color=t.grad),
-        ).arrange(DOWN, buff=0.25)
+        ).arrange(DOWN, buff=style.NEAR)
         example.move_to(left[0]).align_to(left[0], DOWN).shift(UP * 0.35)
         self.left = VGroup(left, example)
         self.play(FadeIn(left[0]), Write(left[1][0]), run_time=1.2)
@@ -91,8 +101,12 @@ class TwoDsScene(LessonScene):
             "The curly d, the partial d, is for a function of several variables. It asks the same "
             "question about x, with one extra instruction.",
         )
-        right = self.card(r"\frac{\partial f}{\partial x}", "Partial derivative",
-                          ("f has several inputs:", "hold all the others still,", "then vary x alone"), CARD_X)
+        right = self.card(
+            r"\frac{\partial f}{\partial x}",
+            "Partial derivative",
+            ("f has several inputs:", "hold all the others still,", "then vary x alone"),
+            CARD_X,
+        )
         self.right = right
         self.play(FadeIn(right[0]), Write(right[1][0]), run_time=1.2)
         self.play(FadeIn(right[1][1:]))
@@ -108,7 +122,7 @@ class TwoDsScene(LessonScene):
         f = self.math(r"f(x, ", "y", r") = x^2 + 2", "y", "^2", size=style.BODY, color=t.curve)
         tag = self.words("y held still", size=style.SMALL, color=t.muted)
         slope = self.math(r"\frac{\partial f}{\partial x} = " + refresher.BOWL_DX_TEX, size=style.BODY, color=t.grad)
-        example = VGroup(f, tag, slope).arrange(DOWN, buff=0.2)
+        example = VGroup(f, tag, slope).arrange(DOWN, buff=style.TIGHT)
         example.move_to(self.right[0]).align_to(self.right[0], DOWN).shift(UP * 0.3)
         self.play(Write(f), run_time=1.2)
         held = [f[1], f[3]]
@@ -136,59 +150,61 @@ class TwoDsScene(LessonScene):
         loss.move_to([0, 2.3, 0])
         self.loss_call = loss
 
-        # One card per parameter: its symbol and value, in its colour.
         self.w1 = ValueTracker(inputs.w1.value)
+        self.cards = self.parameter_cards(inputs)
+        self.l_row = self.loss_readout()
+        self.play(Write(loss), run_time=1.2)
+        self.play(FadeIn(self.cards, lag_ratio=0.2), run_time=1.5)
+        self.play(self.l_row.show())
+
+    def parameter_cards(self, inputs) -> VGroup:
+        """One card per parameter, its symbol and value in its colour; w1's value is live."""
+        t = self.theme
+        colors = style.symbol_colors(t)
         cards = VGroup()
-        self.values = {}
         for q in (inputs.w1, inputs.w2, inputs.b1, inputs.b2):
             color = colors[q.symbol]
-            box = RoundedRectangle(width=PARAM_CARD[0], height=PARAM_CARD[1], corner_radius=0.15,
-                                   stroke_color=color, stroke_width=3, fill_color=t.panel, fill_opacity=1)
-            symbol = self.math(q.symbol, "=", size=style.HEADING, color=color)
+            box = RoundedRectangle(
+                width=PARAM_CARD[0],
+                height=PARAM_CARD[1],
+                corner_radius=0.15,
+                stroke_color=color,
+                stroke_width=3,
+                fill_color=t.panel,
+                fill_opacity=1,
+            )
             if q.symbol == "w_1":
-                value = self.readout(q.value, size=style.HEADING, color=color)
-                value.add_updater(lambda m: m.set_value(self.w1.get_value()))
+                row = Readout(q.symbol, self.w1.get_value, color=color, size=style.HEADING)
             else:
+                symbol = self.math(q.symbol, "=", size=style.HEADING, color=color)
                 value = self.math(fmt_beside_readout(q.exact), size=style.HEADING, color=color)
-            row = VGroup(symbol, value).arrange(RIGHT, buff=0.15)
-            row.move_to(box)
-            if q.symbol == "w_1":
-                value.add_updater(lambda m, s=symbol: m.next_to(s, RIGHT, buff=0.15))
-            cards.add(VGroup(box, row))
-            self.values[q.symbol] = value
-        cards.arrange(RIGHT, buff=0.45).move_to([0, 0.6, 0])
-        self.cards = cards
+                row = VGroup(symbol, value).arrange(RIGHT, buff=style.TIGHT)
+            cards.add(VGroup(box, row.move_to(box)))
+        return cards.arrange(RIGHT, buff=style.APART).move_to(GRID_CARDS)
 
-        l_label = self.math("L", "=", size=style.HEADING, color=t.L)
-        # A tiny loss (y = 0, a saturated output) reads in its digits times a power of ten.
-        w1 = inputs.w1.value
-        scale = readout_exponent([network.loss_of_w1(p, w) for w in (w1, w1 + NUDGE, w1 - NUDGE)])
-        l_value = self.readout(fwd.L.value / 10.0**scale, size=style.HEADING, color=t.L)
-        l_value.add_updater(lambda m: m.set_value(network.loss_of_w1(p, self.w1.get_value()) / 10.0**scale))
-        l_row = VGroup(l_label, l_value)
-        if scale:
-            l_row.add(self.math(tex_scale(scale), size=style.HEADING, color=t.L))
-        l_row.arrange(RIGHT, buff=0.2).move_to([0, -1.1, 0])
-        l_value.add_updater(lambda m: m.next_to(l_label, RIGHT, buff=0.2))
-        if scale:
-            l_row[2].add_updater(lambda m: m.next_to(l_value, RIGHT, buff=0.15))
-        self.l_row = l_row
-        self.play(Write(loss), run_time=1.2)
-        self.play(FadeIn(cards, lag_ratio=0.2), run_time=1.5)
-        self.play(FadeIn(l_row))
+    def loss_readout(self) -> Readout:
+        """L, computed by the core for w1 as it is nudged (a tiny loss reads times a power of ten)."""
+        p = self.params
+        w1 = self.w1.get_value()
+        stops = [network.loss_of_w1(p, w) for w in (w1, w1 + NUDGE, w1 - NUDGE)]
+        loss = Readout(
+            "L", lambda: network.loss_of_w1(p, self.w1.get_value()), color=self.theme.L, size=style.HEADING, stops=stops
+        )
+        return loss.move_to(GRID_LOSS)
 
     def freeze_the_rest(self) -> None:
         t = self.theme
         self.beat(
             "freeze-the-rest",
-            "∂L/∂w₁ nudges w₁ and freezes w₂, b₁ and b₂. "
-            "Watch: only w₁ moves, and the loss follows it.",
+            "∂L/∂w₁ nudges w₁ and freezes w₂, b₁ and b₂. Watch: only w₁ moves, and the loss follows it.",
         )
         held = VGroup()
         for card in self.cards[1:]:
-            tag = self.words("held", size=style.SMALL, color=t.muted).next_to(card, DOWN, buff=0.15)
+            tag = self.words("held", size=style.SMALL, color=t.muted).next_to(card, DOWN, buff=style.TIGHT)
             held.add(tag)
-        nudged = self.words("nudged", size=style.SMALL, color=t.highlight).next_to(self.cards[0], DOWN, buff=0.15)
+        nudged = self.words("nudged", size=style.SMALL, color=t.highlight).next_to(
+            self.cards[0], DOWN, buff=style.TIGHT
+        )
         self.play(
             *(card.animate.set_opacity(0.6) for card in self.cards[1:]),
             *(self.loss_call[i].animate.set_color(t.muted) for i in (4, 6, 8)),
@@ -214,8 +230,8 @@ class TwoDsScene(LessonScene):
         eq = self.math(b.dL_dw1.symbol, "=", b.dL_dw1.text, size=style.HEADING)
         eq[0].set_color(t.grad)
         eq[2].set_color(t.grad)
-        eq.next_to(self.l_row, DOWN, buff=0.6)
+        eq.next_to(self.l_row, DOWN, buff=style.APART)
         words = self.words("w₂, b₁, b₂ held still", size=style.SMALL, color=t.muted)
-        words.next_to(eq, DOWN, buff=0.3)
+        words.next_to(eq, DOWN, buff=style.NEAR)
         self.play(Write(eq), run_time=1.5)
         self.play(FadeIn(words), Indicate(eq[2], color=t.grad))

@@ -20,13 +20,10 @@ from manim import (
     FadeIn,
     FadeOut,
     Line,
-    SurroundingRectangle,
     VGroup,
-    Write,
 )
 
 from backprop_core import wide as core
-
 from scenes import style
 from scenes.lesson import LessonScene
 
@@ -78,25 +75,32 @@ class WhatsNotShownScene(LessonScene):
         # The followed weight w = (W1)11, drawn in the weights' colour.
         e1[0].set_color(t.w).set_stroke(width=5)
         w_label = self.math(r"w = " + core.show(e.w), color=t.w, size=style.LABEL)
-        w_label.next_to(e1[0].get_center(), UP + LEFT, buff=0.12)
+        w_label.next_to(e1[0].get_center(), UP + LEFT, buff=style.TIGHT)
         self.w_label = w_label
         sizes = self.words("2 – 2 – 1", size=style.SMALL, color=t.muted)
         sizes.move_to([xs[2], low - 0.65, 0])
         self.network = VGroup(
-            self.x_node, *self.layer1, *self.layer2, self.out, self.loss_node,
-            *e1, *(edge for row in e2 for edge in row), *e3, e4,
+            self.x_node,
+            *self.layer1,
+            *self.layer2,
+            self.out,
+            self.loss_node,
+            *e1,
+            *(edge for row in e2 for edge in row),
+            *e3,
+            e4,
         )
         givens = VGroup(
             self.math(r"W_1 = " + core.tex_matrix(e.net.W1), size=style.LABEL, color=t.w),
             self.math(r"W_2 = " + core.tex_matrix(e.net.W2), size=style.LABEL, color=t.w),
-        ).arrange(RIGHT, buff=0.45)
+        ).arrange(RIGHT, buff=style.APART)
         givens = VGroup(givens, self.math(r"W_3 = " + core.tex_matrix(e.net.W3), size=style.LABEL, color=t.w))
-        givens.arrange(DOWN, aligned_edge=LEFT, buff=0.25)
+        givens.arrange(DOWN, aligned_edge=LEFT, buff=style.NEAR)
         inputs = self.math(
             f"x = {core.show(e.net.x)},\\ y = {core.show(e.net.y)},\\ L = {e.loss_tex} = {core.show(e.forward.L)}",
             size=style.LABEL,
         )
-        right = VGroup(givens, inputs).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
+        right = VGroup(givens, inputs).arrange(DOWN, aligned_edge=LEFT, buff=style.NEAR)
         right.move_to([0, 1.4, 0], aligned_edge=LEFT)
         self.givens = right
         self.play(Create(VGroup(*e1, *(edge for row in e2 for edge in row), *e3, e4)), run_time=1.5)
@@ -105,7 +109,7 @@ class WhatsNotShownScene(LessonScene):
         self.sizes = sizes
 
     def _bottom(self, *rows) -> VGroup:
-        block = VGroup(*rows).arrange(DOWN, buff=0.35)
+        block = VGroup(*rows).arrange(DOWN, buff=style.NEAR)
         block.move_to([0, (BOTTOM_TOP + (-3.65)) / 2, 0])
         return block
 
@@ -120,7 +124,8 @@ class WhatsNotShownScene(LessonScene):
         self.beat(
             "jacobians",
             "With two units per layer, each local derivative becomes a Jacobian matrix: "
-            "the sigmoid's is diagonal, holding sigma prime of each unit, and the weighted sum's is the weight matrix itself.",
+            "the sigmoid's is diagonal, holding sigma prime of each unit, "
+            "and the weighted sum's is the weight matrix itself.",
         )
         rows = VGroup(
             self.math(core.JACOBIAN_ACTIVATION_TEX, r"\qquad", core.JACOBIAN_WEIGHTS_TEX, size=style.BODY),
@@ -144,7 +149,7 @@ class WhatsNotShownScene(LessonScene):
             row[2].set_color(t.muted)
             row[-1].set_color(t.grad)
             grid.add(row)
-        grid.arrange(DOWN, buff=0.3, aligned_edge=LEFT)
+        grid.arrange(DOWN, buff=style.NEAR, aligned_edge=LEFT)
         self._swap_bottom(self._bottom(grid))
 
     def show_weight_gradient(self) -> None:
@@ -221,6 +226,6 @@ class WhatsNotShownScene(LessonScene):
         eta = self.math(r"\eta = " + core.show(e.net.lr), size=style.BODY)
         loop = self.words("forward → backward → update", size=style.SMALL, color=t.muted)
         self.play(FadeOut(self.glows), run_time=0.6)
-        self._swap_bottom(self._bottom(VGroup(rule, eta).arrange(RIGHT, buff=0.8), row, loop))
-        box = SurroundingRectangle(row[-1], color=t.w, buff=0.08)
+        self._swap_bottom(self._bottom(VGroup(rule, eta).arrange(RIGHT, buff=style.FAR), row, loop))
+        box = style.highlight_box(row[-1], t.w)
         self.play(Create(box))

@@ -15,7 +15,6 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
-    Arrow,
     Axes,
     Circle,
     Create,
@@ -25,15 +24,12 @@ from manim import (
     Indicate,
     Line,
     ReplacementTransform,
-    SurroundingRectangle,
     VGroup,
     Write,
 )
 
 from backprop_core import deep as core
 from backprop_core.descent_view import nice_step
-from backprop_core.numbers import fmt
-
 from scenes import style
 from scenes.lesson import LessonScene
 
@@ -96,7 +92,7 @@ class WhyItScalesScene(LessonScene):
         values.add(*(self.math(layer.a.text, color=t.a, size=style.LABEL) for layer in c.layers))
         values.add(self.math(c.L.text, color=t.L, size=style.LABEL))
         for value, node in zip(values, nodes):
-            value.next_to(node, UP, buff=0.2)
+            value.next_to(node, UP, buff=style.TIGHT)
         weights = self.math(
             r"w_1, \dots, w_{" + str(n) + "} = " + ",\\ ".join(layer.w.text for layer in c.layers),
             size=style.LABEL,
@@ -108,7 +104,7 @@ class WhyItScalesScene(LessonScene):
             color=t.b,
         )
         rule = self.math(core.LAYER_TEX, size=style.LABEL)
-        legend = VGroup(rule, weights, biases).arrange(DOWN, buff=0.2).to_edge(DOWN, buff=0.45)
+        legend = VGroup(rule, weights, biases).arrange(DOWN, buff=style.TIGHT).to_edge(DOWN, buff=style.EDGE)
         self.legend = legend
         self.play(*(FadeIn(node) for node in nodes), Create(edges), run_time=1.5)
         self.play(Write(rule), FadeIn(weights), FadeIn(biases))
@@ -124,7 +120,7 @@ class WhyItScalesScene(LessonScene):
         locals_ = VGroup()
         for layer, edge in zip(c.layers, self.edges):
             label = self.math(layer.local.text, color=t.grad, size=style.LABEL)
-            label.next_to(edge, DOWN, buff=0.32)
+            label.next_to(edge, DOWN, buff=style.NEAR)
             locals_.add(label)
         self.locals = locals_
         formula = self.math(
@@ -142,7 +138,7 @@ class WhyItScalesScene(LessonScene):
         self.caption_line = line
 
     def start_the_sweep(self) -> None:
-        t, c = self.theme, self.chain
+        c = self.chain
         top = c.layers[-1]
         self.beat(
             "sweep-start",
@@ -158,7 +154,7 @@ class WhyItScalesScene(LessonScene):
         value = self.math(layer.grad_a.text, color=t.grad, size=style.LABEL)
         fit_column(value)
         value.move_to([node.get_x(), NODE_Y - 1.6, 0])
-        box = SurroundingRectangle(node, color=t.highlight, buff=0.08)
+        box = style.highlight_box(node, t.highlight)
         self.grads[layer.k] = value
         if getattr(self, "marker", None) is None:
             self.play(Create(box), FadeIn(value, shift=LEFT * 0.3))
@@ -175,7 +171,9 @@ class WhyItScalesScene(LessonScene):
             f"{upper.local.text}, gives {layer.grad_a.text}.",
         )
         self._say(layer.grad_a.equation())
-        self.play(Indicate(self.locals[upper.k - 1], color=t.highlight), Indicate(self.grads[upper.k], color=t.highlight))
+        self.play(
+            Indicate(self.locals[upper.k - 1], color=t.highlight), Indicate(self.grads[upper.k], color=t.highlight)
+        )
         self._show_gradient(layer)
 
     def weight_gradients(self) -> None:
@@ -196,15 +194,13 @@ class WhyItScalesScene(LessonScene):
         row_a.move_to([self.nodes[0].get_x(), NODE_Y - 1.6, 0])
         row_w = self.math(r"\frac{\partial L}{\partial w_k}", color=t.grad, size=style.LABEL)
         row_w.move_to([self.nodes[0].get_x(), NODE_Y - 2.45, 0])
-        self._say(
-            core.WEIGHT_GRADIENT_TEX + r"\qquad " + c.layers[0].grad_w.equation(with_formula=False)
-        )
+        self._say(core.WEIGHT_GRADIENT_TEX + r"\qquad " + c.layers[0].grad_w.equation(with_formula=False))
         self.play(FadeOut(self.marker), FadeIn(row_a), FadeIn(row_w), FadeIn(values, lag_ratio=0.15), run_time=2)
         self.weight_values = values
 
     def count_this_chain(self) -> None:
         t, c = self.theme, self.chain
-        n, count = c.depth, c.count
+        count = c.count
         self.beat(
             "count-this-chain",
             f"Count the multiplications. The sweep: {count.backprop_terms[0]} hand-offs plus "
@@ -213,9 +209,7 @@ class WhyItScalesScene(LessonScene):
         )
         line = self.math(
             r"\text{sweep: }" + " + ".join(map(str, count.backprop_terms)) + f" = {count.backprop}",
-            r"\qquad \text{each chain from scratch: }"
-            + " + ".join(map(str, count.naive_terms))
-            + f" = {count.naive}",
+            r"\qquad \text{each chain from scratch: }" + " + ".join(map(str, count.naive_terms)) + f" = {count.naive}",
             size=style.LABEL,
         )
         line[0].set_color(t.grad)
@@ -239,20 +233,24 @@ class WhyItScalesScene(LessonScene):
         top = max(cn.naive for cn in counts)
         y_step = nice_step(top, 4)
         y_top = -(-top // y_step) * y_step
-        axes = Axes(
-            x_range=[0, depth_max, 2],
-            y_range=[0, y_top, y_step],
-            x_length=5.0,
-            y_length=4.2,
-            tips=False,
-            axis_config={"color": t.muted, "include_numbers": True, "font_size": style.SMALL},
-            y_axis_config={"decimal_number_config": {"num_decimal_places": 0}},
-            x_axis_config={"decimal_number_config": {"num_decimal_places": 0}},
-        ).to_corner(DOWN + LEFT, buff=0.6).shift(UP * 0.3)
-        x_label = self.words("layers", size=style.SMALL, color=t.muted).next_to(axes.x_axis, DOWN, buff=0.5)
+        axes = (
+            Axes(
+                x_range=[0, depth_max, 2],
+                y_range=[0, y_top, y_step],
+                x_length=5.0,
+                y_length=4.2,
+                tips=False,
+                axis_config={"color": t.muted, "include_numbers": True, "font_size": style.SMALL},
+                y_axis_config={"decimal_number_config": {"num_decimal_places": 0}},
+                x_axis_config={"decimal_number_config": {"num_decimal_places": 0}},
+            )
+            .to_corner(DOWN + LEFT, buff=style.APART)
+            .shift(UP * style.APART)  # room below for the numbers and "layers"
+        )
+        x_label = self.words("layers", size=style.SMALL, color=t.muted).next_to(axes.x_axis, DOWN, buff=style.APART)
         x_label.align_to(axes.x_axis, RIGHT)
         y_label = self.words("multiplications", size=style.SMALL, color=t.muted)
-        y_label.next_to(axes.y_axis, UP, buff=0.2).align_to(axes, LEFT)
+        y_label.next_to(axes.y_axis, UP, buff=style.TIGHT).align_to(axes, LEFT)
 
         def series(values, color):
             dots = VGroup(*(Dot(axes.c2p(cn.depth, v), color=color, radius=0.06) for cn, v in zip(counts, values)))
@@ -264,9 +262,9 @@ class WhyItScalesScene(LessonScene):
         sweep = series([cn.backprop for cn in counts], t.grad)
         naive = series([cn.naive for cn in counts], t.text)
         sweep_label = self.words("backprop sweep", size=style.SMALL, color=t.grad)
-        sweep_label.next_to(sweep[1][-1], UP, buff=0.25).align_to(axes, RIGHT)
+        sweep_label.next_to(sweep[1][-1], UP, buff=style.NEAR).align_to(axes, RIGHT)
         naive_label = self.words("from scratch", size=style.SMALL, color=t.text)
-        naive_label.next_to(naive[1][-1], LEFT, buff=0.25)
+        naive_label.next_to(naive[1][-1], LEFT, buff=style.NEAR)
 
         header = VGroup(
             self.words("layers", size=style.SMALL, color=t.muted),
@@ -290,9 +288,9 @@ class WhyItScalesScene(LessonScene):
         formulas = VGroup(
             self.math(r"\text{sweep: } " + core.BACKPROP_COUNT_TEX, size=style.LABEL, color=t.grad),
             self.math(r"\text{from scratch: } " + core.NAIVE_COUNT_TEX, size=style.LABEL),
-        ).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
-        right = VGroup(table, formulas).arrange(DOWN, aligned_edge=LEFT, buff=0.5)
-        right.next_to(axes, RIGHT, buff=0.9).align_to(axes, UP)
+        ).arrange(DOWN, aligned_edge=LEFT, buff=style.NEAR)
+        right = VGroup(table, formulas).arrange(DOWN, aligned_edge=LEFT, buff=style.APART)
+        right.next_to(axes, RIGHT, buff=style.FAR).align_to(axes, UP)
         self.play(*(FadeOut(m) for m in old), run_time=1)
         self.play(Create(axes), FadeIn(x_label), FadeIn(y_label))
         self.play(Create(sweep), Create(naive), FadeIn(sweep_label), FadeIn(naive_label), run_time=2.5)

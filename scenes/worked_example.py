@@ -24,14 +24,12 @@ from manim import (
     GrowFromCenter,
     Indicate,
     MathTex,
-    SurroundingRectangle,
     VGroup,
     Write,
 )
 
 from backprop_core import refresher as core
 from backprop_core.numbers import fmt
-
 from scenes import style
 from scenes.lesson import LessonScene
 
@@ -131,8 +129,8 @@ class WorkedExampleScene(LessonScene):
             f"Name the inner piece: let u = {c.inner_tex}. Then y is simply u squared.",
         )
         problem = self.problem[0]
-        brace = Brace(problem[3], DOWN, buff=0.08, color=t.z)
-        u_tag = self.math("u", size=style.LABEL, color=t.z).next_to(brace, DOWN, buff=0.06)
+        brace = Brace(problem[3], DOWN, buff=style.HAIR, color=t.z)
+        u_tag = self.math("u", size=style.LABEL, color=t.z).next_to(brace, DOWN, buff=style.HAIR)
         self.play(GrowFromCenter(brace), FadeIn(u_tag))
         names = self.math(c.u.symbol, "=", c.u.formula, r"\qquad", "y", "=", c.outer_tex, size=MATH)
         names[0].set_color(t.z)
@@ -181,7 +179,15 @@ class WorkedExampleScene(LessonScene):
             f"which is {spoken(alg.in_u_tex)}, or {spoken(alg.in_x_tex)}.",
         )
         line = self.math(
-            c.dy_dx.symbol, "=", c.dy_dx.formula, "=", alg.product_tex, "=", alg.in_u_tex, "=", alg.in_x_tex,
+            c.dy_dx.symbol,
+            "=",
+            c.dy_dx.formula,
+            "=",
+            alg.product_tex,
+            "=",
+            alg.in_u_tex,
+            "=",
+            alg.in_x_tex,
             size=MATH,
         )
         line[0].set_color(t.grad)
@@ -211,7 +217,7 @@ class WorkedExampleScene(LessonScene):
         check.move_to(dx_line).align_to([RIGHT_X, 0, 0], RIGHT)
         row.add(check)
         self.play(Write(dx_line), run_time=1.5)
-        box = SurroundingRectangle(dx_line[-1], color=t.grad, buff=0.1)
+        box = style.highlight_box(dx_line[-1], t.grad)
         self.play(Create(box), FadeIn(check, shift=LEFT * 0.2))
         row.add(box)
         self.result_row = row
@@ -260,11 +266,11 @@ class WorkedExampleScene(LessonScene):
             "The chain rule was right: for a small step, the product of slopes is all you need.",
         )
         self.play(
-            Create(SurroundingRectangle(self.predicted[-1], color=t.grad, buff=0.08)),
-            Create(SurroundingRectangle(self.actual[-1], color=t.curve, buff=0.08)),
+            Create(style.highlight_box(self.predicted[-1], t.grad)),
+            Create(style.highlight_box(self.actual[-1], t.curve)),
             run_time=1.2,
         )
         self.play(Indicate(self.predicted[-1], color=t.highlight), Indicate(self.actual[-1], color=t.highlight))
         right = self.words("The chain rule was right.", size=style.BODY)
-        right.next_to(self.lines[-1], DOWN, buff=0.5).align_to([LEFT_X, 0, 0], LEFT)
+        right.next_to(self.lines[-1], DOWN, buff=style.APART).align_to([LEFT_X, 0, 0], LEFT)
         self.play(FadeIn(right, shift=UP * 0.2))

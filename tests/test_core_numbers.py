@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from backprop_core.numbers import fmt, fmt_fixed, tex_factor, tex_term
+from backprop_core.numbers import fmt, fmt_fixed, plain, tex_factor, tex_scale, tex_term, tex_times_ten
 
 
 def test_exact_values_print_exactly():
@@ -34,3 +34,11 @@ def test_factors_and_terms():
     assert tex_factor(sp.Rational(4, 5)) == "0.8"
     assert tex_term(sp.Rational(-3, 10)) == "- 0.3"
     assert tex_term(sp.Integer(0)) == "+ 0"
+
+
+def test_one_spelling_of_times_ten():
+    # fmt's scientific form and a scaled readout's factor share it, so they read alike.
+    assert tex_times_ten(-6) == r"\times 10^{-6}"
+    assert fmt(-1.53e-6) == "-1.53 " + tex_times_ten(-6)
+    assert tex_scale(-4) == tex_times_ten(-4) and tex_scale(0) == ""
+    assert plain(fmt(-1.53e-6)) == "-1.53×10⁻⁶"

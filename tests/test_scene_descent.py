@@ -6,10 +6,9 @@ import dataclasses
 
 import pytest
 
-from backprop_core import Params
-from backprop_core import descent_view
+from backprop_core import Params, descent_view
 from backprop_core.network import backward, descent, loss_of_w1
-from backprop_core.numbers import fmt, fmt_fixed, plain, readout_exponent
+from backprop_core.numbers import fmt, fmt_fixed, plain, readout_exponent, tex_scale
 
 from .harness import all_texts, run_scene
 
@@ -77,8 +76,8 @@ def test_the_window_shows_every_step(p):
 def test_fast_loss_and_slope_equal_the_core():
     for p in (Params(), Params(loss="half", x=-1.5, b2=0.3)):
         for w in (-2.0, 0.1, 0.7, 3.0):
-            L, slope = descent_view.loss_and_slope(p, w)
-            assert L == pytest.approx(loss_of_w1(p, w), rel=1e-12)
+            loss, slope = descent_view.loss_and_slope(p, w)
+            assert loss == pytest.approx(loss_of_w1(p, w), rel=1e-12)
             assert slope == pytest.approx(backward(dataclasses.replace(p, w1=w)).dL_dw1.value, rel=1e-12)
 
 
@@ -96,3 +95,21 @@ def test_the_overview_holds_the_zoomed_window(p):
     assert v.overview_w.low <= v.w_axis.low and v.w_axis.high <= v.overview_w.high
     assert v.overview_L.low <= v.L_axis.low + 1e-12 or v.overview_L.low <= min(pt.loss for pt in v.points)
     assert v.overview_w.high - v.overview_w.low >= 2 * descent_view.OVERVIEW_HALF_WIDTH
+
+
+def test_a_scaled_readout_reads_like_fmts_scientific_form():
+    # "-2.459 × 10⁻⁴" beside "ΔL = -1.53 × 10⁻⁶": one spelling (numbers.tex_times_ten), one spacing.
+    from manim import MathTex
+
+    from scenes import style
+    from scenes.components.readout import Readout
+
+    value = -2.459e-4
+    row = Readout("L", lambda: value, color="#FFFFFF", stops=[value])
+    assert row.exponent == -4 and row.number.get_value() == pytest.approx(-2.459)
+    assert row.factor.tex_string == tex_scale(-4)
+    typeset = MathTex(fmt(-2.46e-5), font_size=style.BODY)[0]  # glyphs: - 2 . 4 6 × 1 0 - 5
+    times_gap = typeset[5].get_left()[0] - typeset[4].get_right()[0]
+    assert row.factor.get_left()[0] - row.number.get_right()[0] == pytest.approx(times_gap, abs=0.02)
+    ten_gap = typeset[6].get_left()[0] - typeset[5].get_right()[0]
+    assert row.factor[0][1].get_left()[0] - row.factor[0][0].get_right()[0] == pytest.approx(ten_gap, abs=1e-3)
