@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from backprop_core import Params
-from backprop_core import wide
+from backprop_core import Params, wide
 
 from .harness import all_texts, run_scene
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from backprop_core import Params
-from backprop_core import deep
-
+from backprop_core import Params, deep
 from backprop_core.numbers import plain
 
 from .harness import all_texts, run_scene
