@@ -17,94 +17,47 @@ from __future__ import annotations
 import numpy as np
 from manim import (
     DOWN,
-    DR,
     LEFT,
     RIGHT,
     UP,
-    UR,
-    Axes,
     Create,
     DashedLine,
     Dot,
     FadeIn,
     FadeOut,
-    ImageMobject,
-    Line,
-    MathTex,
-    Rectangle,
+    Group,
+    Indicate,
+    ReplacementTransform,
     ValueTracker,
     VGroup,
     Write,
     always_redraw,
     smooth,
 )
-from manim.camera.camera import Camera
-from manim.constants import RESAMPLING_ALGORITHMS
-from PIL import Image
 
 from backprop_core import refresher as core
-from backprop_core.numbers import fmt
-from backprop_core.quantity import exact
 from scenes import style
+from scenes.components.heatmap import HeatMap, HeatmapCamera, heat_colors
 from scenes.components.readout import Readout, Readouts
+from scenes.components.slice_panel import DOT_RADIUS, TANGENT_HALF, SlicePanel
+from scenes.components.surface import SurfaceView
 from scenes.lesson import LessonScene
 
-# The heatmap's colour scale: low = deep blue-grey, high = warm sand. It is the
-# map's own scale (a height), deliberately unlike the symbol colours of style.py.
-HEAT_SCALE = ("#16243A", "#2F4B6B", "#5E6F86", "#9C8C7A", "#D9B98C", "#F6E7C8")
-HEAT_PIXELS = 241  # odd: the grid runs through the middle of the range
-
-# Layout (frame units; the frame is 14.2 x 8).
+# Layout (frame units; the frame is 14.2 x 8): three columns, map | readouts | slice panels.
 MAP_SIZE = 4.2
 MAP_CENTER = np.array([-4.55, -0.05, 0])
-LEGEND_WIDTH = 0.28
-MAP_NAME_SHIFT = 1.05  # the axis names sit this far along their side, off the middle tick
 READOUT_X = -1.35  # left edge of the readout column
 PANEL_X = 4.05  # centre of the slice panels
-PANEL_SIZE = (4.3, 2.0)
 PANEL_TOPS = (2.45, -0.75)  # top of each panel's heading
-TANGENT_HALF = 0.45  # half the tangent's extent, in x (data units)
-DOT_RADIUS = 0.09
 
-
-def heat_colors(values: np.ndarray) -> np.ndarray:
-    """Values in [0, 1] -> RGBA uint8 (opaque) along HEAT_SCALE."""
-    stops = np.array([[int(c[i : i + 2], 16) for i in (1, 3, 5)] for c in HEAT_SCALE], dtype=float)
-    pos = np.clip(values, 0, 1) * (len(stops) - 1)
-    i = np.minimum(pos.astype(int), len(stops) - 2)
-    frac = (pos - i)[..., None]
-    rgb = stops[i] * (1 - frac) + stops[i + 1] * frac
-    alpha = np.full(rgb.shape[:-1] + (1,), 255.0)
-    return np.concatenate([rgb, alpha], axis=-1).round().astype(np.uint8)
-
-
-def heat_image(values: np.ndarray, width: float, height: float | None = None) -> ImageMobject:
-    """Values in [0, 1] as an image along HEAT_SCALE, stretched to ``width`` x ``height`` (square by default)."""
-    image = ImageMobject(heat_colors(values))
-    image.set_resampling_algorithm(RESAMPLING_ALGORITHMS["bilinear"])
-    return image.stretch_to_fit_width(width).stretch_to_fit_height(height or width)
-
-
-class HeatmapCamera(Camera):
-    """manim 0.21's camera with image drawing that works on the pinned Pillow.
-
-    manim 0.21 pastes every ImageMobject onto ``Image.fromarray(<float zeros>,
-    mode="RGBA")``, which Pillow 13 refuses ("Invalid mode for data type"). The
-    images here are never rotated or skewed, so they are drawn by scaling them to
-    their box on screen and compositing them over the frame.
-    """
-
-    def display_image_mobject(self, image_mobject, pixel_array) -> None:
-        image = Image.fromarray(np.asarray(image_mobject.get_pixel_array(), dtype=np.uint8))
-        corners = self.points_to_subpixel_coords(image_mobject, image_mobject.points)
-        (left, top), (right, bottom) = corners.min(axis=0), corners.max(axis=0)
-        size = (int(round(right - left)), int(round(bottom - top)))
-        if size[0] <= 0 or size[1] <= 0:
-            return
-        image = image.resize(size, resample=image_mobject.resampling_algorithm)
-        canvas = Image.new("RGBA", (self.pixel_width, self.pixel_height), (0, 0, 0, 0))
-        canvas.paste(image, (int(round(left)), int(round(top))))
-        self.overlay_PIL_image(pixel_array, canvas)
+# The landscape: the camera tilts from straight down (the map) to this view, and
+# the square's middle moves to LANDSCAPE_CENTER, so the bowl fills the map's and
+# the readouts' columns.
+TILT, TURN = 62, -28  # degrees from straight down; about the vertical
+LANDSCAPE_CENTER = np.array([-3.75, -1.2, 0])
+Z_UNIT = 0.62  # frame units per unit of f
+SURFACE_FACES = 30  # per side: at 1080p the bowl reads smooth, its shading still shows the facets' tilt
+SEE_THROUGH = 0.3  # the faces in front of a slicing plane
 
 
 class PartialsScene(LessonScene):
@@ -119,6 +72,11 @@ class PartialsScene(LessonScene):
         self.walk_east_west()
         self.walk_north_south()
         self.stop_at_the_point()
+        self.tilt_into_a_landscape()
+        self.point_on_the_surface()
+        for k, var in enumerate("xy"):
+            self.slice_with_a_plane(var, self.panels[k])
+        self.look_down_again()
         self.show_recipe()
         self.sanity_check()
 
@@ -131,62 +89,24 @@ class PartialsScene(LessonScene):
             "f(x, y) = x² + 2y². It draws a surface; the heatmap shows it from above, "
             "warmer colour means higher.",
         ):
-            image, border, ticks = self.heatmap()
-            bar, bar_border, legend = self.legend(border)
-            formula = self.math(r"f(x, y) = " + core.BOWL_TEX, size=style.BODY, color=t.curve)
-            formula.next_to(border, UP, buff=style.NEAR)
-            self.add(self.title())
-            self.play(FadeIn(image), Create(border), FadeIn(ticks), Write(formula), run_time=2)
-            self.play(FadeIn(bar), Create(bar_border), FadeIn(legend))
-
-    def tick(self, value) -> MathTex:
-        return self.math(fmt(exact(value)), size=style.SMALL, color=self.theme.muted)
-
-    def heatmap(self) -> tuple[ImageMobject, Rectangle, VGroup]:
-        """bowl() over the square seen from above (top row = highest y), its border and its ticks."""
-        t = self.theme
-        lo, hi = core.PARTIALS_RANGE
-        xs = np.linspace(lo, hi, HEAT_PIXELS)
-        grid_x, grid_y = np.meshgrid(xs, xs[::-1])
-        heights = core.bowl(grid_x, grid_y)
-        self.f_min, self.f_max = float(heights.min()), float(heights.max())
-        image = heat_image((heights - self.f_min) / (self.f_max - self.f_min), MAP_SIZE).move_to(MAP_CENTER)
-        border = Rectangle(width=MAP_SIZE, height=MAP_SIZE, color=t.muted, stroke_width=2).move_to(MAP_CENTER)
-        self.map_border = border
-        self.map_axes = Axes(x_range=[lo, hi], y_range=[lo, hi], x_length=MAP_SIZE, y_length=MAP_SIZE)
-        self.map_axes.move_to(MAP_CENTER)
-        ticks = VGroup()
-        for v in (lo, (lo + hi) / 2, hi):
-            ticks.add(self.tick(v).next_to(self.map_axes.c2p(v, lo), DOWN, buff=style.HAIR))
-            ticks.add(self.tick(v).next_to(self.map_axes.c2p(lo, v), LEFT, buff=style.HAIR))
-        x_name = self.math("x", size=style.LABEL, color=t.x).next_to(border, DOWN, buff=style.TIGHT)
-        y_name = self.math("y", size=style.LABEL, color=t.x).next_to(border, LEFT, buff=style.TIGHT)
-        ticks.add(x_name.shift(RIGHT * MAP_NAME_SHIFT), y_name.shift(UP * MAP_NAME_SHIFT))
-        return image, border, ticks
-
-    def legend(self, border: Rectangle) -> tuple[ImageMobject, Rectangle, VGroup]:
-        """The heatmap's scale as a vertical bar beside it, high at the top, with its two ends."""
-        t = self.theme
-        bar = heat_image(np.linspace(1, 0, HEAT_PIXELS)[:, None] * np.ones((1, 8)), LEGEND_WIDTH, MAP_SIZE)
-        bar.next_to(border, RIGHT, buff=style.TIGHT)
-        bar_border = Rectangle(width=LEGEND_WIDTH, height=MAP_SIZE, color=t.muted, stroke_width=2).move_to(bar)
-        low, high = self.tick(self.f_min), self.tick(self.f_max)
-        low.next_to(bar.get_corner(DR), RIGHT, buff=style.HAIR).align_to(bar, DOWN)
-        high.next_to(bar.get_corner(UR), RIGHT, buff=style.HAIR).align_to(bar, UP)
-        name = self.math("f", size=style.LABEL, color=t.curve).next_to(bar_border, UP, buff=style.TIGHT)
-        return bar, bar_border, VGroup(low, high, name)
+            self.map = HeatMap(core.bowl, *core.PARTIALS_RANGE, t, MAP_CENTER, MAP_SIZE)
+            self.formula = self.math(r"f(x, y) = " + core.BOWL_TEX, size=style.BODY, color=t.curve)
+            self.formula.next_to(self.map.border, UP, buff=style.NEAR)
+            self.title_group = self.title()
+            self.add(self.title_group)
+            self.play(*self.map.show_map(), Write(self.formula), run_time=2)
+            self.play(*self.map.show_legend())
 
     def pick_a_point(self) -> None:
         t = self.theme
         lo, hi = core.PARTIALS_RANGE
-        span = hi - lo
-        start = (lo + 0.2 * span, lo + 0.2 * span)
+        start = lo + 0.2 * (hi - lo)
         with self.beat(
             "a-point",
             "Pick a point on the map and read off where it is, x and y, and how high the surface is there, f.",
         ):
-            self.px, self.py = ValueTracker(start[0]), ValueTracker(start[1])
-            ax = self.map_axes
+            self.px, self.py = ValueTracker(start), ValueTracker(start)
+            ax = self.map.axes
 
             def here():
                 return self.px.get_value(), self.py.get_value()
@@ -201,9 +121,8 @@ class PartialsScene(LessonScene):
             self.dot = always_redraw(
                 lambda: Dot(ax.c2p(*here()), radius=DOT_RADIUS, color=t.text).set_stroke(t.background, width=2)
             )
-
             dx, dy = (rf"\frac{{\partial f}}{{\partial {v}}}" for v in "xy")
-            rows = Readouts(
+            self.readouts = Readouts(
                 [
                     Readout("x", lambda: here()[0], color=t.x),
                     Readout("y", lambda: here()[1], color=t.x),
@@ -214,10 +133,9 @@ class PartialsScene(LessonScene):
                 buff=style.NEAR,
                 align_equals=True,
             )
-            rows.move_to([READOUT_X, MAP_CENTER[1], 0], aligned_edge=LEFT)
-            self.readouts = rows
+            self.readouts.move_to([READOUT_X, MAP_CENTER[1], 0], aligned_edge=LEFT)
             self.play(FadeIn(self.dot), run_time=0.8)
-            self.play(rows.show(0, 1, 2), run_time=1.2)
+            self.play(self.readouts.show(0, 1, 2), run_time=1.2)
 
     def show_slices(self) -> None:
         with self.beat(
@@ -226,71 +144,18 @@ class PartialsScene(LessonScene):
             "becomes a curve, and its slope is ∂f/∂x. "
             "Freeze x and walk north to south: that slope is ∂f/∂y.",
         ):
+            f_range = (self.map.f_min, self.map.f_max)
             self.panels = VGroup(
-                *(self.slice_panel(top, var, held) for top, (var, held) in zip(PANEL_TOPS, ("xy", "yx")))
+                *(
+                    SlicePanel(var, cut, (self.px, self.py), *core.PARTIALS_RANGE, f_range, self.theme).place(
+                        [PANEL_X, top, 0]
+                    )
+                    for var, cut, top in (("x", core.slice_in_x, PANEL_TOPS[0]), ("y", core.slice_in_y, PANEL_TOPS[1]))
+                )
             )
             for k, (line, panel) in enumerate(zip((self.row_line, self.col_line), self.panels)):
-                self.play(Create(line), FadeIn(panel[:5]), run_time=1.2)
-                self.play(Create(panel[5]), FadeIn(panel[7]), Create(panel[6]), self.readouts.show(3 + k), run_time=1.5)
-
-    def slice_panel(self, top: float, var: str, held: str) -> VGroup:
-        """ "vary x, y held at 0.500" over the slice's axes: heading, axes, ticks, name, curve, tangent, dot."""
-        t = self.theme
-        lo, hi = core.PARTIALS_RANGE
-        held_tracker = self.py if held == "y" else self.px
-        words = self.words(f"vary {var}, {held} held at", size=style.SMALL)
-        heading = Readout(words, held_tracker.get_value, color=t.x, size=style.HEADING)
-        heading.move_to([PANEL_X, top, 0], aligned_edge=UP)
-        axes = Axes(
-            x_range=[lo, hi, (hi - lo) / 2],
-            y_range=[self.f_min, self.f_max, (self.f_max - self.f_min) / 3],
-            x_length=PANEL_SIZE[0],
-            y_length=PANEL_SIZE[1],
-            tips=False,
-            axis_config={"color": t.muted, "stroke_width": 2},
-        )
-        axes.next_to(heading, DOWN, buff=style.NEAR).set_x(PANEL_X + 0.2)
-        x_ticks = VGroup(*(self.tick(v).next_to(axes.c2p(v, self.f_min), DOWN, buff=style.HAIR) for v in (lo, hi)))
-        y_ticks = VGroup(
-            self.tick(self.f_min).next_to(axes.c2p(0, self.f_min), DOWN, buff=style.TIGHT),
-            self.tick(self.f_max).next_to(axes.c2p(0, self.f_max), LEFT, buff=style.TIGHT),
-        )
-        var_name = self.math(var, size=style.LABEL, color=t.x).next_to(axes.c2p(hi, self.f_min), DOWN, buff=style.HAIR)
-        var_name.next_to(x_ticks[1], LEFT, buff=style.NEAR)
-        return VGroup(heading, axes, x_ticks, y_ticks, var_name, *self._slice(axes, var))
-
-    def _slice(self, axes: Axes, var: str):
-        """The cross-section through the point along ``var``, its tangent and the point on it."""
-        t = self.theme
-        lo, hi = core.PARTIALS_RANGE
-
-        def section():
-            x, y = self.px.get_value(), self.py.get_value()
-            if var == "x":
-                f, slope = core.slice_in_x(y)
-                return f, slope, x
-            f, slope = core.slice_in_y(x)
-            return f, slope, y
-
-        def curve():
-            f, _, _ = section()
-            return axes.plot(f, x_range=[lo, hi], color=t.curve, stroke_width=4)
-
-        def tangent():
-            f, slope, u = section()
-            f0, s = f(u), slope(u)
-            a, b = u - TANGENT_HALF, u + TANGENT_HALF
-            # Keep the line inside the panel: clip where it leaves the y-range.
-            if abs(s) > 1e-9:
-                ends = sorted(u + (level - f0) / s for level in (self.f_min, self.f_max))
-                a, b = max(a, ends[0]), min(b, ends[1])
-            return Line(axes.c2p(a, f0 + s * (a - u)), axes.c2p(b, f0 + s * (b - u)), color=t.grad, stroke_width=5)
-
-        def dot():
-            f, _, u = section()
-            return Dot(axes.c2p(u, f(u)), radius=DOT_RADIUS, color=t.text)
-
-        return always_redraw(curve), always_redraw(tangent), always_redraw(dot)
+                self.play(Create(line), panel.show_frame(), run_time=1.2)
+                self.play(*panel.show_slice(), self.readouts.show(3 + k), run_time=1.5)
 
     def walk_east_west(self) -> None:
         lo, hi = core.PARTIALS_RANGE
@@ -325,6 +190,96 @@ class PartialsScene(LessonScene):
             )
             t = self.theme
             self.play(*(row.mark(t.grad) for row in self.readouts[3:]))
+
+    # -- the same function as a landscape ----------------------------------
+    def tilt_into_a_landscape(self) -> None:
+        p = self.at
+        with self.beat(
+            "landscape",
+            "Tilt the map and it becomes the landscape it stands for: over every point the surface "
+            "stands as high as f, in the heatmap's own colours.",
+        ):
+            self.surface = SurfaceView(
+                core.bowl,
+                *core.PARTIALS_RANGE,
+                heat_colors,
+                MAP_CENTER,
+                MAP_SIZE,
+                Z_UNIT,
+                SURFACE_FACES,
+                cuts=((p.x.value,), (p.y.value,)),
+            )
+            # What belongs to the flat view leaves; the title, formula and panels stay.
+            kept = {*self.title_group.get_family(), *self.formula.get_family(), *self.panels.get_family()}
+            self.flat_view = Group(*(m for m in self.mobjects if not set(m.get_family()) & kept))
+            t = self.theme
+            self.floor = self.surface.floor(t.muted)
+            names = (self.math(v, size=style.LABEL, color=t.x) for v in "xy")
+            self.floor_names = self.surface.axis_names(*names)
+            self.play(FadeIn(self.surface), FadeOut(self.flat_view), run_time=1.2)
+            self.add(self.floor)
+            self.bring_to_back(self.floor)  # z = 0: under the whole surface
+            self.play(*self.surface.look(TILT, TURN, LANDSCAPE_CENTER), FadeIn(self.floor_names), run_time=3.5)
+
+    def point_on_the_surface(self) -> None:
+        t, p, s = self.theme, self.at, self.surface
+        with self.beat(
+            "on-the-surface",
+            f"The point we stopped at is on the surface, {p.f.text} above the floor. "
+            "The dashed line drops to its shadow on the map.",
+        ):
+            self.drop = VGroup(s.drop_line(p.x.value, p.y.value, t.text), s.shadow(p.x.value, p.y.value, t.muted))
+            self.point = s.point(p.x.value, p.y.value, t.text, DOT_RADIUS)
+            self.caption = self.under_the_landscape(rf"({p.x.text},\ {p.y.text},\ {p.f.text})")
+            self.play(FadeIn(self.point), Create(self.drop[0]), FadeIn(self.drop[1]), Write(self.caption))
+
+    def under_the_landscape(self, *tex: str) -> VGroup:
+        """The landscape's caption, under it on the left (the floor's near corner and x are on the right)."""
+        caption = self.math(*tex, size=style.LABEL)
+        return caption.next_to(self.floor, DOWN, buff=style.TIGHT).to_edge(LEFT, buff=style.EDGE + style.NEAR)
+
+    def slice_with_a_plane(self, var: str, panel: SlicePanel) -> None:
+        """The plane holding the other variable cuts the curve of ``panel``; the cut then lies down in it."""
+        t, p, s = self.theme, self.at, self.surface
+        held, value = ("y", p.y) if var == "x" else ("x", p.x)
+        slope = p.df_dx if var == "x" else p.df_dy
+        with self.beat(
+            f"plane-{held}",
+            f"The plane {held} = {value.text} slices the landscape. Its cut is a curve, and the "
+            f"tangent at the point has slope {slope.text}: that is ∂f/∂{var}.",
+        ):
+            plane = s.slicing_plane(held, value.value, t.muted)
+            cut = s.cut(held, value.value, t.curve)
+            tangent = s.tangent(p.x.value, p.y.value, var, slope.value, TANGENT_HALF, t.grad)
+            symbol = rf"\frac{{\partial f}}{{\partial {var}}}"
+            caption = self.under_the_landscape(rf"{held} = {value.text}:\quad", symbol, f"= {slope.text}")
+            caption[1:].set_color(t.grad)
+            self.play(FadeIn(plane), s.see_through.animate.set_value(SEE_THROUGH), run_time=1.2)
+            self.play(Create(cut), ReplacementTransform(self.caption, caption), run_time=1.5)
+            self.caption = caption
+            self.bring_to_front(self.point)
+            self.play(Create(tangent))
+        with self.beat(
+            f"flatten-{var}",
+            f"Lay the cut flat and it is the vary-{var} curve in the panel, point for point, with the same tangent.",
+        ):
+            flat = cut.copy().clear_updaters()
+            self.remove(cut)
+            landed = panel.curve.copy().clear_updaters()
+            self.play(ReplacementTransform(flat, landed), run_time=2)
+            self.play(Indicate(panel.tangent, color=t.highlight), run_time=1.2)
+            self.play(FadeOut(plane, tangent, landed), s.see_through.animate.set_value(1.0), run_time=0.8)
+            s.remove_plane()
+
+    def look_down_again(self) -> None:
+        with self.beat(
+            "from-above-again",
+            "Look straight down again and the landscape is the heatmap. Every slope read on the map "
+            "is the slope of one cut through this surface.",
+        ):
+            self.play(FadeOut(self.point, self.drop, self.caption, self.floor_names), run_time=0.8)
+            self.play(*self.surface.look(0, 0, MAP_CENTER), run_time=3)
+            self.play(FadeIn(self.flat_view), FadeOut(self.surface, self.floor), run_time=1.2)
 
     def show_recipe(self) -> None:
         t = self.theme

@@ -54,3 +54,32 @@ def test_the_stop_point_follows_the_core(monkeypatch):
     for q in (p.x, p.y, p.f, p.df_dx, p.df_dy):
         assert q.text in shown
     assert p.df_dx.equation() in all_texts(scene) and p.df_dy.equation() in all_texts(scene)
+
+
+LANDSCAPE_BEATS = ["landscape", "on-the-surface", "plane-y", "flatten-x", "plane-x", "flatten-y", "from-above-again"]
+
+
+def check_landscape(scene, p):
+    names = [b.name for b in scene.beats]
+    i = names.index("stop-at-the-point")
+    assert names[i + 1 : i + 1 + len(LANDSCAPE_BEATS)] == LANDSCAPE_BEATS
+    assert names[i + 1 + len(LANDSCAPE_BEATS)] == "recipe"
+    beats = by_name(scene)
+    for name in LANDSCAPE_BEATS:
+        assert not beats[name].off_frame and not beats[name].overlaps, (name, beats[name])
+    on_surface = beats["on-the-surface"]
+    assert any(p.x.text in t and p.y.text in t and p.f.text in t for t in on_surface.texts), on_surface.texts
+    assert p.f.text in on_surface.narration
+    for plane, held, slope in (("plane-y", p.y, p.df_dx), ("plane-x", p.x, p.df_dy)):
+        beat = beats[plane]
+        assert any(held.text in t and slope.text in t for t in beat.texts), beat.texts
+        assert held.text in beat.narration and slope.text in beat.narration
+
+
+def test_the_landscape_shows_the_cores_point_and_slopes():
+    check_landscape(run_scene("partials"), core.partials_at())
+
+
+def test_the_landscape_follows_the_point(monkeypatch):
+    monkeypatch.setattr(core, "PARTIALS_POINT", (-0.4, 0.6))
+    check_landscape(run_scene("partials", cached=False), core.partials_at(-0.4, 0.6))

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from manim import DashedLine, Dot, Line, ValueTracker, VGroup, VMobject, always_redraw
+from manim import DashedLine, Dot, Line, Mobject, ValueTracker, VGroup, VMobject, always_redraw
 
 # The light that shades the landscape (world direction, towards the light).
 LIGHT = np.array([-0.45, -0.6, 0.66])
@@ -199,7 +199,7 @@ class SurfaceView(VGroup):
             lambda: DashedLine(*self.project([[x, y, z], [x, y, 0]]), color=color, stroke_width=3, dash_length=0.08)
         )
 
-    def shadow(self, x: float, y: float, color: str, radius: float) -> VMobject:
+    def shadow(self, x: float, y: float, color: str, radius: float = 0.06) -> VMobject:
         return always_redraw(lambda: Dot(self.project([x, y, 0]), radius=radius, color=color).set_opacity(0.8))
 
     def floor(self, color: str) -> VMobject:
@@ -209,6 +209,14 @@ class SurfaceView(VGroup):
         return always_redraw(
             lambda: VMobject(stroke_width=2).set_points_as_corners(self.project(ring)).set_color(color)
         )
+
+    def axis_names(self, x_name: Mobject, y_name: Mobject, reach: float = 0.12) -> VGroup:
+        """The names of x and y just past the floor's ends along each axis, kept there as the camera turns."""
+        lo, hi = self.lo, self.hi
+        span = (hi - lo) * reach
+        x_name.add_updater(lambda m: m.move_to(self.project([hi + span, lo, 0])))
+        y_name.add_updater(lambda m: m.move_to(self.project([hi, hi + span, 0])))
+        return VGroup(x_name, y_name).update()
 
     # -- camera moves -------------------------------------------------------
     def look(self, tilt: float, turn: float, at=None) -> list:
