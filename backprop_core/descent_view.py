@@ -17,7 +17,7 @@ import mpmath
 import numpy as np
 
 from .network import DescentPoint, descent, direction
-from .numbers import readout_exponent, tex_factor
+from .numbers import tex_factor
 from .params import Params
 from .quantity import Quantity, exact
 
@@ -139,9 +139,6 @@ class View:
     def small_steps(self) -> bool:
         """The zoomed window is a small part of the overview: each step is small."""
         return (self.w_axis.high - self.w_axis.low) * 4 < self.overview_w.high - self.overview_w.low
-
-    def readout_exponent(self, values) -> int:
-        return readout_exponent(values)
 
     def loss(self, w1: float) -> float:
         return loss_and_slope(self.params, w1)[0]

@@ -45,7 +45,7 @@ from manim.camera.camera import Camera
 from manim.mobject.types.image_mobject import AbstractImageMobject
 
 from backprop_core import current
-from backprop_core.numbers import READOUT_DECIMALS, plain
+from backprop_core.numbers import plain
 from narration import LineAudio, line_cues, narrate, voice_from_env
 from narration import captions as caption_files
 from narration.cache import atomic_write_text
@@ -323,10 +323,6 @@ class LessonScene(Scene):
     def words(self, text: str, size: int = style.BODY, color: str | None = None) -> Text:
         text = plain(text)  # a number from fmt, in scientific form, as text
         return Text(text, font=style.FONT, font_size=size, color=color or self.theme.text)
-
-    def readout(self, value: float, size: int = style.BODY, color: str | None = None) -> DecimalNumber:
-        """A live number with the lesson's fixed readout places."""
-        return DecimalNumber(value, num_decimal_places=READOUT_DECIMALS, font_size=size, color=color or self.theme.text)
 
     def tangent_line(self, axes, x: float, y: float, slope: float, length: float) -> Line:
         """The tangent at (x, y) with the given slope, ``length`` frame units long on screen.
