@@ -15,13 +15,22 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
+    Animation,
+    AnimationGroup,
     Arrow,
     Circle,
+    Dot,
+    FadeIn,
+    FadeOut,
     Line,
     MathTex,
+    MoveAlongPath,
     Rectangle,
+    Transform,
+    TransformFromCopy,
     VGroup,
     VMobject,
+    linear,
 )
 
 from scenes import style
@@ -37,6 +46,10 @@ BIAS_LENGTH = 0.6  # symbol above the centre of a node, value below
 EDGE_STROKE = 4
 NODE_STROKE = 4
 LIT_STROKE = 8
+PULSE_RADIUS = 0.11
+
+# Every part by its name in the core's walkthrough, nodes left to right, then weights and biases.
+PARTS = ("x", "z1", "a1", "z2", "a2", "L", "y", "w1", "w2", "b1", "b2")
 
 # The wires a signal travels, as (from part, to part, the weight/bias on the way).
 # A pulse runs along a wire in a step when the step lights both its ends, or its
@@ -69,8 +82,8 @@ class NetworkDiagram(VGroup):
         self.values: dict[str, MathTex] = {}
         self.labels: dict[str, MathTex] = {}
         self._base_style: dict[str, tuple[str, float]] = {}
-        colors = {"x": t.x, "z1": t.z, "a1": t.a, "z2": t.z, "a2": t.a, "L": t.L, "y": t.y}
-        self.colors = dict(colors, w1=t.w, w2=t.w, b1=t.b, b2=t.b)
+        self.colors = {name: style.part_color(name, t) for name in PARTS}
+        colors = self.colors
 
         # Nodes, left to right; gaps between them split the remaining width.
         def circle(name: str, tex: str) -> Circle:
@@ -106,19 +119,55 @@ class NetworkDiagram(VGroup):
             self._place_symbol(name)
 
         # Wires.
-        w1_wire = Arrow(x.get_right(), z1.get_left(), buff=0, color=t.w, stroke_width=EDGE_STROKE,
-                        max_tip_length_to_length_ratio=0.12)
-        w2_wire = Arrow(a1.get_right(), z2.get_left(), buff=0, color=t.w, stroke_width=EDGE_STROKE,
-                        max_tip_length_to_length_ratio=0.12)
-        l_wire = Arrow(a2.get_right(), loss.get_left(), buff=0, color=t.muted, stroke_width=EDGE_STROKE,
-                       max_tip_length_to_length_ratio=0.25)
-        y_wire = Arrow(target.get_left(), loss.get_right(), buff=0, color=t.y, stroke_width=EDGE_STROKE,
-                       max_tip_length_to_length_ratio=0.35)
+        w1_wire = Arrow(
+            x.get_right(),
+            z1.get_left(),
+            buff=0,
+            color=t.w,
+            stroke_width=EDGE_STROKE,
+            max_tip_length_to_length_ratio=0.12,
+        )
+        w2_wire = Arrow(
+            a1.get_right(),
+            z2.get_left(),
+            buff=0,
+            color=t.w,
+            stroke_width=EDGE_STROKE,
+            max_tip_length_to_length_ratio=0.12,
+        )
+        l_wire = Arrow(
+            a2.get_right(),
+            loss.get_left(),
+            buff=0,
+            color=t.muted,
+            stroke_width=EDGE_STROKE,
+            max_tip_length_to_length_ratio=0.25,
+        )
+        y_wire = Arrow(
+            target.get_left(),
+            loss.get_right(),
+            buff=0,
+            color=t.y,
+            stroke_width=EDGE_STROKE,
+            max_tip_length_to_length_ratio=0.35,
+        )
         # Biases come in from below, their labels beside the arrow (left).
-        b1_wire = Arrow(z1.get_bottom() + DOWN * BIAS_LENGTH, z1.get_bottom(), buff=0, color=t.b,
-                        stroke_width=EDGE_STROKE, max_tip_length_to_length_ratio=0.4)
-        b2_wire = Arrow(z2.get_bottom() + DOWN * BIAS_LENGTH, z2.get_bottom(), buff=0, color=t.b,
-                        stroke_width=EDGE_STROKE, max_tip_length_to_length_ratio=0.4)
+        b1_wire = Arrow(
+            z1.get_bottom() + DOWN * BIAS_LENGTH,
+            z1.get_bottom(),
+            buff=0,
+            color=t.b,
+            stroke_width=EDGE_STROKE,
+            max_tip_length_to_length_ratio=0.4,
+        )
+        b2_wire = Arrow(
+            z2.get_bottom() + DOWN * BIAS_LENGTH,
+            z2.get_bottom(),
+            buff=0,
+            color=t.b,
+            stroke_width=EDGE_STROKE,
+            max_tip_length_to_length_ratio=0.4,
+        )
         self.wires = {"w1": w1_wire, "w2": w2_wire, "L": l_wire, "y": y_wire, "b1": b1_wire, "b2": b2_wire}
         for name in ("w1", "w2", "b1", "b2"):
             self.parts[name] = self.wires[name]
@@ -182,27 +231,72 @@ class NetworkDiagram(VGroup):
         self.values[name] = mob
         return mob
 
-    # -- lighting ------------------------------------------------------------
+    # -- lighting, at once ---------------------------------------------------
     def light(self, names, color: str) -> list[VMobject]:
         """Outline the named parts in ``color``; returns the parts changed."""
-        lit = []
-        for name in names:
-            part = self.parts.get(name)
-            if part is None:
-                continue
-            part.set_stroke(color=color, width=LIT_STROKE)
-            if isinstance(part, Arrow):
-                part.tip.set_fill(color)
-            lit.append(part)
+        lit = [self.parts[name] for name in names if name in self.parts]
+        for part in lit:
+            _outline(part, color, LIT_STROKE)
         return lit
 
     def unlight(self) -> None:
         for name, (color, width) in self._base_style.items():
-            part = self.parts[name]
-            part.set_stroke(color=color, width=width)
-            if isinstance(part, Arrow):
-                part.tip.set_fill(color)
-                part.tip.set_stroke(color=color)
+            _outline(self.parts[name], color, width)
+
+    # -- animations: a scene plays them, alone or beside others ----------------
+    # (A list where the pieces live in different places: play() takes lists, and
+    # an AnimationGroup would add a Group holding them to the scene.)
+    def light_up(self, names, color: str) -> Animation:
+        """The named parts outlined in ``color``."""
+        return self._restyle({name: (color, LIT_STROKE) for name in names if name in self.parts})
+
+    def lights_out(self) -> Animation:
+        """Every part in its own colour again, and every label's value too."""
+        values = [self.values[name].animate.set_color(self.colors[name]) for name in self.labels]
+        return AnimationGroup(self._restyle(self._base_style), *values, group=self)
+
+    def _restyle(self, styles: dict[str, tuple[str, float]]) -> Animation:
+        changes = []
+        for name, (color, width) in styles.items():
+            target = self.parts[name].copy()
+            _outline(target, color, width)
+            changes.append(Transform(self.parts[name], target))
+        return AnimationGroup(*changes, group=self)
+
+    def pulse(self, lights, backward: bool, color: str) -> Animation | None:
+        """Dots running along the wires a step lights (against them going backward); None if none."""
+        paths = self.wires_for(lights, backward)
+        if not paths:
+            return None
+        dots = (Dot(path.get_start(), radius=PULSE_RADIUS, color=color) for path in paths)
+        return AnimationGroup(*(MoveAlongPath(d, p, rate_func=linear) for d, p in zip(dots, paths)), remover=True)
+
+    def fly_value(self, name: str, text: str, source) -> Animation:
+        """A node's slot takes ``text``, flying in from a copy of ``source``."""
+        return TransformFromCopy(source, self.set_value(name, text))
+
+    def swap_value(self, name: str, text: str) -> list[Animation]:
+        """A node's slot shows ``text`` instead of its value: the one fades out, the other in."""
+        old, new = self.values[name], self.set_value(name, text)
+        return [FadeOut(old), FadeIn(new)]
+
+    def relabel(self, name: str, text: str, source, color: str) -> list[Animation]:
+        """A weight's label takes a new value (in ``color``) flying in from ``source``; the old one fades."""
+        old = self.labels[name]
+        new = MathTex(old[0].tex_string, "=", text, font_size=VALUE_SIZE, color=self.colors[name])
+        new.move_to(old)
+        new[2].set_color(color)
+        old_value = old[2].copy()
+        self.remove(old)
+        self.add(new)
+        self.labels[name], self.values[name] = new, new[2]
+        return [FadeOut(old_value), TransformFromCopy(source, new[2])]
+
+    def note_under(self, name: str, note: VMobject, buff: float) -> VMobject:
+        """``note`` under a wire, no wider than it (it stays between the parts the wire joins)."""
+        if note.width > self.wires[name].width - 0.1:
+            note.scale_to_fit_width(self.wires[name].width - 0.1)
+        return note.next_to(self.wires[name], DOWN, buff=buff)
 
     # -- pulses ----------------------------------------------------------------
     def anchor(self, name: str) -> np.ndarray:
@@ -241,3 +335,10 @@ class NetworkDiagram(VGroup):
             s, e = self.wires["y"].get_start(), self.wires["y"].get_end()
             return Line(s, e) if start == "y" else Line(e, s)
         return Line(self.anchor(start), self.anchor(end))
+
+
+def _outline(part: VMobject, color: str, width: float) -> None:
+    part.set_stroke(color=color, width=width)
+    if isinstance(part, Arrow):
+        part.tip.set_fill(color)
+        part.tip.set_stroke(color=color)
