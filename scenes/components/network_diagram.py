@@ -48,6 +48,9 @@ NODE_STROKE = 4
 LIT_STROKE = 8
 PULSE_RADIUS = 0.11
 
+NODES = ("x", "z1", "a1", "z2", "a2", "L", "y")
+GAP_SHARES = (0.36, 0.36, 0.18, 0.10)  # of the free width: x->hidden, hidden->output, output->L, L<-y
+
 # Every part by its name in the core's walkthrough, nodes left to right, then weights and biases.
 PARTS = ("x", "z1", "a1", "z2", "a2", "L", "y", "w1", "w2", "b1", "b2")
 
@@ -76,134 +79,86 @@ class NetworkDiagram(VGroup):
     def __init__(self, theme, inputs, width: float = 13.2, **kwargs) -> None:
         super().__init__(**kwargs)
         self.theme = theme
-        t = theme
         self.parts: dict[str, VMobject] = {}
         self.symbols: dict[str, MathTex] = {}
         self.values: dict[str, MathTex] = {}
         self.labels: dict[str, MathTex] = {}
         self._base_style: dict[str, tuple[str, float]] = {}
-        self.colors = {name: style.part_color(name, t) for name in PARTS}
-        colors = self.colors
-
-        # Nodes, left to right; gaps between them split the remaining width.
-        def circle(name: str, tex: str) -> Circle:
-            node = Circle(radius=RADIUS, color=colors[name], stroke_width=NODE_STROKE)
-            node.set_fill(t.panel, opacity=1)
-            self._node(name, node, tex)
-            return node
-
-        def half(name: str, tex: str) -> Rectangle:
-            node = Rectangle(width=HALF_WIDTH, height=NODE_HEIGHT, color=colors[name], stroke_width=NODE_STROKE)
-            node.set_fill(t.panel, opacity=1)
-            self._node(name, node, tex)
-            return node
-
-        x = circle("x", "x")
-        z1, a1 = half("z1", "z_1"), half("a1", "a_1")
-        a1.next_to(z1, RIGHT, buff=0)
-        z2, a2 = half("z2", "z_2"), half("a2", "a_2")
-        a2.next_to(z2, RIGHT, buff=0)
-        loss = circle("L", "L")
-        target = circle("y", "y")
-        hidden, output = VGroup(z1, a1), VGroup(z2, a2)
-        # Gaps: x->hidden and hidden->output carry weight labels (wide), a2->L and
-        # y->L are short wires.
-        widths = [2 * RADIUS, hidden.width, output.width, 2 * RADIUS, 2 * RADIUS]
-        free = width - sum(widths)
-        gaps = np.array([0.36, 0.36, 0.18, 0.10]) * free
-        left = -width / 2
-        for mob, w, gap in zip((x, hidden, output, loss, target), widths, list(gaps) + [0.0]):
-            mob.move_to([left + w / 2, 0, 0])
-            left += w + gap
-        for name in ("x", "z1", "a1", "z2", "a2", "L", "y"):
-            self._place_symbol(name)
-
-        # Wires.
-        w1_wire = Arrow(
-            x.get_right(),
-            z1.get_left(),
-            buff=0,
-            color=t.w,
-            stroke_width=EDGE_STROKE,
-            max_tip_length_to_length_ratio=0.12,
-        )
-        w2_wire = Arrow(
-            a1.get_right(),
-            z2.get_left(),
-            buff=0,
-            color=t.w,
-            stroke_width=EDGE_STROKE,
-            max_tip_length_to_length_ratio=0.12,
-        )
-        l_wire = Arrow(
-            a2.get_right(),
-            loss.get_left(),
-            buff=0,
-            color=t.muted,
-            stroke_width=EDGE_STROKE,
-            max_tip_length_to_length_ratio=0.25,
-        )
-        y_wire = Arrow(
-            target.get_left(),
-            loss.get_right(),
-            buff=0,
-            color=t.y,
-            stroke_width=EDGE_STROKE,
-            max_tip_length_to_length_ratio=0.35,
-        )
-        # Biases come in from below, their labels beside the arrow (left).
-        b1_wire = Arrow(
-            z1.get_bottom() + DOWN * BIAS_LENGTH,
-            z1.get_bottom(),
-            buff=0,
-            color=t.b,
-            stroke_width=EDGE_STROKE,
-            max_tip_length_to_length_ratio=0.4,
-        )
-        b2_wire = Arrow(
-            z2.get_bottom() + DOWN * BIAS_LENGTH,
-            z2.get_bottom(),
-            buff=0,
-            color=t.b,
-            stroke_width=EDGE_STROKE,
-            max_tip_length_to_length_ratio=0.4,
-        )
-        self.wires = {"w1": w1_wire, "w2": w2_wire, "L": l_wire, "y": y_wire, "b1": b1_wire, "b2": b2_wire}
+        self.colors = {name: style.part_color(name, theme) for name in PARTS}
+        self._lay_out_nodes(width)
+        self.wires = self._wires()
         for name in ("w1", "w2", "b1", "b2"):
             self.parts[name] = self.wires[name]
             self._base_style[name] = (self.colors[name], EDGE_STROKE)
-
-        # Weight and bias labels: "w_1 = 0.5" above the wire, "b_1 = 0" left of its arrow.
-        for name, q in (("w1", inputs.w1), ("w2", inputs.w2), ("b1", inputs.b1), ("b2", inputs.b2)):
-            label = MathTex(q.symbol, "=", q.text, font_size=VALUE_SIZE, color=self.colors[name])
-            wire = self.wires[name]
-            if name.startswith("w"):
-                label.next_to(wire, UP, buff=0.14)
-            else:
-                # Right of the arrow: left of it, under the weight's wire, is where the
-                # weight's gradient goes.
-                label.next_to(wire, RIGHT, buff=0.15).align_to(wire, DOWN)
-            self.labels[name] = label
-            self.values[name] = label[2]
-
+        self._label_weights(inputs)
         # The wires first, so nodes (filled) sit on top of them.
         self.add(*self.wires.values())
-        for name in ("x", "z1", "a1", "z2", "a2", "L", "y"):
+        for name in NODES:
             self.add(self.parts[name], self.symbols[name])
         self.add(*self.labels.values())
         # The fixed inputs show their values from the start.
         for name, q in (("x", inputs.x), ("y", inputs.y)):
             self.add(self.set_value(name, q.text))
 
-    # -- building ------------------------------------------------------------
-    def _node(self, name: str, node: VMobject, tex: str) -> None:
+    def _lay_out_nodes(self, width: float) -> None:
+        """Nodes left to right; the gaps between them split what their widths leave of ``width``."""
+        x, loss, target = self._circle("x", "x"), self._circle("L", "L"), self._circle("y", "y")
+        hidden = VGroup(self._half("z1", "z_1"), self._half("a1", "a_1")).arrange(RIGHT, buff=0)
+        output = VGroup(self._half("z2", "z_2"), self._half("a2", "a_2")).arrange(RIGHT, buff=0)
+        # Gaps: x->hidden and hidden->output carry weight labels (wide), a2->L and
+        # y->L are short wires.
+        widths = [2 * RADIUS, hidden.width, output.width, 2 * RADIUS, 2 * RADIUS]
+        gaps = [*(np.array(GAP_SHARES) * (width - sum(widths))), 0.0]
+        left = -width / 2
+        for mob, w, gap in zip((x, hidden, output, loss, target), widths, gaps):
+            mob.move_to([left + w / 2, 0, 0])
+            left += w + gap
+        for name in NODES:
+            self.symbols[name].move_to(self.parts[name].get_center() + UP * SYMBOL_SHIFT)
+
+    def _circle(self, name: str, tex: str) -> Circle:
+        return self._node(name, Circle(radius=RADIUS), tex)
+
+    def _half(self, name: str, tex: str) -> Rectangle:
+        return self._node(name, Rectangle(width=HALF_WIDTH, height=NODE_HEIGHT), tex)
+
+    def _node(self, name: str, node: VMobject, tex: str) -> VMobject:
+        node.set_stroke(color=self.colors[name], width=NODE_STROKE).set_fill(self.theme.panel, opacity=1)
         self.parts[name] = node
         self._base_style[name] = (self.colors[name], NODE_STROKE)
         self.symbols[name] = MathTex(tex, font_size=SYMBOL_SIZE, color=self.colors[name])
+        return node
 
-    def _place_symbol(self, name: str) -> None:
-        self.symbols[name].move_to(self.parts[name].get_center() + UP * SYMBOL_SHIFT)
+    def _wires(self) -> dict[str, Arrow]:
+        """Weights between the units, the loss's two inputs, biases from below (tip sizes by length)."""
+        p, t = self.parts, self.theme
 
+        def arrow(start, end, color: str, tip: float) -> Arrow:
+            return Arrow(start, end, buff=0, color=color, stroke_width=EDGE_STROKE, max_tip_length_to_length_ratio=tip)
+
+        return {
+            "w1": arrow(p["x"].get_right(), p["z1"].get_left(), t.w, 0.12),
+            "w2": arrow(p["a1"].get_right(), p["z2"].get_left(), t.w, 0.12),
+            "L": arrow(p["a2"].get_right(), p["L"].get_left(), t.muted, 0.25),
+            "y": arrow(p["y"].get_left(), p["L"].get_right(), t.y, 0.35),
+            "b1": arrow(p["z1"].get_bottom() + DOWN * BIAS_LENGTH, p["z1"].get_bottom(), t.b, 0.4),
+            "b2": arrow(p["z2"].get_bottom() + DOWN * BIAS_LENGTH, p["z2"].get_bottom(), t.b, 0.4),
+        }
+
+    def _label_weights(self, inputs) -> None:
+        """ "w_1 = 0.5" above a weight's wire; "b_1 = 0" right of its arrow (left of it, under the
+        weight's wire, is where the weight's gradient goes)."""
+        for name, q in (("w1", inputs.w1), ("w2", inputs.w2), ("b1", inputs.b1), ("b2", inputs.b2)):
+            label = MathTex(q.symbol, "=", q.text, font_size=VALUE_SIZE, color=self.colors[name])
+            wire = self.wires[name]
+            if name.startswith("w"):
+                label.next_to(wire, UP, buff=0.14)
+            else:
+                label.next_to(wire, RIGHT, buff=0.15).align_to(wire, DOWN)
+            self.labels[name] = label
+            self.values[name] = label[2]
+
+    # -- building ------------------------------------------------------------
     def slot(self, name: str) -> np.ndarray:
         """Where a node's value sits (below its symbol)."""
         return self.parts[name].get_center() + DOWN * SYMBOL_SHIFT
