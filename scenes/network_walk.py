@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from manim import DOWN, UL, UP, Create, FadeIn, FadeOut, Indicate, MathTex, TransformFromCopy, Write, config
+from manim import LEFT, UP, Create, FadeIn, FadeOut, Indicate, MathTex, TransformFromCopy, Write, config
 
 from backprop_core import network as core
 from scenes import style
@@ -34,7 +34,7 @@ NETWORK_Y = 2.4  # centre line of the network's nodes
 NETWORK_WIDTH = 13.4
 CHAIN_Y = 0.56  # centre line of the chain's boxes
 PANEL_TOP, PANEL_BOTTOM = -1.06, -3.95
-PANEL_WIDTH = config.frame_width - 2 * style.EDGE + 0.3
+ROOM = config.frame_width - 2 * style.EDGE  # the width inside the frame's margins
 PULSE_SECONDS = 1.0
 FLY_SECONDS = 0.9
 WRITE_SECONDS = 1.2
@@ -107,14 +107,16 @@ class NetworkWalkScene(LessonScene):
     # -- the set-up: the network with its inputs, the empty chain, the panel -----
     def set_up(self) -> None:
         t, w = self.theme, self.walk
-        self.add(self.title())
+        title = self.title()
+        self.add(title)
         self.net = NetworkDiagram(t, w.inputs, width=NETWORK_WIDTH).move_to([0, NETWORK_Y, 0])
         self.net.shift(UP * (NETWORK_Y - self.net.parts["x"].get_center()[1]))  # the nodes on the line
         lr = MathTex(w.inputs.lr.symbol, "=", w.inputs.lr.text, font_size=style.LABEL, color=t.text)
-        lr.to_corner(UL, buff=style.EDGE).shift(DOWN * 0.1)  # used by the update at the end
+        lr.to_edge(LEFT, buff=style.EDGE).match_y(title)  # used by the update at the end
         self.shown = {k: self.net.values[k] for k in ("x", "y", "w1", "w2", "b1", "b2")} | {"lr": lr[2]}
-        self.chain = ChainRow(t, w.backward, room=config.frame_width - 2 * style.EDGE, at=[0, CHAIN_Y, 0])
-        self.panel = StatePanel(t, PANEL_TOP, PANEL_BOTTOM, PANEL_WIDTH)
+        self.chain = ChainRow(t, w.backward, room=ROOM, at=[0, CHAIN_Y, 0])
+        counters, phases = ("SETUP", "AGAIN", f"{w.total}/{w.total}"), (f"{w.total} steps", *core.PHASES)
+        self.panel = StatePanel(t, PANEL_TOP, PANEL_BOTTOM, ROOM, counters, phases)
         self.play(Create(self.net), FadeIn(lr), run_time=2)
         self.play(FadeIn(self.chain), FadeIn(self.panel), run_time=1)
         inputs = r",\quad ".join(f"{q.symbol} = {q.text}" for q in vars(w.inputs).values())
@@ -169,7 +171,7 @@ class NetworkWalkScene(LessonScene):
         self.write(eq, self.reused(eq, step))
         q = step.quantity
         note = MathTex(q.symbol, "=", q.text, font_size=style.SMALL, color=self.theme.grad)
-        self.net.note_under(DERIVATIVE.fullmatch(step.key).group(2), note, buff=0.12)
+        self.net.note_under(DERIVATIVE.fullmatch(step.key).group(2), note)
         self.write(note, [(eq.result, note[2])])
         self.shown[step.key] = note[2]
         self.notes.append(note)

@@ -14,10 +14,9 @@ from manim import DOWN, LEFT, UP, Animation, AnimationGroup, MathTex, Rectangle,
 
 from scenes import style
 
-FRACTION_SIZE = 32  # the boxes' fractions and values
+FRACTION_SIZE = style.BODY  # the boxes' fractions and values
 RUNNING_SIZE = style.LABEL  # the running products under the boxes
 DOT_SIZE = 2 * style.BODY
-BOX_PAD = 0.18
 
 WAITING, COMPUTING, DONE = "waiting", "computing", "done"
 STROKES = {WAITING: 3, COMPUTING: 6, DONE: 4}
@@ -45,7 +44,7 @@ class ChainRow(VGroup):
                 for a, b in zip(self.boxes, self.boxes[1:])
             )
         )
-        self.lhs.next_to(self.boxes, LEFT, buff=0.25)
+        self.lhs.next_to(self.boxes, LEFT, buff=style.NEAR)
         self.add(self.lhs, self.boxes, self.dots)
         self.move_to(at)
         self.add(*self.fractions)
@@ -56,10 +55,13 @@ class ChainRow(VGroup):
             everything.scale_to_fit_width(room).move_to([at[0], everything.get_center()[1], 0])
 
     def _boxes(self) -> VGroup:
-        """Boxes of one size, holding the widest fraction or value, one pitch apart."""
-        width = max(max(f.width, v.width) for f, v in zip(self.fractions, self.values)) + 2 * BOX_PAD
-        height = max(f.height for f in self.fractions) + max(v.height for v in self.values) + 0.08 + BOX_PAD
-        pitch = max(width, max(r.width for r in self.running) + 0.2) + 0.1
+        """Boxes of one size, one pitch apart: each holds the tallest fraction over the tallest value
+        and the widest of them, a TIGHT pad beside and a HAIR above and below; a box or the running
+        product under it, whichever is wider, keeps NEAR from the next."""
+        inner_width = max(m.width for m in (*self.fractions, *self.values))
+        inner_height = max(f.height for f in self.fractions) + style.HAIR + max(v.height for v in self.values)
+        width, height = inner_width + 2 * style.TIGHT, inner_height + 2 * style.HAIR
+        pitch = max(width, max(r.width for r in self.running)) + style.NEAR
         boxes = VGroup()
         for k in range(len(self.fractions)):
             box = Rectangle(width=width, height=height, color=self.theme.muted, stroke_width=STROKES[WAITING])
@@ -68,9 +70,9 @@ class ChainRow(VGroup):
 
     def _place_contents(self) -> None:
         for frac, value, run, box in zip(self.fractions, self.values, self.running, self.boxes):
-            frac.move_to(box).align_to(box, UP).shift(DOWN * BOX_PAD * 0.5)
-            value.move_to(box).align_to(box, DOWN).shift(UP * BOX_PAD * 0.5)
-            run.next_to(box, DOWN, buff=0.15)
+            frac.move_to(box).align_to(box, UP).shift(DOWN * style.HAIR)
+            value.move_to(box).align_to(box, DOWN).shift(UP * style.HAIR)
+            run.next_to(box, DOWN, buff=style.TIGHT)
 
     # -- animations --------------------------------------------------------
     def compute(self, *ks: int) -> Animation:

@@ -40,7 +40,7 @@ NODE_HEIGHT = 1.0
 HALF_WIDTH = 1.05  # each half of a split unit (z | a)
 RADIUS = 0.55  # x, L and y nodes
 SYMBOL_SHIFT = 0.22
-SYMBOL_SIZE = 36
+SYMBOL_SIZE = style.HEADING
 VALUE_SIZE = style.LABEL
 BIAS_LENGTH = 0.6  # symbol above the centre of a node, value below
 EDGE_STROKE = 4
@@ -152,9 +152,9 @@ class NetworkDiagram(VGroup):
             label = MathTex(q.symbol, "=", q.text, font_size=VALUE_SIZE, color=self.colors[name])
             wire = self.wires[name]
             if name.startswith("w"):
-                label.next_to(wire, UP, buff=0.14)
+                label.next_to(wire, UP, buff=style.TIGHT)
             else:
-                label.next_to(wire, RIGHT, buff=0.15).align_to(wire, DOWN)
+                label.next_to(wire, RIGHT, buff=style.TIGHT).align_to(wire, DOWN)
             self.labels[name] = label
             self.values[name] = label[2]
 
@@ -172,9 +172,9 @@ class NetworkDiagram(VGroup):
             # A long number (scientific notation) shrinks to the node's inside.
             part = self.parts[name]
             if isinstance(part, Circle):
-                room = 2 * np.sqrt(max(RADIUS**2 - SYMBOL_SHIFT**2, 0.0)) - 0.12
+                room = 2 * np.sqrt(max(RADIUS**2 - SYMBOL_SHIFT**2, 0.0)) - 2 * style.HAIR
             else:
-                room = part.width - 0.12
+                room = part.width - 2 * style.HAIR
             if mob.width > room:
                 mob.scale_to_fit_width(room)
             mob.move_to(self.slot(name))
@@ -247,11 +247,12 @@ class NetworkDiagram(VGroup):
         self.labels[name], self.values[name] = new, new[2]
         return [FadeOut(old_value), TransformFromCopy(source, new[2])]
 
-    def note_under(self, name: str, note: VMobject, buff: float) -> VMobject:
+    def note_under(self, name: str, note: VMobject) -> VMobject:
         """``note`` under a wire, no wider than it (it stays between the parts the wire joins)."""
-        if note.width > self.wires[name].width - 0.1:
-            note.scale_to_fit_width(self.wires[name].width - 0.1)
-        return note.next_to(self.wires[name], DOWN, buff=buff)
+        room = self.wires[name].width - 2 * style.HAIR
+        if note.width > room:
+            note.scale_to_fit_width(room)
+        return note.next_to(self.wires[name], DOWN, buff=style.TIGHT)
 
     # -- pulses ----------------------------------------------------------------
     def anchor(self, name: str) -> np.ndarray:

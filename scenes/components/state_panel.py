@@ -20,11 +20,9 @@ from backprop_core.numbers import plain
 from scenes import style
 from scenes.components.equation import Equation
 
-LEFT_COLUMN = 2.45  # width of the counter/phase column
-PAD = 0.2
-LINE_GAP = 0.1  # between the lines of a wrapped caption
-CORNER = 0.15
-EQUATION_SIZES = (32, style.LABEL, style.SMALL)  # a formula's size: the largest that fits
+PAD = style.TIGHT  # between the panel's outline and what it says
+CORNER = style.TIGHT
+EQUATION_SIZES = (style.BODY, style.LABEL, style.SMALL)  # a formula's size: the largest that fits
 
 
 def words(text: str, size: int, color: str) -> Text:
@@ -59,17 +57,20 @@ def wrap(text: str, width: float, size: int, color: str) -> VGroup:
             continue
         mobs.append(mob)
         i += 1
-    return VGroup(*mobs).arrange(DOWN, aligned_edge=LEFT, buff=LINE_GAP)
+    return VGroup(*mobs).arrange(DOWN, aligned_edge=LEFT, buff=style.TIGHT)
 
 
 class StatePanel(VGroup):
-    """A panel ``width`` wide between ``top`` and ``bottom``; ``show`` replaces what it says."""
+    """What the panel says spans ``width`` (centred), between ``top`` and ``bottom``; its outline is a
+    PAD outside that. The left column is as wide as the widest of ``counters`` (at HEADING size) and
+    ``phases`` (SMALL), so the caption's column stays put from step to step. ``show`` replaces what
+    the panel says."""
 
-    def __init__(self, theme, top: float, bottom: float, width: float, **kwargs) -> None:
+    def __init__(self, theme, top: float, bottom: float, width: float, counters, phases, **kwargs) -> None:
         super().__init__(**kwargs)
         t = self.theme = theme
         self.box = RoundedRectangle(
-            width=width,
+            width=width + 2 * PAD,
             height=top - bottom,
             corner_radius=CORNER,
             stroke_color=t.muted,
@@ -78,10 +79,14 @@ class StatePanel(VGroup):
             fill_opacity=1,
         ).move_to([0, (top + bottom) / 2, 0])
         self.add(self.box)
+        column = max(
+            *(words(c, style.HEADING, t.text).width for c in counters),
+            *(words(p, style.SMALL, t.text).width for p in phases),
+        )
         self.left = self.box.get_left()[0] + PAD
-        self.text_left = self.left + LEFT_COLUMN
+        self.text_left = self.left + column + style.APART
         self.text_width = self.box.get_right()[0] - PAD - self.text_left
-        self.top = top - PAD * 0.7
+        self.top = top - PAD
         self.content = VGroup()  # what the panel says now (not part of the panel: it comes and goes)
 
     def phase_color(self, phase: str) -> str:
@@ -106,12 +111,12 @@ class StatePanel(VGroup):
         t = self.theme
         count = words(counter, style.HEADING, t.highlight)
         phase_text = words(phase, style.SMALL, phase_color or self.phase_color(phase))
-        left = VGroup(count, phase_text).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+        left = VGroup(count, phase_text).arrange(DOWN, aligned_edge=LEFT, buff=style.TIGHT)
         left.move_to([self.left, self.top, 0], aligned_edge=UL)
         caption_lines = wrap(caption, self.text_width, style.LABEL, t.text)
         caption_lines.move_to([self.text_left, self.top, 0], aligned_edge=UL)
         below = caption_lines
         for line in lines:
-            below = line.next_to(below, DOWN, buff=0.12, aligned_edge=LEFT)
+            below = line.next_to(below, DOWN, buff=style.TIGHT, aligned_edge=LEFT)
         old, self.content = self.content, VGroup(left, caption_lines, *lines)
         return [*([FadeOut(old)] if len(old) else []), FadeIn(left), FadeIn(caption_lines)]
