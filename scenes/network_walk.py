@@ -83,10 +83,7 @@ class NetworkWalkScene(LessonScene):
         for step in w.steps:
             with self.beat(beat_name(step), self.said(step)):
                 self.take(step)
-        with self.beat(
-            "forward-again",
-            f"Run the forward pass again with {spoken('w1')} = {w.update.w1_new.text}: {outcome_said(w.update)}",
-        ):
+        with self.beat("forward-again", self.again_said()):
             self.forward_again()
 
     # -- what is said ----------------------------------------------------------
@@ -104,6 +101,10 @@ class NetworkWalkScene(LessonScene):
             said += f" The running product {spoken(self.running_keys[step.chain_box])} = {step.running.text}."
         return said
 
+    def again_said(self) -> str:
+        u = self.walk.update
+        return f"Run the forward pass again with {spoken('w1')} = {u.w1_new.text}: {outcome_said(u)}"
+
     # -- the set-up: the network with its inputs, the empty chain, the panel -----
     def set_up(self) -> None:
         t, w = self.theme, self.walk
@@ -113,7 +114,7 @@ class NetworkWalkScene(LessonScene):
         self.net.shift(UP * (NETWORK_Y - self.net.parts["x"].get_center()[1]))  # the nodes on the line
         lr = MathTex(w.inputs.lr.symbol, "=", w.inputs.lr.text, font_size=style.LABEL, color=t.text)
         lr.to_edge(LEFT, buff=style.EDGE).match_y(title)  # used by the update at the end
-        self.shown = {k: self.net.values[k] for k in ("x", "y", "w1", "w2", "b1", "b2")} | {"lr": lr[2]}
+        self.shown.update({k: self.net.values[k] for k in ("x", "y", "w1", "w2", "b1", "b2")}, lr=lr[2])
         self.chain = ChainRow(t, w.backward, room=ROOM, at=[0, CHAIN_Y, 0])
         counters, phases = ("SETUP", "AGAIN", f"{w.total}/{w.total}"), (f"{w.total} steps", *core.PHASES)
         self.panel = StatePanel(t, PANEL_TOP, PANEL_BOTTOM, ROOM, counters, phases)
