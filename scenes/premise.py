@@ -31,8 +31,8 @@ from manim import (
 
 from backprop_core import network
 from scenes import style
+from scenes.components.network_diagram import NetworkDiagram
 from scenes.lesson import LessonScene
-from scenes.network_diagram import NetworkDiagram
 
 # Layout (frame units; the frame is 14.2 x 8).
 DEPTH = 5  # f1 .. f5, as the notebook writes the dolls

@@ -122,8 +122,16 @@ def _shared_run(key: tuple) -> SceneRun:
 
 
 def _run(section: str, params: Params | None, theme: str | None) -> SceneRun:
-    cls = scene_class(section)
-    with tempfile.TemporaryDirectory() as tmp, lesson_env(params, theme):
+    with lesson_env(params, theme):
+        scene, last_frame = render_skipped(scene_class(section))
+    # Beats without their speech handles (audio objects, not needed by the tests).
+    beats = [replace(beat, speech=None) for beat in scene.beats]
+    return SceneRun(section, beats, last_frame)
+
+
+def render_skipped(cls) -> tuple:
+    """Render a scene class at the tests' size with animations skipped: (the scene, its last frame)."""
+    with tempfile.TemporaryDirectory() as tmp:
         cfg = {
             "dry_run": True,
             "pixel_height": 480,
@@ -144,10 +152,34 @@ def _run(section: str, params: Params | None, theme: str | None) -> SceneRun:
             scene.render()
             # The last frame, drawn once (animations were skipped, so no frame was).
             scene.renderer.update_frame(scene)
-            last_frame = scene.renderer.get_frame().copy()
-    # Beats without their speech handles (audio objects, not needed by the tests).
-    beats = [replace(beat, speech=None) for beat in scene.beats]
-    return SceneRun(section, beats, last_frame)
+            return scene, scene.renderer.get_frame().copy()
+
+
+# A frame matches its control with manim's tolerances: a pixel may differ by one
+# level, and up to 1e-5 of the values may differ more.
+PIXEL_TOLERANCE = 1.01
+MISMATCH_RATIO = 1e-5
+
+
+def check_frame(frame: np.ndarray, path: Path, set_test: bool) -> None:
+    """Compare ``frame`` with the control frame at ``path`` (.npz), or with ``set_test`` write it
+    there, with a .png beside it to look at."""
+    if set_test:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(path, frame_data=frame)
+        from PIL import Image
+
+        Image.fromarray(frame[:, :, :3]).save(path.with_suffix(".png"))
+        return
+    assert path.exists(), f"no control frame {path.name}; write it with --set_test and look at its .png"
+    control = np.load(path)["frame_data"]
+    assert control.shape == frame.shape, f"frame size changed: {frame.shape} vs control {control.shape}"
+    bad = ~np.isclose(frame, control, atol=PIXEL_TOLERANCE)
+    ratio = bad.sum() / frame.size
+    assert ratio <= MISMATCH_RATIO, (
+        f"{path.stem} differs from its control in {ratio:.2%} of pixel values; "
+        "if the change is intended, rewrite it with --set_test and look at the PNG"
+    )
 
 
 def all_texts(scene) -> list[str]:

@@ -8,7 +8,8 @@ import pytest
 from backprop_core import network as core
 from backprop_core.numbers import plain
 from backprop_core.params import Params
-from scenes.network_walk import beat_name, equation_pieces, spoken, split_on_tokens
+from scenes.components.equation import equation_pieces, split_on_tokens
+from scenes.network_walk import beat_name, spoken
 
 from .harness import run_scene
 

@@ -20,13 +20,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from scenes.lesson import reading_seconds
 from scenes.manifest import LESSON
 
-from .harness import run_scene
+from .harness import check_frame, run_scene
 from .test_narration import check_cues
 
 scene_run = run_scene
@@ -73,30 +72,11 @@ def test_no_texts_overlap(section):
 
 
 CONTROL = Path(__file__).parent / "control_data" / "last_frames"
-PIXEL_TOLERANCE = 1.01
-MISMATCH_RATIO = 1e-5
 
 
 @pytest.mark.parametrize("section", [s.name for s in LESSON])
 def test_last_frame_matches_control(section, request):
-    frame = run_scene(section).last_frame
-    path = CONTROL / f"{section}.npz"
-    if request.config.getoption("--set_test"):
-        CONTROL.mkdir(parents=True, exist_ok=True)
-        np.savez_compressed(path, frame_data=frame)
-        from PIL import Image
-
-        Image.fromarray(frame[:, :, :3]).save(path.with_suffix(".png"))
-        return
-    assert path.exists(), f"no control frame for {section}; write it with --set_test -k {section} and look at it"
-    control = np.load(path)["frame_data"]
-    assert control.shape == frame.shape, f"frame size changed: {frame.shape} vs control {control.shape}"
-    bad = ~np.isclose(frame, control, atol=PIXEL_TOLERANCE)
-    ratio = bad.sum() / frame.size
-    assert ratio <= MISMATCH_RATIO, (
-        f"last frame of {section} differs from its control in {ratio:.2%} of pixel values; "
-        "if the change is intended, rewrite it with --set_test and look at the PNG"
-    )
+    check_frame(run_scene(section).last_frame, CONTROL / f"{section}.npz", request.config.getoption("--set_test"))
 
 
 def test_a_beat_as_a_block_ends_with_the_block_and_keeps_every_frame_in_a_beat(monkeypatch):
