@@ -2,7 +2,7 @@
 so that a layout change fails next to its cause (as ManimML's tests do), not
 only in the last frame of a scene that uses it.
 
-Each case builds the component as the network walk does, with the core's
+Each case builds the component as its scene (the network walk, partials) does, with the core's
 numbers at the default parameters, drives it through its own animations
 (skipped: each play jumps to its end) and compares the frame with
 tests/control_data/components/<case>.npz, with the tolerances of
@@ -19,11 +19,15 @@ import pytest
 from manim import UP, MathTex, Scene
 
 from backprop_core import network as core
+from backprop_core import refresher
 from backprop_core.params import Params
-from scenes import style
+from scenes import partials, style
 from scenes.components.chain_row import COMPUTING, DONE, WAITING, ChainRow
+from scenes.components.heatmap import heat_colors
 from scenes.components.network_diagram import NetworkDiagram
+from scenes.components.slice_panel import DOT_RADIUS, TANGENT_HALF
 from scenes.components.state_panel import StatePanel
+from scenes.components.surface import SurfaceView
 from scenes.network_walk import CHAIN_Y, NETWORK_WIDTH, NETWORK_Y, PANEL_BOTTOM, PANEL_TOP, ROOM
 
 from .harness import check_frame, lesson_env, render_skipped
@@ -136,6 +140,39 @@ def panel_step(number: int):
     return build
 
 
+# -- SurfaceView (partials' landscape) ---------------------------------------------
+def surface(scene, t, walk) -> SurfaceView:
+    p = refresher.partials_at()
+    view = SurfaceView(
+        refresher.bowl,
+        *refresher.PARTIALS_RANGE,
+        heat_colors,
+        partials.MAP_CENTER,
+        partials.MAP_SIZE,
+        partials.Z_UNIT,
+        partials.SURFACE_FACES,
+        cuts=((p.x.value,), (p.y.value,)),
+    )
+    scene.add(view)
+    return view
+
+
+def surface_sliced(scene, t, walk) -> None:
+    """Tilted into the landscape, cut by the plane y = 0.3: the cut, its tangent, the point and its drop line."""
+    p, view = refresher.partials_at(), surface(scene, t, walk)
+    scene.add(view.floor(t.muted))
+    scene.bring_to_back(scene.mobjects[-1])
+    scene.play(*view.look(partials.TILT, partials.TURN, partials.LANDSCAPE_CENTER))
+    scene.add(view.slicing_plane("y", p.y.value, t.muted))
+    scene.play(view.see_through.animate.set_value(partials.SEE_THROUGH))
+    scene.add(
+        view.cut("y", p.y.value, t.curve),
+        view.tangent(p.x.value, p.y.value, "x", p.df_dx.value, TANGENT_HALF, t.grad),
+        view.drop_line(p.x.value, p.y.value, t.text),
+        view.point(p.x.value, p.y.value, t.text, DOT_RADIUS),
+    )
+
+
 CASES = {
     "network-diagram-built": (diagram, None),
     "network-diagram-forward": (diagram_forward, None),
@@ -148,6 +185,8 @@ CASES = {
     "state-panel-setup": (panel_setup, None),
     "state-panel-backward": (panel_step(8), None),
     "state-panel-long-numbers": (panel_step(11), BOUNDS_HIGH),
+    "surface-from-above": (surface, None),
+    "surface-sliced": (surface_sliced, None),
 }
 
 
