@@ -405,3 +405,17 @@ def test_a_partial_counts_by_what_it_calls_and_its_arguments():
         key_of(functools.partial(Square.shift, [1, 0, 0]))[0] != key_of(functools.partial(Square.shift, [2, 0, 0]))[0]
     )
     assert key_of(functools.partial(Square.shift))[0] != key_of(functools.partial(Square.scale))[0]
+
+
+def test_a_formula_after_the_shared_cache_was_undone_compiles_the_default_way(tmp_path, monkeypatch):
+    # The harness shares the LaTeX cache inside a tempconfig; a MathTex made after it (in the
+    # default media/Tex, with manim's clean-up on) once failed on the shared cache's locks folder.
+    from manim import MathTex, tempconfig
+
+    from video import texcache
+
+    monkeypatch.chdir(tmp_path)
+    with tempconfig({}):
+        texcache.share(tmp_path / "shared")
+        MathTex("a^2")
+    assert len(MathTex("b^3").submobjects) == 1

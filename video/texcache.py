@@ -43,6 +43,10 @@ def _locked(name: str):
 
 
 def _compile_locked(expression, environment=None, tex_template=None):
+    if not config.no_latex_cleanup:
+        # Not (or no longer, after a tempconfig) a shared cache: manim's own way. Its
+        # clean-up would try to delete the locks folder as a file that is not an SVG.
+        return _compile(expression, environment, tex_template)
     body = tex_template.body if tex_template is not None else ""
     with _locked(f"tex\0{environment}\0{expression}\0{body}"):
         return _compile(expression, environment, tex_template)
