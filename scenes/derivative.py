@@ -16,14 +16,12 @@ from manim import (
     UP,
     Axes,
     Create,
-    Dot,
     FadeIn,
     FadeOut,
     ReplacementTransform,
     ValueTracker,
     VGroup,
     Write,
-    always_redraw,
     smooth,
 )
 
@@ -31,9 +29,11 @@ from backprop_core import refresher as core
 from backprop_core.numbers import fmt_fixed
 from scenes import style
 from scenes.components.readout import Readout, Readouts
+from scenes.components.tangent import tangent_at
 from scenes.lesson import LessonScene
 
 TANGENT_LENGTH = 3.0  # on screen, in frame units
+DOT_RADIUS = 0.08
 
 
 class DerivativeScene(LessonScene):
@@ -79,18 +79,9 @@ class DerivativeScene(LessonScene):
             "which for this curve is x minus 1.",
         ):
             self.x = ValueTracker(start)
-            axes = self.axes
-
-            def point():
-                x = self.x.get_value()
-                return axes.c2p(x, core.parabola(x))
-
-            def tangent():
-                x = self.x.get_value()
-                return self.tangent_line(axes, x, core.parabola(x), core.parabola_slope(x), TANGENT_LENGTH)
-
-            self.tangent = always_redraw(tangent)
-            self.dot = always_redraw(lambda: Dot(point(), color=t.text, radius=0.08))
+            self.tangent, self.dot = tangent_at(
+                self.axes, self.x, core.parabola, core.parabola_slope, TANGENT_LENGTH, t, DOT_RADIUS
+            )
 
             # Live readouts, right of the plot.
             x = self.x.get_value
