@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -50,6 +51,7 @@ def main() -> int:
     parser.add_argument("section")
     parser.add_argument("--before", required=True, help="the commit to compare with")
     parser.add_argument("-q", "--quality", action="append", choices=("low", "medium", "high"))
+    parser.add_argument("--keep", type=Path, help="copy the new videos here (to look at them)")
     args = parser.parse_args()
     qualities = args.quality or ["low", "high"]
     rows = {}
@@ -60,6 +62,10 @@ def main() -> int:
             for quality in qualities:
                 before = render(old, args.section, quality, Path(tmp) / f"out-before-{quality}")
                 now = render(ROOT, args.section, quality, Path(tmp) / f"out-now-{quality}")
+                if args.keep:
+                    args.keep.mkdir(parents=True, exist_ok=True)
+                    video = next((Path(tmp) / f"out-now-{quality}").rglob(f"*-{args.section}.mp4"))
+                    shutil.copy(video, args.keep / f"{args.section}-{quality}.mp4")
                 rows[quality] = {"before": before, "now": now, "ratio": round(now["wall_s"] / before["wall_s"], 2)}
                 print(
                     f"{args.section} {quality}: before {before['wall_s']} s for {before['video_s']} s of video, "
