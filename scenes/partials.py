@@ -40,7 +40,7 @@ from scenes import style
 from scenes.components.heatmap import HeatMap, HeatmapCamera, heat_colors
 from scenes.components.readout import Readout, Readouts
 from scenes.components.slice_panel import DOT_RADIUS, TANGENT_HALF, SlicePanel
-from scenes.components.surface import SurfaceView
+from scenes.components.surface import DrawsFaces, SurfaceView
 from scenes.lesson import LessonScene
 
 # Layout (frame units; the frame is 14.2 x 8): three columns, map | readouts | slice panels.
@@ -60,9 +60,13 @@ SURFACE_FACES = 30  # per side: at 1080p the bowl reads smooth, its shading stil
 SEE_THROUGH = 0.3  # the faces in front of a slicing plane
 
 
+class PartialsCamera(DrawsFaces, HeatmapCamera):
+    """The heatmap's images and the landscape's faces, each drawn the fast way."""
+
+
 class PartialsScene(LessonScene):
     def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("camera_class", HeatmapCamera)
+        kwargs.setdefault("camera_class", PartialsCamera)
         super().__init__(*args, **kwargs)
 
     def construct(self) -> None:
@@ -216,9 +220,10 @@ class PartialsScene(LessonScene):
             self.floor = self.surface.floor(t.muted)
             names = (self.math(v, size=style.LABEL, color=t.x) for v in "xy")
             self.floor_names = self.surface.axis_names(*names)
-            self.play(FadeIn(self.surface), FadeOut(self.flat_view), run_time=1.2)
-            self.add(self.floor)
-            self.bring_to_back(self.floor)  # z = 0: under the whole surface
+            # Seen from above the surface is the map: put it under the map, and the map leaves.
+            self.add(self.floor, self.surface)
+            self.bring_to_back(self.floor, self.surface)  # the floor (z = 0) under the whole surface
+            self.play(FadeOut(self.flat_view), run_time=1.2)
             self.play(*self.surface.look(TILT, TURN, LANDSCAPE_CENTER), FadeIn(self.floor_names), run_time=3.5)
 
     def point_on_the_surface(self) -> None:
@@ -279,7 +284,8 @@ class PartialsScene(LessonScene):
         ):
             self.play(FadeOut(self.point, self.drop, self.caption, self.floor_names), run_time=0.8)
             self.play(*self.surface.look(0, 0, MAP_CENTER), run_time=3)
-            self.play(FadeIn(self.flat_view), FadeOut(self.surface, self.floor), run_time=1.2)
+            self.play(FadeIn(self.flat_view), run_time=1.2)  # the map comes back over its surface
+            self.remove(self.surface, self.floor)
 
     def show_recipe(self) -> None:
         t = self.theme

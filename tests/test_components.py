@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from manim import UP, MathTex, Scene
+from manim.camera.camera import Camera
 
 from backprop_core import network as core
 from backprop_core import refresher
@@ -36,10 +37,13 @@ CONTROL = Path(__file__).parent / "control_data" / "components"
 BOUNDS_HIGH = Params(w1=5.0, x=5.0, y=0.0, w2=-5.0)  # long numbers: the chain and the panel shrink to fit
 
 
-def stage(build, params: Params | None = None):
+def stage(build, params: Params | None = None, camera=None):
     """Render ``build(scene, theme, walk)`` on the lesson's background; returns (scene, last frame)."""
 
     class Stage(Scene):
+        def __init__(self, **kwargs) -> None:
+            super().__init__(camera_class=camera or Camera, **kwargs)
+
         def construct(self) -> None:
             t = style.theme()
             self.camera.background_color = t.background
@@ -185,13 +189,13 @@ CASES = {
     "state-panel-setup": (panel_setup, None),
     "state-panel-backward": (panel_step(8), None),
     "state-panel-long-numbers": (panel_step(11), BOUNDS_HIGH),
-    "surface-from-above": (surface, None),
-    "surface-sliced": (surface_sliced, None),
+    "surface-from-above": (surface, None, partials.PartialsCamera),
+    "surface-sliced": (surface_sliced, None, partials.PartialsCamera),
 }
 
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_component_frame_matches_control(case, request):
-    build, params = CASES[case]
-    _, frame = stage(build, params)
+    build, params, *camera = CASES[case]
+    _, frame = stage(build, params, *camera)
     check_frame(frame, CONTROL / f"{case}.npz", request.config.getoption("--set_test"))

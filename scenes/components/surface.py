@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from manim import DashedLine, Dot, Line, Mobject, ValueTracker, VGroup, VMobject, always_redraw
+from manim import DashedLine, Dot, Line, Mobject, ValueTracker, VGroup, VMobject, always_redraw, config
 
 # The light that shades the landscape (world direction, towards the light).
 LIGHT = np.array([-0.45, -0.6, 0.66])
@@ -27,6 +27,46 @@ SHADE = 0.45  # how dark a face turned fully away from the light gets, at full t
 
 def _unit(v: np.ndarray) -> np.ndarray:
     return v / np.linalg.norm(v, axis=-1, keepdims=True)
+
+
+class Face(VMobject):
+    """One face of a surface: a plain VMobject (a hairline stroke of its own colour hides the
+    seams), that a DrawsFaces camera paints from ``paint``, its corners grown by a pixel's
+    fraction so that neighbours overlap instead."""
+
+    paint: list | None = None
+
+
+class DrawsFaces:
+    """Camera mixin: a run of Faces painted straight onto the Cairo context.
+
+    manim's own drawing of a VMobject costs about 75 µs of Python (the path split
+    into subpaths, the colours looked up, fill and stroke set); a landscape of
+    nine hundred faces took 75 ms a frame at 480p and 90 ms at 1080p. A face is
+    four straight edges in one colour, so it is filled as such, without the
+    stroke: 17 ms at 1080p.
+    """
+
+    def type_or_raise(self, mobject):
+        kind = super().type_or_raise(mobject)  # (manim 0.21 rebuilds display_funcs here)
+        self.display_funcs[Face] = self.display_faces
+        return Face if isinstance(mobject, Face) else kind
+
+    def display_faces(self, faces: list[Face], pixel_array) -> None:
+        ctx = self.get_cairo_context(pixel_array)
+        for face in faces:
+            if face.paint is None:
+                continue
+            (x0, y0), (x1, y1), (x2, y2), (x3, y3) = face.paint
+            ctx.new_path()
+            ctx.move_to(x0, y0)
+            ctx.line_to(x1, y1)
+            ctx.line_to(x2, y2)
+            ctx.line_to(x3, y3)
+            ctx.close_path()
+            r, g, b, a = face.fill_rgbas[0]
+            ctx.set_source_rgba(b, g, r, a)  # the Cairo surface's channels are BGRA
+            ctx.fill()
 
 
 class SurfaceView(VGroup):
@@ -74,7 +114,7 @@ class SurfaceView(VGroup):
         self.base_rgb = colors((self.mids[:, 2] - corners[..., 2].min()) / span)[:, :3] / 255.0
         normals = np.cross(self.quads[:, 2] - self.quads[:, 0], self.quads[:, 3] - self.quads[:, 1])
         self.normals = _unit(normals * [self.z_unit, self.z_unit, self.unit])
-        self.faces = [VMobject(stroke_width=1) for _ in self.quads]
+        self.faces = [Face(stroke_width=1) for _ in self.quads]
         for face in self.faces:
             face.set_fill(opacity=1)
         self.add(*self.faces)
@@ -128,8 +168,14 @@ class SurfaceView(VGroup):
         rgb = self.base_rgb * (1 - SHADE * tilt * (1 - lit))[:, None]
         front = self._in_front()
         opacity = np.where(front, self.see_through.get_value(), 1.0)
-        for face, points, colour, alpha in zip(self.faces, thirds, rgb, opacity):
+        # For DrawsFaces: each corner pushed out from the face's middle by 3/4 of a pixel.
+        centre = flat.mean(axis=1, keepdims=True)
+        out = flat - centre
+        out /= np.maximum(np.linalg.norm(out, axis=-1, keepdims=True), 1e-9)
+        paint = (flat + out * 0.75 * config.frame_width / config.pixel_width)[..., :2].tolist()
+        for face, points, corners, colour, alpha in zip(self.faces, thirds, paint, rgb, opacity):
             face.points = points
+            face.paint = corners
             rgba = np.array([[*colour, alpha]])
             face.fill_rgbas = rgba
             face.stroke_rgbas = rgba
