@@ -104,8 +104,34 @@ class DescentScene(LessonScene):
             self.play(Create(self.curve), FadeIn(label), run_time=2)
             self.w = ValueTracker(first.w1)
 
-    def show_overview(self) -> None:
+    def _overview(self) -> tuple[Axes, VGroup, Polygon, VGroup]:
+        """The whole curve, small, in the plot's upper corner away from the steps, with a box where we are."""
         t, v = self.theme, self.view
+        ow, ol = v.overview_w, v.overview_L
+        inset = Axes(
+            x_range=[ow.low, ow.high, ow.step],
+            y_range=[ol.low, ol.high, ol.step],
+            x_length=2.3,
+            y_length=1.3,
+            tips=False,
+            axis_config={"color": t.muted, "stroke_width": 2, "include_ticks": False},
+        )
+        right = v.points[0].slope < 0  # downhill to the right: the steps go right, the inset sits left of them
+        corner = self.axes.c2p(v.w_axis.high if right else v.w_axis.low, v.L_axis.high)
+        inset.move_to(corner, aligned_edge=UP + (RIGHT if right else LEFT))
+        inset.shift((LEFT if right else RIGHT) * 0.3 + DOWN * 0.15)
+        curve = inset.plot(v.loss, x_range=[ow.low, ow.high, (ow.high - ow.low) / 100], color=t.curve, stroke_width=3)
+        # The zoomed window, clipped to the inset: a flat loss (a zero or vanishing
+        # slope) gives a window taller than the whole curve's.
+        w_lo, w_hi = max(v.w_axis.low, ow.low), min(v.w_axis.high, ow.high)
+        L_lo, L_hi = max(v.L_axis.low, ol.low), min(v.L_axis.high, ol.high)
+        corners = ((w_lo, L_lo), (w_hi, L_lo), (w_hi, L_hi), (w_lo, L_hi))
+        box = Polygon(*(inset.c2p(w, L) for w, L in corners), color=t.text, stroke_width=2)
+        note = self.words("whole curve", size=style.SMALL, color=t.muted).next_to(inset, DOWN, buff=style.TIGHT)
+        return inset, curve, box, note
+
+    def show_overview(self) -> None:
+        v = self.view
         with self.beat(
             "zoomed-in",
             f"This plot is zoomed in around the steps: with eta = {v.lr.text} "
@@ -114,37 +140,7 @@ class DescentScene(LessonScene):
             f"to {fmt(exact(v.overview_w.high))}, "
             "with a box where we are.",
         ):
-            ow, ol = v.overview_w, v.overview_L
-            inset = Axes(
-                x_range=[ow.low, ow.high, ow.step],
-                y_range=[ol.low, ol.high, ol.step],
-                x_length=2.3,
-                y_length=1.3,
-                tips=False,
-                axis_config={"color": t.muted, "stroke_width": 2, "include_ticks": False},
-            )
-            downhill_right = v.points[0].slope < 0
-            corner = (
-                self.axes.c2p(v.w_axis.high, v.L_axis.high)
-                if downhill_right
-                else self.axes.c2p(v.w_axis.low, v.L_axis.high)
-            )
-            inset.move_to(corner, aligned_edge=UP + (RIGHT if downhill_right else LEFT))
-            inset.shift((LEFT if downhill_right else RIGHT) * 0.3 + DOWN * 0.15)
-            curve = inset.plot(
-                v.loss, x_range=[ow.low, ow.high, (ow.high - ow.low) / 100], color=t.curve, stroke_width=3
-            )
-            # The zoomed window, clipped to the inset: a flat loss (a zero or vanishing
-            # slope) gives a window taller than the whole curve's.
-            w_lo, w_hi = max(v.w_axis.low, ow.low), min(v.w_axis.high, ow.high)
-            L_lo, L_hi = max(v.L_axis.low, ol.low), min(v.L_axis.high, ol.high)
-            box = Polygon(
-                *(inset.c2p(w, L) for w, L in ((w_lo, L_lo), (w_hi, L_lo), (w_hi, L_hi), (w_lo, L_hi))),
-                color=t.text,
-                stroke_width=2,
-            )
-            note = self.words("whole curve", size=style.SMALL, color=t.muted)
-            note.next_to(inset, DOWN, buff=style.TIGHT)
+            inset, curve, box, note = self._overview()
             self.play(Create(inset), Create(curve), FadeIn(note), run_time=1.5)
             self.play(Create(box))
 

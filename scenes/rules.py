@@ -37,16 +37,20 @@ from backprop_core.quantity import exact
 from scenes import style
 from scenes.lesson import LessonScene
 
-LEFT_X = -6.5
-RIGHT_X = 6.75
-TOP_Y = 2.3
-BOTTOM_Y = -3.55  # the derivation scrolls up before a line would pass this
+# The frame's grid: the left and right edges everything lines up on, the top
+# line, the bottom the derivation scrolls before, and the columns in between.
+GRID_LEFT_X = -6.5
+GRID_RIGHT_X = 6.75
+GRID_TOP_Y = 2.3
+GRID_BOTTOM_Y = -3.55  # the derivation scrolls up before a line would pass this
 MATH = 40  # formulas' size (MathTex reads smaller than Text at the same size)
 Z_HALF = 6  # the z-range is [-Z_HALF, Z_HALF] unless z1 or z2 lie further out
-DERIVE_X = -5.6  # the derivation's left edge
-TABLE = 34  # the z1 / z2 readouts
-TABLE_X = 1.2
-RULE_TEXT_X = -1.9  # each rule's name, example and use start here
+GRID_DERIVE_X = -5.6  # the derivation's left edge
+TABLE = 34  # the z1 / z2 readouts' size
+GRID_TABLE_X = 1.2  # their left edge
+GRID_RULE_TEXT_X = -1.9  # each rule's name, example and use start here
+GRID_CURVE_LABELS_Y = 1.6  # the curves' names, at the right edge
+GRID_IDENTITY_Y = 1.2  # the punchline's identity
 
 
 class RulesScene(LessonScene):
@@ -54,12 +58,7 @@ class RulesScene(LessonScene):
         self.heading = self.title()
         self.add(self.heading)
         self.forward = network.forward(self.params)
-        # The z-range shows the sigmoid's bend, widened if the network's z1 or z2 lie further out.
-        reach = max(abs(self.forward.z1.value), abs(self.forward.z2.value)) + 1.0
-        half = max(Z_HALF, 2 * math.ceil(reach / 2))
-        self.z_range = (-half, half)
-        step = 2 if half == Z_HALF else nice_step(2 * half, 6)
-        self.z_step = int(step) if float(step).is_integer() else step  # whole steps print without decimals
+        self.z_range, self.z_step = self._z_axis()
         self.rule_rows = VGroup()
         for index, rule in enumerate(core.derivative_rules()):
             self.show_rule(index, rule)
@@ -69,6 +68,13 @@ class RulesScene(LessonScene):
         self.punchline()
         for z, a in ((self.forward.z1, "a_1"), (self.forward.z2, "a_2")):
             self.mark(z, a)
+
+    def _z_axis(self) -> tuple[tuple[float, float], float]:
+        """The z-range shows the sigmoid's bend, widened if the network's z1 or z2 lie further out."""
+        reach = max(abs(self.forward.z1.value), abs(self.forward.z2.value)) + 1.0
+        half = max(Z_HALF, 2 * math.ceil(reach / 2))
+        step = 2 if half == Z_HALF else nice_step(2 * half, 6)
+        return (-half, half), int(step) if float(step).is_integer() else step  # whole steps print without decimals
 
     # -- the three rules -----------------------------------------------------
     NARRATION = (
@@ -92,25 +98,25 @@ class RulesScene(LessonScene):
     def show_rule(self, index: int, rule: core.Rule) -> None:
         t = self.theme
         name, narration = self.NARRATION[index]
-        self.beat(name, narration)
-        formula = self.math(rule.rule_tex, size=MATH, color=t.grad)
-        title = self.words(rule.name, size=style.SMALL)
-        example = self.math(r"\text{e.g. }", rule.example_tex, size=36)
-        note = self.words(rule.note, size=style.SMALL, color=t.muted)
-        left = VGroup(formula, title).arrange(DOWN, aligned_edge=LEFT, buff=style.NEAR)
-        right = VGroup(example, note).arrange(DOWN, aligned_edge=LEFT, buff=style.NEAR)
-        if len(self.rule_rows):
-            left.next_to(self.rule_rows[-1], DOWN, buff=style.FAR)
-        else:
-            left.align_to([0, TOP_Y + 0.2, 0], UP)
-        left.align_to([LEFT_X, 0, 0], LEFT)
-        right.align_to([RULE_TEXT_X, 0, 0], LEFT)
-        right.shift(UP * (formula.get_center()[1] - example.get_center()[1]))
-        row = VGroup(left, right)
-        self.rule_rows.add(row)
-        self.play(Write(formula), FadeIn(title), run_time=1.2)
-        self.play(Write(example), run_time=1.2)
-        self.play(FadeIn(note, shift=UP * 0.15))
+        with self.beat(name, narration):
+            formula = self.math(rule.rule_tex, size=MATH, color=t.grad)
+            title = self.words(rule.name, size=style.SMALL)
+            example = self.math(r"\text{e.g. }", rule.example_tex, size=36)
+            note = self.words(rule.note, size=style.SMALL, color=t.muted)
+            left = VGroup(formula, title).arrange(DOWN, aligned_edge=LEFT, buff=style.NEAR)
+            right = VGroup(example, note).arrange(DOWN, aligned_edge=LEFT, buff=style.NEAR)
+            if len(self.rule_rows):
+                left.next_to(self.rule_rows[-1], DOWN, buff=style.FAR)
+            else:
+                left.align_to([0, GRID_TOP_Y + 0.2, 0], UP)
+            left.align_to([GRID_LEFT_X, 0, 0], LEFT)
+            right.align_to([GRID_RULE_TEXT_X, 0, 0], LEFT)
+            right.shift(UP * (formula.get_center()[1] - example.get_center()[1]))
+            row = VGroup(left, right)
+            self.rule_rows.add(row)
+            self.play(Write(formula), FadeIn(title), run_time=1.2)
+            self.play(Write(example), run_time=1.2)
+            self.play(FadeIn(note, shift=UP * 0.15))
 
     # -- the sigmoid -----------------------------------------------------------
     def _axes(self) -> Axes:
@@ -138,46 +144,46 @@ class RulesScene(LessonScene):
 
     def show_sigmoid(self) -> None:
         t = self.theme
-        self.beat(
+        with self.beat(
             "sigmoid",
             "And the sigmoid, sigma of z equals 1 over 1 plus e to the minus z: it squashes any number "
             "into the range between 0 and 1.",
-        )
-        self.play(FadeOut(self.rule_rows), run_time=0.8)
-        self.axes = self._axes()
-        z_label = self.math("z", size=style.LABEL, color=t.z).next_to(self.axes.x_axis, RIGHT, buff=style.TIGHT)
-        self.sigma_curve = self.axes.plot(
-            lambda z: float(core.sigmoid(z)), x_range=self.z_range, color=t.curve, stroke_width=5
-        )
-        label = self.math(r"\sigma(z) = " + core.SIGMOID_TEX, size=MATH, color=t.curve)
-        label.move_to([0, 1.6, 0]).align_to([RIGHT_X, 0, 0], RIGHT)
-        self.play(Create(self.axes), FadeIn(z_label), run_time=1.5)
-        self.play(Create(self.sigma_curve), Write(label), run_time=2)
-        self.curve_labels = VGroup(label)
-        self.z_label = z_label
+        ):
+            self.play(FadeOut(self.rule_rows), run_time=0.8)
+            self.axes = self._axes()
+            z_label = self.math("z", size=style.LABEL, color=t.z).next_to(self.axes.x_axis, RIGHT, buff=style.TIGHT)
+            self.sigma_curve = self.axes.plot(
+                lambda z: float(core.sigmoid(z)), x_range=self.z_range, color=t.curve, stroke_width=5
+            )
+            label = self.math(r"\sigma(z) = " + core.SIGMOID_TEX, size=MATH, color=t.curve)
+            label.move_to([0, GRID_CURVE_LABELS_Y, 0]).align_to([GRID_RIGHT_X, 0, 0], RIGHT)
+            self.play(Create(self.axes), FadeIn(z_label), run_time=1.5)
+            self.play(Create(self.sigma_curve), Write(label), run_time=2)
+            self.curve_labels = VGroup(label)
+            self.z_label = z_label
 
     def show_sigmoid_slope(self) -> None:
         t = self.theme
         peak = core.sigmoid_at(sp.Integer(0))
-        self.beat(
+        with self.beat(
             "sigmoid-slope",
             f"Its slope, sigma prime, is a hump: largest at z = {peak.z.text}, where it is {peak.sigma_prime.text}, "
             "and nearly flat far out on either side.",
-        )
-        self.prime_curve = self.axes.plot(
-            lambda z: float(core.sigmoid_prime(z)), x_range=self.z_range, color=t.grad, stroke_width=5
-        )
-        label = self.math(r"\sigma'(z)", size=MATH, color=t.grad)
-        label.next_to(self.curve_labels[0], DOWN, buff=style.APART).align_to(self.curve_labels[0], LEFT)
-        peak_dot = Dot(self.axes.c2p(peak.z.value, peak.sigma_prime.value), color=t.grad, radius=0.07)
-        peak_tag = self.math(
-            r"\sigma'(" + peak.z.text + ")", "=", peak.sigma_prime.text, size=style.LABEL, color=t.grad
-        )
-        peak_tag.next_to(label, DOWN, buff=style.NEAR).align_to(label, LEFT)
-        self.play(Create(self.prime_curve), Write(label), run_time=2)
-        self.play(FadeIn(peak_dot, scale=2), FadeIn(peak_tag))
-        self.curve_labels.add(label, peak_tag)
-        self.peak_dot = peak_dot
+        ):
+            self.prime_curve = self.axes.plot(
+                lambda z: float(core.sigmoid_prime(z)), x_range=self.z_range, color=t.grad, stroke_width=5
+            )
+            label = self.math(r"\sigma'(z)", size=MATH, color=t.grad)
+            label.next_to(self.curve_labels[0], DOWN, buff=style.APART).align_to(self.curve_labels[0], LEFT)
+            peak_dot = Dot(self.axes.c2p(peak.z.value, peak.sigma_prime.value), color=t.grad, radius=0.07)
+            peak_tag = self.math(
+                r"\sigma'(" + peak.z.text + ")", "=", peak.sigma_prime.text, size=style.LABEL, color=t.grad
+            )
+            peak_tag.next_to(label, DOWN, buff=style.NEAR).align_to(label, LEFT)
+            self.play(Create(self.prime_curve), Write(label), run_time=2)
+            self.play(FadeIn(peak_dot, scale=2), FadeIn(peak_tag))
+            self.curve_labels.add(label, peak_tag)
+            self.peak_dot = peak_dot
 
     # -- the derivation ----------------------------------------------------------
     def _step_mob(self, latex: str):
@@ -191,13 +197,13 @@ class RulesScene(LessonScene):
         mob = self._step_mob(latex)
         equals = mob[1] if len(mob) == 3 else mob[0]
         if not len(self.steps):
-            mob.move_to([0, TOP_Y, 0]).align_to([DERIVE_X, 0, 0], LEFT)
+            mob.move_to([0, GRID_TOP_Y, 0]).align_to([GRID_DERIVE_X, 0, 0], LEFT)
             self.equals_x = mob[1].get_left()[0]
         else:
             mob.next_to(self.steps[-1], DOWN, buff=style.NEAR)
             mob.shift(RIGHT * (self.equals_x - equals.get_left()[0]))
         # Scroll: drop the oldest middle step until the new one fits above the bottom.
-        while mob.get_bottom()[1] < BOTTOM_Y and len(self.steps) > 1:
+        while mob.get_bottom()[1] < GRID_BOTTOM_Y and len(self.steps) > 1:
             gone = self.steps[1]
             lift = gone.height + 0.3
             self.play(FadeOut(gone), *(m.animate.shift(UP * lift) for m in self.steps[2:]), run_time=0.8)
@@ -232,106 +238,105 @@ class RulesScene(LessonScene):
         self.steps = VGroup()
         done = 0
         for index, (name, narration, upto) in enumerate(self.DERIVE_BEATS):
-            self.beat(name, narration)
-            if index == 0:
-                self.play(
-                    FadeOut(self.axes),
-                    FadeOut(self.sigma_curve),
-                    FadeOut(self.prime_curve),
-                    FadeOut(self.curve_labels),
-                    FadeOut(self.peak_dot),
-                    FadeOut(self.z_label),
-                    run_time=0.8,
-                )
-            for latex, _ in steps[done:upto]:
-                self._add_step(latex)
-            done = upto
-        checked = self.words("each step checked equal by sympy", size=style.SMALL, color=self.theme.muted)
-        checked.to_corner(DOWN + RIGHT, buff=style.EDGE)
-        self.play(FadeIn(checked))
-        self.steps_note = checked
+            with self.beat(name, narration):
+                if index == 0:
+                    self.play(*(FadeOut(m) for m in self._curves()), run_time=0.8)
+                for latex, _ in steps[done:upto]:
+                    self._add_step(latex)
+                done = upto
+                if index == len(self.DERIVE_BEATS) - 1:
+                    checked = self.words("each step checked equal by sympy", size=style.SMALL, color=self.theme.muted)
+                    self.steps_note = checked.to_corner(DOWN + RIGHT, buff=style.EDGE)
+                    self.play(FadeIn(checked))
+
+    def _curves(self) -> tuple:
+        return (self.axes, self.sigma_curve, self.prime_curve, self.curve_labels, self.peak_dot, self.z_label)
 
     def punchline(self) -> None:
         t = self.theme
-        self.beat(
+        with self.beat(
             "punchline",
             "So sigma prime is sigma times 1 minus sigma. The forward pass already computed a = sigma of z, "
             "so the slope costs almost nothing: a times 1 minus a, no new exponentials.",
-        )
-        keep = self.steps[-1]
-        self.play(*(FadeOut(m) for m in self.steps[1:-1]), FadeOut(self.steps_note), run_time=0.8)
-        first = self.steps[0]
-        identity = self.math(r"\sigma'(z)", "=", core.SIGMOID_PRIME_TEX, size=style.TITLE)
-        identity[0].set_color(t.grad)
-        identity.move_to([0, 1.2, 0])
-        self.play(FadeOut(first), FadeOut(keep), FadeIn(identity), run_time=1.2)
-        box = style.highlight_box(identity, t.grad, buff=style.TIGHT)
-        self.play(Create(box))
-        words = self.words("the slope comes from the value already computed", size=style.BODY)
-        words.next_to(box, DOWN, buff=style.APART)
-        in_a = self.math("a", "=", r"\sigma(z)", r"\quad\Rightarrow\quad", r"\sigma'(z)", "=", "a(1 - a)", size=MATH)
-        in_a[0].set_color(t.a)
-        in_a[4].set_color(t.grad)
-        in_a.next_to(words, DOWN, buff=style.APART)
-        self.play(FadeIn(words, shift=UP * 0.2))
-        self.play(Write(in_a), run_time=1.5)
-        self.punch = VGroup(identity, box, words, in_a)
+        ):
+            keep = self.steps[-1]
+            self.play(*(FadeOut(m) for m in self.steps[1:-1]), FadeOut(self.steps_note), run_time=0.8)
+            first = self.steps[0]
+            identity = self.math(r"\sigma'(z)", "=", core.SIGMOID_PRIME_TEX, size=style.TITLE)
+            identity[0].set_color(t.grad)
+            identity.move_to([0, GRID_IDENTITY_Y, 0])
+            self.play(FadeOut(first), FadeOut(keep), FadeIn(identity), run_time=1.2)
+            box = style.highlight_box(identity, t.grad, buff=style.TIGHT)
+            self.play(Create(box))
+            words = self.words("the slope comes from the value already computed", size=style.BODY)
+            words.next_to(box, DOWN, buff=style.APART)
+            in_a = self.math(
+                "a", "=", r"\sigma(z)", r"\quad\Rightarrow\quad", r"\sigma'(z)", "=", "a(1 - a)", size=MATH
+            )
+            in_a[0].set_color(t.a)
+            in_a[4].set_color(t.grad)
+            in_a.next_to(words, DOWN, buff=style.APART)
+            self.play(FadeIn(words, shift=UP * 0.2))
+            self.play(Write(in_a), run_time=1.5)
+            self.punch = VGroup(identity, box, words, in_a)
 
     # -- the network's z1 and z2 on the curves -------------------------------------
+    def _point_on_curves(self, point, first: bool) -> tuple:
+        """A z on the curves: the drop from the axis to sigma, the dots on sigma and sigma', the z's tag."""
+        t, axes, zx = self.theme, self.axes, point.z.value
+        on_sigma = axes.c2p(zx, point.sigma.value)
+        on_prime = axes.c2p(zx, point.sigma_prime.value)
+        drop = DashedLine(axes.c2p(zx, 0), on_sigma, color=t.z, stroke_width=2)
+        dots = VGroup(Dot(on_sigma, color=t.a, radius=0.08), Dot(on_prime, color=t.grad, radius=0.08))
+        tag = self.math(point.z.symbol, size=style.LABEL, color=t.z)
+        # Below the axis's numbers, so a z on a labelled value doesn't cover its number; z1 and z2
+        # can sit close together: z1 tagged on the left of its line, z2 on the right.
+        tag.next_to(axes.c2p(zx, 0), DOWN, buff=style.APART).shift((LEFT if first else RIGHT) * 0.3)
+        return drop, dots, tag
+
+    def _readout_rows(self, point, a_symbol: str, saturated: bool) -> VGroup:
+        """z = ..., a = sigma(z) = ..., sigma'(z) = working = ...: the block at the right."""
+        t, z = self.theme, point.z.symbol
+        prime = self.math(rf"\sigma'({z})", "=", point.sigma_prime.substituted, "=", point.sigma_prime.text, size=TABLE)
+        if saturated or prime.width > GRID_RIGHT_X - GRID_TABLE_X:  # far-out z: keep the value, drop the working
+            prime = self.math(rf"\sigma'({z})", "=", point.sigma_prime.text, size=TABLE)
+        rows = VGroup(
+            self.math(z, "=", point.z.text, size=TABLE),
+            self.math(a_symbol, "=", rf"\sigma({z})", "=", point.sigma.text, size=TABLE),
+            prime,
+        )
+        for row, color in zip(rows, (t.z, t.a, t.grad)):
+            row[0].set_color(color)
+        rows.arrange(DOWN, aligned_edge=LEFT, buff=style.NEAR)
+        if len(self.table):
+            return rows.next_to(self.table[-1], DOWN, buff=style.APART).align_to([GRID_TABLE_X, 0, 0], LEFT)
+        rows.move_to([0, GRID_TOP_Y - 0.2, 0]).align_to([GRID_TABLE_X, 0, 0], LEFT)
+        return rows.align_to([0, GRID_TOP_Y + 0.3, 0], UP)
+
+    def _curves_back(self) -> None:
+        self.play(FadeOut(self.punch), run_time=0.8)
+        curves = (self.axes, self.sigma_curve, self.prime_curve, self.z_label)
+        self.play(*(FadeIn(m) for m in curves), run_time=1.2)
+        self.table = VGroup()
+
     def mark(self, z, a_symbol: str) -> None:
-        t = self.theme
         point = core.sigmoid_at(z.exact, z.symbol, a_symbol)
         first = a_symbol == "a_1"
         # A saturated sigma prints as 1.000: "1.000 times 1 minus 1.000" would read as zero,
         # while the slope is tiny but not zero. Then the working is left out, said and shown.
         saturated = point.sigma.text == fmt(1)
         working = "" if saturated else f"{point.sigma.text} times 1 minus {point.sigma.text}, which is "
-        self.beat(
+        with self.beat(
             "mark-" + z.symbol.replace("_", ""),
             f"In the network, {z.symbol.replace('_', ' ')} = {point.z.text}: sigma gives "
             f"{a_symbol.replace('_', ' ')} = {point.sigma.text}, and the slope there is "
             f"{working}{point.sigma_prime.text}.",
-        )
-        if first:
-            self.play(FadeOut(self.punch), run_time=0.8)
-            self.play(
-                FadeIn(self.axes),
-                FadeIn(self.sigma_curve),
-                FadeIn(self.prime_curve),
-                FadeIn(self.z_label),
-                run_time=1.2,
-            )
-            self.table = VGroup()
-        axes = self.axes
-        zx = point.z.value
-        on_sigma = axes.c2p(zx, point.sigma.value)
-        on_prime = axes.c2p(zx, point.sigma_prime.value)
-        drop = DashedLine(axes.c2p(zx, 0), on_sigma, color=t.z, stroke_width=2)
-        dots = VGroup(Dot(on_sigma, color=t.a, radius=0.08), Dot(on_prime, color=t.grad, radius=0.08))
-        # z1 and z2 can sit close together: tag z1 on the left of its line, z2 on the right.
-        side = LEFT if first else RIGHT
-        tag = self.math(z.symbol, size=style.LABEL, color=t.z)
-        # Below the axis's numbers, so a z on a labelled value doesn't cover its number.
-        tag.next_to(axes.c2p(zx, 0), DOWN, buff=style.APART).shift(side * 0.3)
-        # The readout block at the right.
-        rows = VGroup(
-            self.math(point.z.symbol, "=", point.z.text, size=TABLE),
-            self.math(a_symbol, "=", rf"\sigma({z.symbol})", "=", point.sigma.text, size=TABLE),
-            self.math(
-                rf"\sigma'({z.symbol})", "=", point.sigma_prime.substituted, "=", point.sigma_prime.text, size=TABLE
-            ),
-        )
-        if saturated or rows[2].width > RIGHT_X - TABLE_X:  # far-out z: keep the value, drop the working
-            rows.submobjects[2] = self.math(rf"\sigma'({z.symbol})", "=", point.sigma_prime.text, size=TABLE)
-        rows[0][0].set_color(t.z)
-        rows[1][0].set_color(t.a)
-        rows[2][0].set_color(t.grad)
-        rows.arrange(DOWN, aligned_edge=LEFT, buff=style.NEAR)
-        if first:
-            rows.move_to([0, TOP_Y - 0.2, 0]).align_to([TABLE_X, 0, 0], LEFT).align_to([0, TOP_Y + 0.3, 0], UP)
-        else:
-            rows.next_to(self.table[-1], DOWN, buff=style.APART).align_to([TABLE_X, 0, 0], LEFT)
-        self.play(Create(drop), FadeIn(tag), run_time=1.0)
-        self.play(FadeIn(dots[0], scale=2), FadeIn(rows[0]), FadeIn(rows[1]), run_time=1.0)
-        self.play(FadeIn(dots[1], scale=2), FadeIn(rows[2]), run_time=1.0)
-        self.table.add(rows)
+        ):
+            if first:
+                self._curves_back()
+            drop, dots, tag = self._point_on_curves(point, first)
+            rows = self._readout_rows(point, a_symbol, saturated)
+            self.play(Create(drop), FadeIn(tag), run_time=1.0)
+            self.play(FadeIn(dots[0], scale=2), FadeIn(rows[0]), FadeIn(rows[1]), run_time=1.0)
+            self.play(FadeIn(dots[1], scale=2), FadeIn(rows[2]), run_time=1.0)
+            self.table.add(rows)

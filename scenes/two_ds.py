@@ -34,12 +34,14 @@ from scenes.lesson import LessonScene
 # Layout (frame units; the frame is 14.2 x 8).
 CARD_WIDTH = 6.2
 CARD_HEIGHT = 6.4
-CARD_X = 3.4
-CARD_TOP = 2.85
+# The two cards side by side, mirrored about the frame's centre line.
+GRID_CARD_X = 3.4
+GRID_CARD_TOP = 2.85
 SYMBOL_SIZE = 64
 PARAM_CARD = (2.5, 1.5)  # width, height of a parameter's card
 NUDGE = 0.6  # how far w1 is nudged each way, in units of w1
-# The network's parameters: a row of cards over the loss, on the frame's centre line.
+# The network's parameters: its loss call on top, a row of cards over the loss, on the frame's centre line.
+GRID_LOSS_CALL = [0, 2.3, 0]
 GRID_CARDS = [0, 0.6, 0]
 GRID_LOSS = [0, -1.1, 0]
 
@@ -65,7 +67,7 @@ class TwoDsScene(LessonScene):
             fill_color=t.panel,
             fill_opacity=1,
         )
-        box.move_to([x, CARD_TOP - CARD_HEIGHT / 2, 0])
+        box.move_to([x, GRID_CARD_TOP - CARD_HEIGHT / 2, 0])
         big = self.math(symbol, size=SYMBOL_SIZE, color=t.grad)
         heading = self.words(name, size=style.HEADING)
         text = VGroup(*(self.words(line, size=style.SMALL, color=t.muted) for line in lines))
@@ -76,86 +78,91 @@ class TwoDsScene(LessonScene):
 
     def ordinary_d(self) -> None:
         t = self.theme
-        self.beat(
+        with self.beat(
             "ordinary-d",
             "You will meet two kinds of d. The ordinary d is for a function of one variable: "
             "how does f change as x changes? Section 1's curve had one input.",
-        )
-        self.add(self.title())
-        left = self.card(
-            r"\frac{df}{dx}", "Ordinary derivative", ("f has one input:", "how does f change", "as x changes?"), -CARD_X
-        )
-        example = VGroup(
-            self.math(r"f(x) = " + refresher.PARABOLA_TEX, size=style.BODY, color=t.curve),
-            self.math(r"\frac{df}{dx} = " + refresher.PARABOLA_SLOPE_TEX, size=style.BODY, color=t.grad),
-        ).arrange(DOWN, buff=style.NEAR)
-        example.move_to(left[0]).align_to(left[0], DOWN).shift(UP * 0.35)
-        self.left = VGroup(left, example)
-        self.play(FadeIn(left[0]), Write(left[1][0]), run_time=1.2)
-        self.play(FadeIn(left[1][1:]))
-        self.play(Write(example), run_time=1.5)
+        ):
+            self.add(self.title())
+            left = self.card(
+                r"\frac{df}{dx}",
+                "Ordinary derivative",
+                ("f has one input:", "how does f change", "as x changes?"),
+                -GRID_CARD_X,
+            )
+            example = VGroup(
+                self.math(r"f(x) = " + refresher.PARABOLA_TEX, size=style.BODY, color=t.curve),
+                self.math(r"\frac{df}{dx} = " + refresher.PARABOLA_SLOPE_TEX, size=style.BODY, color=t.grad),
+            ).arrange(DOWN, buff=style.NEAR)
+            example.move_to(left[0]).align_to(left[0], DOWN).shift(UP * 0.35)
+            self.left = VGroup(left, example)
+            self.play(FadeIn(left[0]), Write(left[1][0]), run_time=1.2)
+            self.play(FadeIn(left[1][1:]))
+            self.play(Write(example), run_time=1.5)
 
     def partial_d(self) -> None:
-        self.beat(
+        with self.beat(
             "partial-d",
             "The curly d, the partial d, is for a function of several variables. It asks the same "
             "question about x, with one extra instruction.",
-        )
-        right = self.card(
-            r"\frac{\partial f}{\partial x}",
-            "Partial derivative",
-            ("f has several inputs:", "hold all the others still,", "then vary x alone"),
-            CARD_X,
-        )
-        self.right = right
-        self.play(FadeIn(right[0]), Write(right[1][0]), run_time=1.2)
-        self.play(FadeIn(right[1][1:]))
+        ):
+            right = self.card(
+                r"\frac{\partial f}{\partial x}",
+                "Partial derivative",
+                ("f has several inputs:", "hold all the others still,", "then vary x alone"),
+                GRID_CARD_X,
+            )
+            self.right = right
+            self.play(FadeIn(right[0]), Write(right[1][0]), run_time=1.2)
+            self.play(FadeIn(right[1][1:]))
 
     def hold_still(self) -> None:
         t = self.theme
-        self.beat(
+        with self.beat(
             "hold-still",
             "Treat every other variable as a constant while you differentiate with respect to x. "
             "For x² + 2y², y is frozen, so 2y² is just a number: "
             "∂f/∂x = 2x. That is the only difference.",
-        )
-        f = self.math(r"f(x, ", "y", r") = x^2 + 2", "y", "^2", size=style.BODY, color=t.curve)
-        tag = self.words("y held still", size=style.SMALL, color=t.muted)
-        slope = self.math(r"\frac{\partial f}{\partial x} = " + refresher.BOWL_DX_TEX, size=style.BODY, color=t.grad)
-        example = VGroup(f, tag, slope).arrange(DOWN, buff=style.TIGHT)
-        example.move_to(self.right[0]).align_to(self.right[0], DOWN).shift(UP * 0.3)
-        self.play(Write(f), run_time=1.2)
-        held = [f[1], f[3]]
-        self.play(*(piece.animate.set_color(t.muted) for piece in held), FadeIn(tag))
-        self.play(Write(slope), run_time=1.2)
-        self.right_example = example
+        ):
+            f = self.math(r"f(x, ", "y", r") = x^2 + 2", "y", "^2", size=style.BODY, color=t.curve)
+            tag = self.words("y held still", size=style.SMALL, color=t.muted)
+            slope = self.math(
+                r"\frac{\partial f}{\partial x} = " + refresher.BOWL_DX_TEX, size=style.BODY, color=t.grad
+            )
+            example = VGroup(f, tag, slope).arrange(DOWN, buff=style.TIGHT)
+            example.move_to(self.right[0]).align_to(self.right[0], DOWN).shift(UP * 0.3)
+            self.play(Write(f), run_time=1.2)
+            held = [f[1], f[3]]
+            self.play(*(piece.animate.set_color(t.muted) for piece in held), FadeIn(tag))
+            self.play(Write(slope), run_time=1.2)
+            self.right_example = example
 
     def many_weights(self) -> None:
         t = self.theme
         p = self.params
         inputs = network.inputs(p)
         fwd = network.forward(p)
-        self.beat(
+        with self.beat(
             "many-weights",
             f"Why this matters: the network's loss depends on many parameters at once, w₁ = {inputs.w1.text}, "
             f"w₂ = {inputs.w2.text}, b₁ = {inputs.b1.text} and b₂ = {inputs.b2.text}. "
             f"With these, the loss is {fmt_beside_readout(fwd.L.exact)}.",
-        )
-        self.play(FadeOut(self.left), FadeOut(self.right), FadeOut(self.right_example), run_time=1)
-        colors = style.symbol_colors(t)
-        loss = self.math("L", "(", "w_1", ",", "w_2", ",", "b_1", ",", "b_2", ")", size=style.HEADING)
-        for part, name in zip(loss[2:9:2], ("w_1", "w_2", "b_1", "b_2")):
-            part.set_color(colors[name])
-        loss[0].set_color(t.L)
-        loss.move_to([0, 2.3, 0])
-        self.loss_call = loss
+        ):
+            self.play(FadeOut(self.left), FadeOut(self.right), FadeOut(self.right_example), run_time=1)
+            colors = style.symbol_colors(t)
+            loss = self.math("L", "(", "w_1", ",", "w_2", ",", "b_1", ",", "b_2", ")", size=style.HEADING)
+            for part, name in zip(loss[2:9:2], ("w_1", "w_2", "b_1", "b_2")):
+                part.set_color(colors[name])
+            loss[0].set_color(t.L)
+            loss.move_to(GRID_LOSS_CALL)
+            self.loss_call = loss
 
-        self.w1 = ValueTracker(inputs.w1.value)
-        self.cards = self.parameter_cards(inputs)
-        self.l_row = self.loss_readout()
-        self.play(Write(loss), run_time=1.2)
-        self.play(FadeIn(self.cards, lag_ratio=0.2), run_time=1.5)
-        self.play(self.l_row.show())
+            self.w1 = ValueTracker(inputs.w1.value)
+            self.cards = self.parameter_cards(inputs)
+            self.l_row = self.loss_readout()
+            self.play(Write(loss), run_time=1.2)
+            self.play(FadeIn(self.cards, lag_ratio=0.2), run_time=1.5)
+            self.play(self.l_row.show())
 
     def parameter_cards(self, inputs) -> VGroup:
         """One card per parameter, its symbol and value in its colour; w1's value is live."""
@@ -194,44 +201,44 @@ class TwoDsScene(LessonScene):
 
     def freeze_the_rest(self) -> None:
         t = self.theme
-        self.beat(
+        with self.beat(
             "freeze-the-rest",
             "∂L/∂w₁ nudges w₁ and freezes w₂, b₁ and b₂. Watch: only w₁ moves, and the loss follows it.",
-        )
-        held = VGroup()
-        for card in self.cards[1:]:
-            tag = self.words("held", size=style.SMALL, color=t.muted).next_to(card, DOWN, buff=style.TIGHT)
-            held.add(tag)
-        nudged = self.words("nudged", size=style.SMALL, color=t.highlight).next_to(
-            self.cards[0], DOWN, buff=style.TIGHT
-        )
-        self.play(
-            *(card.animate.set_opacity(0.6) for card in self.cards[1:]),
-            *(self.loss_call[i].animate.set_color(t.muted) for i in (4, 6, 8)),
-            FadeIn(held),
-            FadeIn(nudged),
-            self.cards[0][0].animate.set_stroke(color=t.highlight, width=6),
-        )
-        w1 = self.w1.get_value()
-        for target in (w1 + NUDGE, w1 - NUDGE):
-            self.play(self.w1.animate(rate_func=there_and_back).set_value(target), run_time=2.2)
-        self.w1.set_value(w1)
-        self.held_tags = VGroup(held, nudged)
+        ):
+            held = VGroup()
+            for card in self.cards[1:]:
+                tag = self.words("held", size=style.SMALL, color=t.muted).next_to(card, DOWN, buff=style.TIGHT)
+                held.add(tag)
+            nudged = self.words("nudged", size=style.SMALL, color=t.highlight).next_to(
+                self.cards[0], DOWN, buff=style.TIGHT
+            )
+            self.play(
+                *(card.animate.set_opacity(0.6) for card in self.cards[1:]),
+                *(self.loss_call[i].animate.set_color(t.muted) for i in (4, 6, 8)),
+                FadeIn(held),
+                FadeIn(nudged),
+                self.cards[0][0].animate.set_stroke(color=t.highlight, width=6),
+            )
+            w1 = self.w1.get_value()
+            for target in (w1 + NUDGE, w1 - NUDGE):
+                self.play(self.w1.animate(rate_func=there_and_back).set_value(target), run_time=2.2)
+            self.w1.set_value(w1)
+            self.held_tags = VGroup(held, nudged)
 
     def the_slope(self) -> None:
         t = self.theme
         p = self.params
         b = network.backward(p)
-        self.beat(
+        with self.beat(
             "the-slope",
             f"How fast L changes as w₁ alone moves is the partial derivative ∂L/∂w₁: "
             f"here {b.dL_dw1.text}. It is exactly the slope the chain rule will compute, factor by factor.",
-        )
-        eq = self.math(b.dL_dw1.symbol, "=", b.dL_dw1.text, size=style.HEADING)
-        eq[0].set_color(t.grad)
-        eq[2].set_color(t.grad)
-        eq.next_to(self.l_row, DOWN, buff=style.APART)
-        words = self.words("w₂, b₁, b₂ held still", size=style.SMALL, color=t.muted)
-        words.next_to(eq, DOWN, buff=style.NEAR)
-        self.play(Write(eq), run_time=1.5)
-        self.play(FadeIn(words), Indicate(eq[2], color=t.grad))
+        ):
+            eq = self.math(b.dL_dw1.symbol, "=", b.dL_dw1.text, size=style.HEADING)
+            eq[0].set_color(t.grad)
+            eq[2].set_color(t.grad)
+            eq.next_to(self.l_row, DOWN, buff=style.APART)
+            words = self.words("w₂, b₁, b₂ held still", size=style.SMALL, color=t.muted)
+            words.next_to(eq, DOWN, buff=style.NEAR)
+            self.play(Write(eq), run_time=1.5)
+            self.play(FadeIn(words), Indicate(eq[2], color=t.grad))

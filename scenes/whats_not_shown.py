@@ -28,7 +28,12 @@ from scenes import style
 from scenes.lesson import LessonScene
 
 NODE_RADIUS = 0.26
-BOTTOM_TOP = 0.05  # the equations live below this y
+# The frame's grid: the network's five columns and three rows at the top left,
+# its givens from the centre line rightwards, and the equations below.
+GRID_COLUMNS_X = (-6.3, -4.9, -3.5, -2.1, -0.9)
+GRID_ROWS_Y = (2.15, 1.45, 0.75)
+GRID_GIVENS = [0, 1.4, 0]  # their left edge's middle
+GRID_BOTTOM = (0.05, -3.65)  # the equations live between these y
 
 
 class WhatsNotShownScene(LessonScene):
@@ -52,16 +57,10 @@ class WhatsNotShownScene(LessonScene):
     def _edge(self, a: VGroup, b: VGroup, color: str, width: float = 3) -> Line:
         return Line(a.get_center(), b.get_center(), color=color, stroke_width=width, buff=NODE_RADIUS)
 
-    def show_network(self) -> None:
+    def _build_network(self) -> None:
+        """The 2-2-1 network on its grid, the followed weight w = (W1)11 in the weights' colour."""
         t, e = self.theme, self.e
-        self.beat(
-            "many-neurons",
-            "Real networks have many neurons per layer. Take the smallest step up: "
-            "the lesson's input x feeds two layers of two sigmoid units, then one output unit and the loss.",
-        )
-        self.add(self.title())
-        xs = (-6.3, -4.9, -3.5, -2.1, -0.9)
-        top, mid, low = 2.15, 1.45, 0.75
+        xs, (top, mid, low) = GRID_COLUMNS_X, GRID_ROWS_Y
         self.x_node = self._node(t.x, "x").move_to([xs[0], mid, 0])
         self.layer1 = [self._node(t.a).move_to([xs[1], y, 0]) for y in (top, low)]
         self.layer2 = [self._node(t.a).move_to([xs[2], y, 0]) for y in (top, low)]
@@ -72,24 +71,18 @@ class WhatsNotShownScene(LessonScene):
         e3 = [self._edge(n, self.out, t.muted) for n in self.layer2]
         e4 = self._edge(self.out, self.loss_node, t.muted)
         self.edges = (e1, e2, e3, e4)
-        # The followed weight w = (W1)11, drawn in the weights' colour.
+        self.all_edges = VGroup(*e1, *(edge for row in e2 for edge in row), *e3, e4)
+        self.all_nodes = VGroup(self.x_node, *self.layer1, *self.layer2, self.out, self.loss_node)
         e1[0].set_color(t.w).set_stroke(width=5)
-        w_label = self.math(r"w = " + core.show(e.w), color=t.w, size=style.LABEL)
-        w_label.next_to(e1[0].get_center(), UP + LEFT, buff=style.TIGHT)
-        self.w_label = w_label
-        sizes = self.words("2 – 2 – 1", size=style.SMALL, color=t.muted)
-        sizes.move_to([xs[2], low - 0.65, 0])
-        self.network = VGroup(
-            self.x_node,
-            *self.layer1,
-            *self.layer2,
-            self.out,
-            self.loss_node,
-            *e1,
-            *(edge for row in e2 for edge in row),
-            *e3,
-            e4,
-        )
+        self.w_label = self.math(r"w = " + core.show(e.w), color=t.w, size=style.LABEL)
+        self.w_label.next_to(e1[0].get_center(), UP + LEFT, buff=style.TIGHT)
+        self.sizes = self.words("2 – 2 – 1", size=style.SMALL, color=t.muted)
+        self.sizes.move_to([xs[2], low - 0.65, 0])
+        self.network = VGroup(*self.all_nodes, *self.all_edges)
+
+    def _givens(self) -> VGroup:
+        """W1, W2 side by side, W3 under them, then x, y and the loss: right of the network."""
+        t, e = self.theme, self.e
         givens = VGroup(
             self.math(r"W_1 = " + core.tex_matrix(e.net.W1), size=style.LABEL, color=t.w),
             self.math(r"W_2 = " + core.tex_matrix(e.net.W2), size=style.LABEL, color=t.w),
@@ -101,16 +94,24 @@ class WhatsNotShownScene(LessonScene):
             size=style.LABEL,
         )
         right = VGroup(givens, inputs).arrange(DOWN, aligned_edge=LEFT, buff=style.NEAR)
-        right.move_to([0, 1.4, 0], aligned_edge=LEFT)
-        self.givens = right
-        self.play(Create(VGroup(*e1, *(edge for row in e2 for edge in row), *e3, e4)), run_time=1.5)
-        self.play(FadeIn(VGroup(self.x_node, *self.layer1, *self.layer2, self.out, self.loss_node)), FadeIn(sizes))
-        self.play(FadeIn(w_label), FadeIn(right))
-        self.sizes = sizes
+        return right.move_to(GRID_GIVENS, aligned_edge=LEFT)
+
+    def show_network(self) -> None:
+        with self.beat(
+            "many-neurons",
+            "Real networks have many neurons per layer. Take the smallest step up: "
+            "the lesson's input x feeds two layers of two sigmoid units, then one output unit and the loss.",
+        ):
+            self.add(self.title())
+            self._build_network()
+            self.givens = self._givens()
+            self.play(Create(VGroup(*self.all_edges)), run_time=1.5)
+            self.play(FadeIn(VGroup(*self.all_nodes)), FadeIn(self.sizes))
+            self.play(FadeIn(self.w_label), FadeIn(self.givens))
 
     def _bottom(self, *rows) -> VGroup:
         block = VGroup(*rows).arrange(DOWN, buff=style.NEAR)
-        block.move_to([0, (BOTTOM_TOP + (-3.65)) / 2, 0])
+        block.move_to([0, sum(GRID_BOTTOM) / 2, 0])
         return block
 
     def _swap_bottom(self, block: VGroup) -> None:
@@ -121,111 +122,111 @@ class WhatsNotShownScene(LessonScene):
         self.bottom = block
 
     def show_jacobians(self) -> None:
-        self.beat(
+        with self.beat(
             "jacobians",
             "With two units per layer, each local derivative becomes a Jacobian matrix: "
             "the sigmoid's is diagonal, holding sigma prime of each unit, "
             "and the weighted sum's is the weight matrix itself.",
-        )
-        rows = VGroup(
-            self.math(core.JACOBIAN_ACTIVATION_TEX, r"\qquad", core.JACOBIAN_WEIGHTS_TEX, size=style.BODY),
-            self.math(core.DELTA_RULE_TEX, r"\qquad", core.WEIGHT_GRADIENT_TEX, size=style.BODY),
-        )
-        rows[1][0].set_color(self.theme.grad)
-        self._swap_bottom(self._bottom(*rows))
+        ):
+            rows = VGroup(
+                self.math(core.JACOBIAN_ACTIVATION_TEX, r"\qquad", core.JACOBIAN_WEIGHTS_TEX, size=style.BODY),
+                self.math(core.DELTA_RULE_TEX, r"\qquad", core.WEIGHT_GRADIENT_TEX, size=style.BODY),
+            )
+            rows[1][0].set_color(self.theme.grad)
+            self._swap_bottom(self._bottom(*rows))
 
     def show_matrix_backward(self) -> None:
         t, e = self.theme, self.e
         lines = core.delta_lines(e)
-        self.beat(
+        with self.beat(
             "matrix-backward",
             f"The backward pass is now matrix multiplication. delta 3 is {core.show(e.backward.delta[2][0])}; "
             "each earlier delta is the next one multiplied by the transposed weights, times sigma prime elementwise.",
-        )
-        grid = VGroup()
-        for line in lines:
-            row = self.math(*line.parts(), size=style.LABEL)
-            row[0].set_color(t.grad)
-            row[2].set_color(t.muted)
-            row[-1].set_color(t.grad)
-            grid.add(row)
-        grid.arrange(DOWN, buff=style.NEAR, aligned_edge=LEFT)
-        self._swap_bottom(self._bottom(grid))
+        ):
+            grid = VGroup()
+            for line in lines:
+                row = self.math(*line.parts(), size=style.LABEL)
+                row[0].set_color(t.grad)
+                row[2].set_color(t.muted)
+                row[-1].set_color(t.grad)
+                grid.add(row)
+            grid.arrange(DOWN, buff=style.NEAR, aligned_edge=LEFT)
+            self._swap_bottom(self._bottom(grid))
 
     def show_weight_gradient(self) -> None:
         t, e = self.theme, self.e
         line = core.gradient_line(e)
-        self.beat(
+        with self.beat(
             "weight-gradient",
             f"The weights' gradients are outer products: dL/dW1 is delta 1 times x. "
             f"Its top entry is our weight w's gradient, {core.show(e.gradient)}.",
-        )
-        row = self.math(*line.parts(), size=style.BODY)
-        row[0].set_color(t.grad)
-        pick = self.math(
-            r"\frac{\partial L}{\partial w} = \Bigl(\frac{\partial L}{\partial W_1}\Bigr)_{11} = ",
-            core.show(e.gradient),
-            size=style.BODY,
-        )
-        pick[1].set_color(t.grad)
-        self._swap_bottom(self._bottom(row, pick))
-        self.matrix_result = pick
+        ):
+            row = self.math(*line.parts(), size=style.BODY)
+            row[0].set_color(t.grad)
+            pick = self.math(
+                r"\frac{\partial L}{\partial w} = \Bigl(\frac{\partial L}{\partial W_1}\Bigr)_{11} = ",
+                core.show(e.gradient),
+                size=style.BODY,
+            )
+            pick[1].set_color(t.grad)
+            self._swap_bottom(self._bottom(row, pick))
+            self.matrix_result = pick
 
     def show_paths(self) -> None:
         t, e = self.theme, self.e
         p1, p2 = e.paths
-        self.beat(
+        with self.beat(
             "sum-over-paths",
             f"Without matrices: w reaches the loss along two paths, one through each unit of layer 2. "
             f"Multiply the local derivatives along each path, {core.show(p1.product)} and {core.show(p2.product)}, "
             f"and add them: {core.show(e.path_total)}, the matrix result. A finite difference of the loss agrees.",
-        )
-        e1, e2, e3, e4 = self.edges
-        colors = (t.highlight, t.grad)
-        glows = VGroup()
-        for path, color in zip(e.paths, colors):
-            j = path.via
-            for edge in (e1[0], e2[0][j], e3[j], e4):
-                glows.add(edge.copy().set_color(color).set_stroke(width=7, opacity=0.9))
-        general = self.math(core.PATH_SUM_TEX, size=style.LABEL)
-        rows = [general]
-        for n, (path, color) in enumerate(zip(e.paths, colors), start=1):
-            row = self.math(
-                rf"\text{{path {n}: }}", core.path_product_tex(path), "=", core.show(path.product), size=style.LABEL
+        ):
+            e1, e2, e3, e4 = self.edges
+            colors = (t.highlight, t.grad)
+            glows = VGroup()
+            for path, color in zip(e.paths, colors):
+                j = path.via
+                for edge in (e1[0], e2[0][j], e3[j], e4):
+                    glows.add(edge.copy().set_color(color).set_stroke(width=7, opacity=0.9))
+            general = self.math(core.PATH_SUM_TEX, size=style.LABEL)
+            rows = [general]
+            for n, (path, color) in enumerate(zip(e.paths, colors), start=1):
+                row = self.math(
+                    rf"\text{{path {n}: }}", core.path_product_tex(path), "=", core.show(path.product), size=style.LABEL
+                )
+                row[0].set_color(color)
+                rows.append(row)
+            total = self.math(
+                " + ".join(core.show_factor(p.product) if i else core.show(p.product) for i, p in enumerate(e.paths)),
+                "=",
+                core.show(e.path_total),
+                r"\qquad \text{finite difference: }",
+                "{" + core.show(e.finite_difference) + "}",
+                size=style.LABEL,
             )
-            row[0].set_color(color)
-            rows.append(row)
-        total = self.math(
-            " + ".join(core.show_factor(p.product) if i else core.show(p.product) for i, p in enumerate(e.paths)),
-            "=",
-            core.show(e.path_total),
-            r"\qquad \text{finite difference: }",
-            "{" + core.show(e.finite_difference) + "}",
-            size=style.LABEL,
-        )
-        total[2].set_color(t.grad)
-        rows.append(total)
-        self.play(Create(glows[:4]), run_time=1)
-        self.play(Create(glows[4:]), run_time=1)
-        self._swap_bottom(self._bottom(*rows))
-        self.glows = glows
+            total[2].set_color(t.grad)
+            rows.append(total)
+            self.play(Create(glows[:4]), run_time=1)
+            self.play(Create(glows[4:]), run_time=1)
+            self._swap_bottom(self._bottom(*rows))
+            self.glows = glows
 
     def show_update(self) -> None:
         t, e = self.theme, self.e
         line = core.update_line(e)
-        self.beat(
+        with self.beat(
             "update",
             f"And the choreography is the same as before: forward, backward, then one update step, "
             f"w minus eta times its gradient, with eta = {core.show(e.net.lr)}: w becomes {line.value}.",
-        )
-        rule = self.math(core.UPDATE_TEX, size=style.BODY)
-        rule[0][0].set_color(t.w)
-        row = self.math(line.symbol, r"\leftarrow", *line.parts()[4:], size=style.BODY)
-        row[0].set_color(t.w)
-        row[-1].set_color(t.w)
-        eta = self.math(r"\eta = " + core.show(e.net.lr), size=style.BODY)
-        loop = self.words("forward → backward → update", size=style.SMALL, color=t.muted)
-        self.play(FadeOut(self.glows), run_time=0.6)
-        self._swap_bottom(self._bottom(VGroup(rule, eta).arrange(RIGHT, buff=style.FAR), row, loop))
-        box = style.highlight_box(row[-1], t.w)
-        self.play(Create(box))
+        ):
+            rule = self.math(core.UPDATE_TEX, size=style.BODY)
+            rule[0][0].set_color(t.w)
+            row = self.math(line.symbol, r"\leftarrow", *line.parts()[4:], size=style.BODY)
+            row[0].set_color(t.w)
+            row[-1].set_color(t.w)
+            eta = self.math(r"\eta = " + core.show(e.net.lr), size=style.BODY)
+            loop = self.words("forward → backward → update", size=style.SMALL, color=t.muted)
+            self.play(FadeOut(self.glows), run_time=0.6)
+            self._swap_bottom(self._bottom(VGroup(rule, eta).arrange(RIGHT, buff=style.FAR), row, loop))
+            box = style.highlight_box(row[-1], t.w)
+            self.play(Create(box))

@@ -34,14 +34,21 @@ from scenes import style
 from scenes.lesson import LessonScene
 
 NODE_RADIUS = 0.34
-NODE_Y = 1.35
-COLUMN_GAP = 1.72
-CAPTION_Y = -2.35
+# The frame's grid: the chain's nodes in evenly spaced columns on one row, the
+# gradients dL/da_k and dL/dw_k on two rows under them, a caption line below.
+GRID_NODE_Y = 1.35
+GRID_COLUMN_GAP = 1.72
+GRID_GRAD_A_Y = GRID_NODE_Y - 1.6
+GRID_GRAD_W_Y = GRID_NODE_Y - 2.45
+GRID_CAPTION_Y = -2.35
+# The count table's own grid (before it is placed): right edges of its columns, its row pitch.
+GRID_TABLE_COLUMNS_X = (0.0, 2.1, 4.8)
+GRID_TABLE_ROW = 0.65
 
 
 def fit_column(mob):
     """A number under a node shrinks to its column (scientific notation is wide)."""
-    room = COLUMN_GAP - 0.15
+    room = GRID_COLUMN_GAP - 0.15
     if mob.width > room:
         mob.scale_to_fit_width(room)
     return mob
@@ -64,96 +71,106 @@ class WhyItScalesScene(LessonScene):
         circle = Circle(radius=NODE_RADIUS, color=color, stroke_width=4).set_fill(self.theme.panel, 1)
         return VGroup(circle, self.math(label, color=color, size=style.LABEL).move_to(circle))
 
-    def show_deeper_chain(self) -> None:
+    def _chain_nodes(self) -> None:
+        """x, a_1 .. a_n, L in evenly spaced columns, linked by edges, each value above its node."""
         t, c = self.theme, self.chain
-        n = c.depth
-        self.beat(
-            "deeper-chain",
-            f"Make the chain deeper: {n} layers of one sigmoid unit each. The first is the lesson's hidden unit, "
-            f"the last its output unit, with {n - 2} more in between. The forward pass stores every activation.",
-        )
-        self.add(self.title())
-        columns = n + 2
-        xs = [(i - (columns - 1) / 2) * COLUMN_GAP for i in range(columns)]
+        columns = c.depth + 2
         nodes = [self._node("x", t.x)]
         nodes += [self._node(f"a_{{{layer.k}}}", t.a) for layer in c.layers]
         nodes += [self._node("L", t.L)]
-        for node, x in zip(nodes, xs):
-            node.move_to([x, NODE_Y, 0])
-        edges = VGroup(
+        for i, node in enumerate(nodes):
+            node.move_to([(i - (columns - 1) / 2) * GRID_COLUMN_GAP, GRID_NODE_Y, 0])
+        self.nodes = nodes
+        self.edges = VGroup(
             *(
                 Line(left.get_right(), right.get_left(), color=t.muted, stroke_width=3)
                 for left, right in zip(nodes, nodes[1:])
             )
         )
-        self.nodes = nodes
-        self.edges = edges
         values = VGroup(self.math(c.x.text, color=t.x, size=style.LABEL))
         values.add(*(self.math(layer.a.text, color=t.a, size=style.LABEL) for layer in c.layers))
         values.add(self.math(c.L.text, color=t.L, size=style.LABEL))
         for value, node in zip(values, nodes):
             value.next_to(node, UP, buff=style.TIGHT)
-        weights = self.math(
-            r"w_1, \dots, w_{" + str(n) + "} = " + ",\\ ".join(layer.w.text for layer in c.layers),
-            size=style.LABEL,
-            color=t.w,
-        )
-        biases = self.math(
-            r"b_1, \dots, b_{" + str(n) + "} = " + ",\\ ".join(layer.b.text for layer in c.layers),
-            size=style.LABEL,
-            color=t.b,
+        self.values = values
+
+    def _legend(self) -> VGroup:
+        """The layer's rule, then every weight and every bias, at the bottom edge."""
+        t, c = self.theme, self.chain
+        n = c.depth
+        weights, biases = (
+            self.math(
+                f"{p}_1, \\dots, {p}_{{{n}}} = " + ",\\ ".join(getattr(layer, p).text for layer in c.layers),
+                size=style.LABEL,
+                color=getattr(t, p),
+            )
+            for p in "wb"
         )
         rule = self.math(core.LAYER_TEX, size=style.LABEL)
-        legend = VGroup(rule, weights, biases).arrange(DOWN, buff=style.TIGHT).to_edge(DOWN, buff=style.EDGE)
-        self.legend = legend
-        self.play(*(FadeIn(node) for node in nodes), Create(edges), run_time=1.5)
-        self.play(Write(rule), FadeIn(weights), FadeIn(biases))
-        self.play(FadeIn(values, lag_ratio=0.2), run_time=2)
+        return VGroup(rule, weights, biases).arrange(DOWN, buff=style.TIGHT).to_edge(DOWN, buff=style.EDGE)
+
+    def show_deeper_chain(self) -> None:
+        n = self.chain.depth
+        with self.beat(
+            "deeper-chain",
+            f"Make the chain deeper: {n} layers of one sigmoid unit each. The first is the lesson's hidden unit, "
+            f"the last its output unit, with {n - 2} more in between. The forward pass stores every activation.",
+        ):
+            self.add(self.title())
+            self._chain_nodes()
+            self.legend = rule, weights, biases = self._legend()
+            self.play(*(FadeIn(node) for node in self.nodes), Create(self.edges), run_time=1.5)
+            self.play(Write(rule), FadeIn(weights), FadeIn(biases))
+            self.play(FadeIn(self.values, lag_ratio=0.2), run_time=2)
 
     def show_local_derivatives(self) -> None:
         t, c = self.theme, self.chain
-        self.beat(
+        with self.beat(
             "local-derivatives",
             "Each layer has one local derivative: how its output moves with its input, "
             "w k times a k times one minus a k, from the stored activation.",
-        )
-        locals_ = VGroup()
-        for layer, edge in zip(c.layers, self.edges):
-            label = self.math(layer.local.text, color=t.grad, size=style.LABEL)
-            label.next_to(edge, DOWN, buff=style.NEAR)
-            locals_.add(label)
-        self.locals = locals_
-        formula = self.math(
-            r"\text{local derivative: }" + core.LOCAL_TEX,
-            size=style.LABEL,
-        )
-        formula.move_to([0, CAPTION_Y, 0])
-        self.play(FadeOut(self.legend), FadeIn(locals_, lag_ratio=0.15), run_time=1.5)
-        self.play(Write(formula))
-        self.caption_line = formula
+        ):
+            locals_ = VGroup()
+            for layer, edge in zip(c.layers, self.edges):
+                label = self.math(layer.local.text, color=t.grad, size=style.LABEL)
+                label.next_to(edge, DOWN, buff=style.NEAR)
+                locals_.add(label)
+            self.locals = locals_
+            formula = self._caption(r"\text{local derivative: }" + core.LOCAL_TEX)
+            self.play(FadeOut(self.legend), FadeIn(locals_, lag_ratio=0.15), run_time=1.5)
+            self.play(Write(formula))
+            self.caption_line = formula
 
-    def _say(self, tex: str) -> None:
-        line = self.math(tex, size=style.LABEL).move_to([0, CAPTION_Y, 0])
+    def _caption(self, *tex: str):
+        return self.math(*tex, size=style.LABEL).move_to([0, GRID_CAPTION_Y, 0])
+
+    def _under(self, node, tex: str, y: float):
+        """A gradient in a node's column, on row ``y``, shrunk to the column."""
+        return fit_column(self.math(tex, color=self.theme.grad, size=style.LABEL)).move_to([node.get_x(), y, 0])
+
+    def _say(self, *tex: str, first_color: str | None = None) -> None:
+        """The caption line becomes ``tex`` (its first part in ``first_color``)."""
+        line = self._caption(*tex)
+        if first_color is not None:
+            line[0].set_color(first_color)
         self.play(ReplacementTransform(self.caption_line, line))
         self.caption_line = line
 
     def start_the_sweep(self) -> None:
         c = self.chain
         top = c.layers[-1]
-        self.beat(
+        with self.beat(
             "sweep-start",
             f"The backward sweep starts at the loss: dL/da{c.depth} = {top.grad_a.text}.",
-        )
-        self.grads = {}
-        self._say(top.grad_a.equation())
-        self._show_gradient(top)
+        ):
+            self.grads = {}
+            self._say(top.grad_a.equation())
+            self._show_gradient(top)
 
     def _show_gradient(self, layer: core.Layer) -> None:
         t = self.theme
         node = self.nodes[layer.k]
-        value = self.math(layer.grad_a.text, color=t.grad, size=style.LABEL)
-        fit_column(value)
-        value.move_to([node.get_x(), NODE_Y - 1.6, 0])
+        value = self._under(node, layer.grad_a.text, GRID_GRAD_A_Y)
         box = style.highlight_box(node, t.highlight)
         self.grads[layer.k] = value
         if getattr(self, "marker", None) is None:
@@ -165,78 +182,54 @@ class WhyItScalesScene(LessonScene):
     def hand_off(self, layer: core.Layer) -> None:
         t, c = self.theme, self.chain
         upper = c.layers[layer.k]  # the layer above, whose gradient is reused
-        self.beat(
+        with self.beat(
             f"sweep-a{layer.k}",
             f"dL/da{layer.k} reuses dL/da{upper.k}: {upper.grad_a.text} times one local derivative, "
             f"{upper.local.text}, gives {layer.grad_a.text}.",
-        )
-        self._say(layer.grad_a.equation())
-        self.play(
-            Indicate(self.locals[upper.k - 1], color=t.highlight), Indicate(self.grads[upper.k], color=t.highlight)
-        )
-        self._show_gradient(layer)
+        ):
+            self._say(layer.grad_a.equation())
+            self.play(
+                Indicate(self.locals[upper.k - 1], color=t.highlight), Indicate(self.grads[upper.k], color=t.highlight)
+            )
+            self._show_gradient(layer)
 
     def weight_gradients(self) -> None:
-        t, c = self.theme, self.chain
-        self.beat(
+        c = self.chain
+        with self.beat(
             "weight-gradients",
             "Every weight's gradient is then one more multiplication: dL/dw k equals dL/da k "
             f"times a k times one minus a k times the layer's input. For w1 that is {c.layers[0].grad_w.text}.",
-        )
-        values = VGroup()
-        for layer in c.layers:
-            node = self.nodes[layer.k]
-            value = self.math(layer.grad_w.text, color=t.grad, size=style.LABEL)
-            fit_column(value)
-            value.move_to([node.get_x(), NODE_Y - 2.45, 0])
-            values.add(value)
-        row_a = self.math(r"\frac{\partial L}{\partial a_k}", color=t.grad, size=style.LABEL)
-        row_a.move_to([self.nodes[0].get_x(), NODE_Y - 1.6, 0])
-        row_w = self.math(r"\frac{\partial L}{\partial w_k}", color=t.grad, size=style.LABEL)
-        row_w.move_to([self.nodes[0].get_x(), NODE_Y - 2.45, 0])
-        self._say(core.WEIGHT_GRADIENT_TEX + r"\qquad " + c.layers[0].grad_w.equation(with_formula=False))
-        self.play(FadeOut(self.marker), FadeIn(row_a), FadeIn(row_w), FadeIn(values, lag_ratio=0.15), run_time=2)
-        self.weight_values = values
+        ):
+            values = VGroup(*(self._under(self.nodes[layer.k], layer.grad_w.text, GRID_GRAD_W_Y) for layer in c.layers))
+            # Each row named in the x column.
+            row_a = self._under(self.nodes[0], r"\frac{\partial L}{\partial a_k}", GRID_GRAD_A_Y)
+            row_w = self._under(self.nodes[0], r"\frac{\partial L}{\partial w_k}", GRID_GRAD_W_Y)
+            self._say(core.WEIGHT_GRADIENT_TEX + r"\qquad " + c.layers[0].grad_w.equation(with_formula=False))
+            self.play(FadeOut(self.marker), FadeIn(row_a), FadeIn(row_w), FadeIn(values, lag_ratio=0.15), run_time=2)
+            self.weight_values = values
 
     def count_this_chain(self) -> None:
         t, c = self.theme, self.chain
         count = c.count
-        self.beat(
+        with self.beat(
             "count-this-chain",
             f"Count the multiplications. The sweep: {count.backprop_terms[0]} hand-offs plus "
             f"{count.backprop_terms[1]} weight products, "
             f"{count.backprop} in all. Recomputing each weight's chain from scratch: {count.naive}.",
-        )
-        line = self.math(
-            r"\text{sweep: }" + " + ".join(map(str, count.backprop_terms)) + f" = {count.backprop}",
-            r"\qquad \text{each chain from scratch: }" + " + ".join(map(str, count.naive_terms)) + f" = {count.naive}",
-            size=style.LABEL,
-        )
-        line[0].set_color(t.grad)
-        line.move_to([0, CAPTION_Y, 0])
-        self.play(ReplacementTransform(self.caption_line, line))
-        self.caption_line = line
+        ):
+            sweep = " + ".join(map(str, count.backprop_terms)) + f" = {count.backprop}"
+            naive = " + ".join(map(str, count.naive_terms)) + f" = {count.naive}"
+            self._say(r"\text{sweep: }" + sweep, r"\qquad \text{each chain from scratch: }" + naive, first_color=t.grad)
 
-    def count_growing_depth(self) -> None:
+    def _growth_plot(self, counts) -> tuple[Axes, VGroup, VGroup, VGroup]:
+        """Multiplications against depth: (axes, their labels, the two series, the series' labels)."""
         t = self.theme
-        counts = core.counts(self.params, core.COUNT_DEPTHS)
-        table_counts = core.counts(self.params, core.TABLE_DEPTHS)
-        deepest = table_counts[-1]
-        self.beat(
-            "count-growing-depth",
-            "Now let the chain grow. The sweep's count grows in a straight line, two per layer; "
-            "recomputing from scratch grows with the square of the depth. "
-            f"At depth {deepest.depth}: {deepest.backprop} against {deepest.naive}.",
-        )
-        old = [m for m in self.mobjects if m is not self.title_group]
-        depth_max = counts[-1].depth
         top = max(cn.naive for cn in counts)
         y_step = nice_step(top, 4)
-        y_top = -(-top // y_step) * y_step
         axes = (
             Axes(
-                x_range=[0, depth_max, 2],
-                y_range=[0, y_top, y_step],
+                x_range=[0, counts[-1].depth, 2],
+                y_range=[0, -(-top // y_step) * y_step, y_step],
                 x_length=5.0,
                 y_length=4.2,
                 tips=False,
@@ -265,7 +258,11 @@ class WhyItScalesScene(LessonScene):
         sweep_label.next_to(sweep[1][-1], UP, buff=style.NEAR).align_to(axes, RIGHT)
         naive_label = self.words("from scratch", size=style.SMALL, color=t.text)
         naive_label.next_to(naive[1][-1], LEFT, buff=style.NEAR)
+        return axes, VGroup(x_label, y_label), VGroup(sweep, naive), VGroup(sweep_label, naive_label)
 
+    def _count_table(self, table_counts) -> VGroup:
+        """Depth, sweep, from scratch: a header and a row per depth, then both counts' formulas."""
+        t = self.theme
         header = VGroup(
             self.words("layers", size=style.SMALL, color=t.muted),
             self.words("sweep", size=style.SMALL, color=t.grad),
@@ -280,21 +277,33 @@ class WhyItScalesScene(LessonScene):
                     self.math(str(cn.naive), size=style.LABEL),
                 )
             )
-        col_x = [0.0, 2.1, 4.8]
         for r, row in enumerate(rows):
-            for cell, x in zip(row, col_x):
-                cell.move_to([x, -0.65 * r, 0], aligned_edge=RIGHT if r else RIGHT)
-        table = VGroup(*rows)
+            for cell, x in zip(row, GRID_TABLE_COLUMNS_X):
+                cell.move_to([x, -GRID_TABLE_ROW * r, 0], aligned_edge=RIGHT)
         formulas = VGroup(
             self.math(r"\text{sweep: } " + core.BACKPROP_COUNT_TEX, size=style.LABEL, color=t.grad),
             self.math(r"\text{from scratch: } " + core.NAIVE_COUNT_TEX, size=style.LABEL),
         ).arrange(DOWN, aligned_edge=LEFT, buff=style.NEAR)
-        right = VGroup(table, formulas).arrange(DOWN, aligned_edge=LEFT, buff=style.APART)
-        right.next_to(axes, RIGHT, buff=style.FAR).align_to(axes, UP)
-        self.play(*(FadeOut(m) for m in old), run_time=1)
-        self.play(Create(axes), FadeIn(x_label), FadeIn(y_label))
-        self.play(Create(sweep), Create(naive), FadeIn(sweep_label), FadeIn(naive_label), run_time=2.5)
-        self.play(FadeIn(table, lag_ratio=0.1), FadeIn(formulas), run_time=1.5)
+        return VGroup(VGroup(*rows), formulas).arrange(DOWN, aligned_edge=LEFT, buff=style.APART)
+
+    def count_growing_depth(self) -> None:
+        counts = core.counts(self.params, core.COUNT_DEPTHS)
+        table_counts = core.counts(self.params, core.TABLE_DEPTHS)
+        deepest = table_counts[-1]
+        with self.beat(
+            "count-growing-depth",
+            "Now let the chain grow. The sweep's count grows in a straight line, two per layer; "
+            "recomputing from scratch grows with the square of the depth. "
+            f"At depth {deepest.depth}: {deepest.backprop} against {deepest.naive}.",
+        ):
+            old = [m for m in self.mobjects if m is not self.title_group]
+            axes, axis_labels, (sweep, naive), series_labels = self._growth_plot(counts)
+            table, formulas = right = self._count_table(table_counts)
+            right.next_to(axes, RIGHT, buff=style.FAR).align_to(axes, UP)
+            self.play(*(FadeOut(m) for m in old), run_time=1)
+            self.play(Create(axes), *(FadeIn(label) for label in axis_labels))
+            self.play(Create(sweep), Create(naive), *(FadeIn(label) for label in series_labels), run_time=2.5)
+            self.play(FadeIn(table, lag_ratio=0.1), FadeIn(formulas), run_time=1.5)
 
     def title(self) -> VGroup:
         self.title_group = super().title()
