@@ -26,8 +26,15 @@ def test_rules_show_the_core_rules_and_examples():
         assert squash(rule.rule_tex) in texts
         assert squash(r"\text{e.g. } " + rule.example_tex) in texts
     assert squash(r"\sigma(z) = " + core.SIGMOID_TEX) in texts
-    assert squash(r"\sigma'(" + core.sigmoid_at(sp.Integer(0)).z.text + ") = "
-                  + core.sigmoid_at(sp.Integer(0)).sigma_prime.text) in texts
+    assert (
+        squash(
+            r"\sigma'("
+            + core.sigmoid_at(sp.Integer(0)).z.text
+            + ") = "
+            + core.sigmoid_at(sp.Integer(0)).sigma_prime.text
+        )
+        in texts
+    )
 
 
 def test_every_derivation_step_is_shown_in_order():
@@ -53,8 +60,10 @@ def check_marks(scene, params: Params):
         assert squash(f"{z.symbol} = {point.z.text}") in texts
         assert squash(rf"{point.sigma.symbol} = \sigma({z.symbol}) = {point.sigma.text}") in texts
         # Far out (a saturated sigma) the working is left out, the value kept.
-        assert squash(rf"\sigma'({z.symbol}) = {point.sigma_prime.substituted} = {point.sigma_prime.text}") in texts \
+        assert (
+            squash(rf"\sigma'({z.symbol}) = {point.sigma_prime.substituted} = {point.sigma_prime.text}") in texts
             or squash(rf"\sigma'({z.symbol}) = {point.sigma_prime.text}") in texts
+        )
         narration = next(b for b in scene.beats if b.name == name).narration
         from backprop_core.numbers import plain
 

@@ -33,7 +33,11 @@ def test_worked_example_shows_the_core_values():
     check_worked_example(scene, c, core.chain_algebra())
     # The notebook's numbers, to be sure the core is the notebook's.
     assert [c.u.text, c.dy_dx.text, c.predicted_change.text, c.y_after.text, c.actual_change.text] == [
-        "7", "42", "0.42", "49.4209", "0.4209"
+        "7",
+        "42",
+        "0.42",
+        "49.4209",
+        "0.4209",
     ]
 
 
@@ -50,8 +54,15 @@ def test_worked_example_follows_the_core(monkeypatch):
 def test_the_derivation_is_cleared_before_it_runs_off():
     scene = run_scene("worked-example")
     assert [b.name for b in scene.beats] == [
-        "the-problem", "name-inner", "outer-slope", "inner-slope", "apply-chain",
-        "plug-in", "predict", "measure", "verdict",
+        "the-problem",
+        "name-inner",
+        "outer-slope",
+        "inner-slope",
+        "apply-chain",
+        "plug-in",
+        "predict",
+        "measure",
+        "verdict",
     ]
     # The sanity check starts on a cleared board: the step-by-step slopes are gone.
     c = core.chain_example()
