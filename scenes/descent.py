@@ -25,7 +25,6 @@ from manim import (
     ValueTracker,
     VGroup,
     Write,
-    always_redraw,
     config,
     smooth,
 )
@@ -36,9 +35,11 @@ from backprop_core.numbers import fmt
 from backprop_core.quantity import exact
 from scenes import style
 from scenes.components.readout import Readout
+from scenes.components.tangent import tangent_at
 from scenes.lesson import LessonScene
 
 TANGENT_LENGTH = 2.4  # on screen, in frame units
+DOT_RADIUS = 0.09
 PLOT_SAMPLES = 120
 
 
@@ -152,18 +153,7 @@ class DescentScene(LessonScene):
             f"We are at w1 = {v.steps[0].w1_before.text}, where the loss is {fmt(first.loss)}. "
             f"The tangent there has slope dL/dw1 = {fmt(first.slope)}: the number backprop just computed.",
         ):
-            axes = self.axes
-
-            def point():
-                w = self.w.get_value()
-                return axes.c2p(w, v.loss(w))
-
-            def tangent():
-                w = self.w.get_value()
-                return self.tangent_line(axes, w, v.loss(w), v.slope(w), TANGENT_LENGTH)
-
-            self.tangent = always_redraw(tangent)
-            self.dot = always_redraw(lambda: Dot(point(), color=t.text, radius=0.09))
+            self.tangent, self.dot = tangent_at(self.axes, self.w, v.loss, v.slope, TANGENT_LENGTH, t, DOT_RADIUS)
 
             # Each laid out at its widest stop; a tiny value reads as its digits times a power of ten.
             w = self.w.get_value
@@ -178,7 +168,7 @@ class DescentScene(LessonScene):
             # w1 and L side by side, the slope under them.
             rows = VGroup(VGroup(w1, loss).arrange(RIGHT, buff=style.FAR), slope)
             rows.arrange(DOWN, aligned_edge=LEFT, buff=style.NEAR)
-            rows.next_to(axes, RIGHT, buff=style.FAR).align_to(axes, UP)
+            rows.next_to(self.axes, RIGHT, buff=style.FAR).align_to(self.axes, UP)
             fit_width(rows, config.frame_width / 2 - style.EDGE - rows.get_left()[0], keep_left=True)
             rows.update()  # the readouts from their widest stop to where w1 is now
             self.readouts = rows

@@ -31,7 +31,6 @@ from manim import (
     DOWN,
     UP,
     DecimalNumber,
-    Line,
     MathTex,
     Mobject,
     Scene,
@@ -323,16 +322,6 @@ class LessonScene(Scene):
     def words(self, text: str, size: int = style.BODY, color: str | None = None) -> Text:
         text = plain(text)  # a number from fmt, in scientific form, as text
         return Text(text, font=style.FONT, font_size=size, color=color or self.theme.text)
-
-    def tangent_line(self, axes, x: float, y: float, slope: float, length: float) -> Line:
-        """The tangent at (x, y) with the given slope, ``length`` frame units long on screen.
-
-        The direction is taken on screen (through axes.c2p), so the line keeps its
-        length whatever the axes' scales."""
-        direction = axes.c2p(x + 1, y + slope) - axes.c2p(x, y)
-        direction = direction / np.linalg.norm(direction)
-        at = axes.c2p(x, y)
-        return Line(at - direction * length / 2, at + direction * length / 2, color=self.theme.grad, stroke_width=5)
 
     def caption_bar(self, text: str, size: int = style.LABEL) -> Text:
         """A one-line caption at the bottom edge."""
