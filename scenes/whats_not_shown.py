@@ -39,6 +39,7 @@ GRID_BOTTOM = (0.05, -3.65)  # the equations live between these y
 class WhatsNotShownScene(LessonScene):
     def construct(self) -> None:
         self.e = core.example(self.params)
+        self.bottom: VGroup | None = None  # the block under the network, swapped beat by beat
         self.show_network()
         self.show_jacobians()
         self.show_matrix_backward()
@@ -115,9 +116,8 @@ class WhatsNotShownScene(LessonScene):
         return block
 
     def _swap_bottom(self, block: VGroup) -> None:
-        old = getattr(self, "bottom", None)
-        if old is not None:
-            self.play(FadeOut(old), run_time=0.6)
+        if self.bottom is not None:
+            self.play(FadeOut(self.bottom), run_time=0.6)
         self.play(FadeIn(block, lag_ratio=0.2), run_time=1.6)
         self.bottom = block
 

@@ -25,6 +25,7 @@ from manim import (
     Line,
     ReplacementTransform,
     VGroup,
+    VMobject,
     Write,
 )
 
@@ -57,6 +58,7 @@ def fit_column(mob):
 class WhyItScalesScene(LessonScene):
     def construct(self) -> None:
         self.chain = core.chain(self.params)
+        self.marker: VMobject | None = None  # the box on the node whose gradient is being computed
         self.show_deeper_chain()
         self.show_local_derivatives()
         self.start_the_sweep()
@@ -173,7 +175,7 @@ class WhyItScalesScene(LessonScene):
         value = self._under(node, layer.grad_a.text, GRID_GRAD_A_Y)
         box = style.highlight_box(node, t.highlight)
         self.grads[layer.k] = value
-        if getattr(self, "marker", None) is None:
+        if self.marker is None:
             self.play(Create(box), FadeIn(value, shift=LEFT * 0.3))
         else:
             self.play(ReplacementTransform(self.marker, box), FadeIn(value, shift=LEFT * 0.3))
