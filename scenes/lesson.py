@@ -313,7 +313,7 @@ class LessonScene(Scene):
         parts = [self.words(section.title, size=style.TITLE)]
         if section.number:
             parts.insert(0, self.words(section.number, size=style.TITLE, color=self.theme.muted))
-        group = VGroup(*parts).arrange(buff=0.3)
+        group = VGroup(*parts).arrange(buff=style.NEAR)
         return group.to_edge(UP, buff=style.TITLE_BUFF)
 
     def math(self, *tex: str, size: int = style.BODY, color: str | None = None) -> MathTex:
