@@ -5,8 +5,17 @@ a legend), a point walking across it with live readouts of x, y, f, df/dx and
 df/dy, and beside it the two cross-sections through the point: "vary x, y
 held" and "vary y, x held", each a curve whose tangent at the point is redrawn
 as the point moves. Its slope is the readout. The walk goes east-west (y
-frozen), north-south (x frozen), then stops at the notebook's point; the
-recipe (df/dx = 2x, df/dy = 4y) and the sanity check there close the scene.
+frozen), north-south (x frozen), then stops at the notebook's point.
+
+There the map tilts into the landscape it stands for (the same colours), the
+point stands on the surface over its shadow, and the planes y = y0 and x = x0
+cut it: each cut is a panel's curve, with the panel's tangent, and lies down
+into that panel. This comes after the walk, not before it: the viewer has
+already read both slopes off the panels, so the landscape answers "where do
+those curves come from?" instead of asking the viewer to hold a 3-D picture
+through the walk. Looking straight down again, the surface is the map once
+more, and the recipe (df/dx = 2x, df/dy = 4y) and the sanity check close the
+scene.
 
 Every value shown comes from ``backprop_core.refresher`` (bowl, bowl_partials,
 slice_in_x / slice_in_y, partials_at).
