@@ -262,13 +262,12 @@ class PartialsScene(LessonScene):
             f"The plane {held} = {value.text} slices the landscape. Its cut is a curve, and the "
             f"tangent at the point has slope {slope.text}: that is ∂f/∂{var}.",
         ):
-            plane = s.slicing_plane(held, value.value, t.muted)
             cut = s.cut(held, value.value, t.curve)
             tangent = s.tangent(p.x.value, p.y.value, var, slope.value, TANGENT_HALF, t.grad)
             symbol = rf"\frac{{\partial f}}{{\partial {var}}}"
             caption = self.under_the_landscape(rf"{held} = {value.text}:\quad", symbol, f"= {slope.text}")
             caption[1:].set_color(t.grad)
-            self.play(FadeIn(plane), s.see_through.animate.set_value(SEE_THROUGH), run_time=1.2)
+            self.play(*s.slice_with_plane(held, value.value, t.muted, see_through=SEE_THROUGH), run_time=1.2)
             self.play(Create(cut), ReplacementTransform(self.caption, caption), run_time=1.5)
             self.caption = caption
             self.bring_to_front(self.point)
@@ -282,7 +281,7 @@ class PartialsScene(LessonScene):
             landed = panel.curve.copy().clear_updaters()
             self.play(ReplacementTransform(flat, landed), run_time=2)
             self.play(Indicate(panel.tangent, color=t.highlight), run_time=1.2)
-            self.play(FadeOut(plane, tangent, landed), s.see_through.animate.set_value(1.0), run_time=0.8)
+            self.play(*s.unslice(), FadeOut(tangent, landed), run_time=0.8)
             s.remove_plane()
 
     def look_down_again(self) -> None:

@@ -167,8 +167,7 @@ def surface_sliced(scene, t, walk) -> None:
     scene.add(view.floor(t.muted))
     scene.bring_to_back(scene.mobjects[-1])
     scene.play(*view.look(partials.TILT, partials.TURN, partials.LANDSCAPE_CENTER))
-    scene.add(view.slicing_plane("y", p.y.value, t.muted))
-    scene.play(view.see_through.animate.set_value(partials.SEE_THROUGH))
+    scene.play(*view.slice_with_plane("y", p.y.value, t.muted, see_through=partials.SEE_THROUGH))
     scene.add(
         view.cut("y", p.y.value, t.curve),
         view.tangent(p.x.value, p.y.value, "x", p.df_dx.value, TANGENT_HALF, t.grad),

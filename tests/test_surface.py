@@ -59,9 +59,14 @@ def test_a_slicing_plane_is_painted_between_the_faces_behind_and_in_front():
     v = view(resolution=10)
     v.tilt.set_value(60)
     v.turn.set_value(-28)
-    plane = v.slicing_plane("y", core.PARTIALS_POINT[1], "#888888")
+    shows = v.slice_with_plane("y", core.PARTIALS_POINT[1], "#888888", opacity=0.25, see_through=0.3)
+    assert len(shows) == 2  # the plane comes in and the faces in front turn see-through, in one play
+    plane = v.plane[2]
+    assert plane.get_fill_opacity() == 0 and plane.get_stroke_opacity() == 0, "it comes in from nothing"
+    v.plane_shown.set_value(1)
     v.see_through.set_value(0.3)
     v.redraw()
+    assert plane.get_fill_opacity() == pytest.approx(0.25) and plane.get_stroke_opacity() == 1
     order = v.submobjects
     k = order.index(plane)
     y0 = core.PARTIALS_POINT[1]
@@ -70,7 +75,9 @@ def test_a_slicing_plane_is_painted_between_the_faces_behind_and_in_front():
     assert all(mids[id(f)][1] > y0 for f in order[:k]) and all(mids[id(f)][1] < y0 for f in order[k + 1 :])
     assert all(f.get_fill_opacity() == pytest.approx(0.3) for f in order[k + 1 :])
     assert all(f.get_fill_opacity() == 1 for f in order[:k])
+    v.unslice()
     v.remove_plane()
+    v.see_through.set_value(1)
     v.redraw()
     assert plane not in v.submobjects and all(f.get_fill_opacity() == 1 for f in v.faces)
 

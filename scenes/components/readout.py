@@ -104,12 +104,19 @@ class Readout(VGroup):
     def follow(self) -> Readout:
         """Show ``value()`` on every frame from now on (updaters, so any play drives it)."""
         self.number.clear_updaters()
-        self.number.add_updater(lambda m: m.set_value(self._shown()))
+        self.number.add_updater(self._refresh)
         if self.factor is not None:  # after the number (submobjects update in order)
             self.factor.clear_updaters()
             self.factor.add_updater(self._place_factor)
         self.update()
         return self
+
+    def _refresh(self, number: DecimalNumber) -> None:
+        # Retypeset only when the digits change: a DecimalNumber rebuilds (and copies) its
+        # glyphs on every set_value, which made most of a frame where a readout held still.
+        value = self._shown()
+        if f"{value:.{READOUT_DECIMALS}f}" != f"{number.get_value():.{READOUT_DECIMALS}f}":
+            number.set_value(value)
 
     def show(self, **kwargs) -> Animation:
         return FadeIn(self, **kwargs)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from manim import DOWN, LEFT, Axes, Create, Dot, FadeIn, Line, MathTex, Text, ValueTracker, VGroup, always_redraw
+from manim import DOWN, LEFT, Axes, Create, Dot, FadeIn, Line, MathTex, Text, ValueTracker, VGroup, VMobject
 
 from scenes import style
 from scenes.components.heatmap import tick
@@ -57,7 +57,7 @@ class SlicePanel(VGroup):
         )
         self.axes.next_to(self.heading, DOWN, buff=style.NEAR).set_x(self.heading.get_x() + AXES_NUDGE)
         self.frame = VGroup(self.heading, self.axes, *self._ticks())
-        self.curve, self.tangent, self.dot = (always_redraw(f) for f in (self._curve, self._tangent, self._dot))
+        self.curve, self.tangent, self.dot = (self._follow(f) for f in (self._curve, self._tangent, self._dot))
         self.add(*self.frame, self.curve, self.tangent, self.dot)
 
     def _ticks(self) -> tuple[VGroup, VGroup, MathTex]:
@@ -71,6 +71,21 @@ class SlicePanel(VGroup):
         )
         name = MathTex(self.var, font_size=style.LABEL, color=t.x).next_to(x_ticks[1], LEFT, buff=style.NEAR)
         return x_ticks, y_ticks, name
+
+    def _follow(self, build: Callable) -> VMobject:
+        """``build()``, built again whenever the point has moved (always_redraw rebuilds every frame)."""
+        mob = build()
+        mob.at = self._where()
+
+        def refresh(m: VMobject) -> None:
+            if m.at != (where := self._where()):
+                m.become(build())
+                m.at = where
+
+        return mob.add_updater(refresh)
+
+    def _where(self) -> tuple[float, float]:
+        return tuple(tracker.get_value() for tracker in self.point)
 
     def section(self):
         """(curve, slope, where the point is along the slice) at the point's current place."""

@@ -95,12 +95,15 @@ class SurfaceView(VGroup):
         self.tilt = ValueTracker(0.0)  # degrees from straight down
         self.turn = ValueTracker(0.0)  # degrees about the vertical
         self.see_through = ValueTracker(1.0)  # the opacity of the faces in front of the plane
+        self.plane_shown = ValueTracker(0.0)  # 0: the plane is invisible, 1: drawn in full
         # (not self.height or self.scale: those are the Mobject's own)
         self.unit, self.z_unit = size / (hi - lo), height
         # Where the square's middle is in the frame: on a path from _path[0] to _path[1], glide of the way.
         self._path = (np.asarray(center, float), np.asarray(center, float))
         self.glide = ValueTracker(1.0)
-        self.plane: tuple[str, float, VMobject] | None = None
+        # The slicing plane (axis, value, its mobject, its fill opacity); it is one of the
+        # surface's submobjects, so scenes show and hide it through the surface, never on their own.
+        self.plane: tuple[str, float, VMobject, float] | None = None
 
         xs = np.unique(np.concatenate([np.linspace(lo, hi, resolution + 1), cuts[0]]))
         ys = np.unique(np.concatenate([np.linspace(lo, hi, resolution + 1), cuts[1]]))
@@ -186,14 +189,17 @@ class SurfaceView(VGroup):
             return
         behind = [f for f, i in zip(faces, order) if not front[i]]
         ahead = [f for f, i in zip(faces, order) if front[i]]
-        self.plane[2].become(self._plane_face(*self.plane[:2]).match_style(self.plane[2]))
-        self.submobjects = [*behind, self.plane[2], *ahead]
+        axis, value, plane, opacity = self.plane
+        shown = self.plane_shown.get_value()
+        plane.become(self._plane_face(axis, value).match_style(plane))
+        plane.set_fill(opacity=opacity * shown).set_stroke(opacity=shown)
+        self.submobjects = [*behind, plane, *ahead]
 
     def _in_front(self) -> np.ndarray:
         """Faces on the viewer's side of the slicing plane (none without a plane)."""
         if self.plane is None:
             return np.zeros(len(self.mids), bool)
-        axis, value, _ = self.plane
+        axis, value, _, _ = self.plane
         k = 0 if axis == "x" else 1
         toward = -self._rotation()[2][k]  # > 0: the viewer is on the side of larger values
         side = self.mids[:, k] - value
@@ -209,12 +215,18 @@ class SurfaceView(VGroup):
         return VMobject().set_points_as_corners([*self.project(corners), self.project(corners[0])])
 
     # -- what a scene adds ------------------------------------------------
-    def slicing_plane(self, axis: str, value: float, color: str, opacity: float = 0.28) -> VMobject:
-        """The vertical plane ``axis`` = value, painted between the faces behind it and in front."""
+    def slice_with_plane(self, axis: str, value: float, color: str, opacity: float = 0.28, see_through: float = 0.3):
+        """The vertical plane ``axis`` = value comes in (painted between the faces behind it and
+        in front), and the faces in front of it turn see-through: animations for one play."""
         plane = self._plane_face(axis, value).set_fill(color, opacity).set_stroke(color, 3)
-        self.plane = (axis, value, plane)
+        self.plane = (axis, value, plane, opacity)
+        self.plane_shown.set_value(0.0)
         self.redraw()
-        return plane
+        return [self.plane_shown.animate.set_value(1.0), self.see_through.animate.set_value(see_through)]
+
+    def unslice(self):
+        """Animations that take the plane away and make the surface whole; then call ``remove_plane``."""
+        return [self.plane_shown.animate.set_value(0.0), self.see_through.animate.set_value(1.0)]
 
     def remove_plane(self) -> None:
         self.plane = None
