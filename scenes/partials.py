@@ -82,8 +82,16 @@ class PartialsScene(LessonScene):
         self.show_surface()
         self.pick_a_point()
         self.show_slices()
-        self.walk_east_west()
-        self.walk_north_south()
+        self.walk(
+            "x",
+            "Move x with y frozen. The first slice stays the same curve while its tangent tilts, "
+            "and ∂f/∂x reads its slope. The second slice is a new curve at every x.",
+        )
+        self.walk(
+            "y",
+            "Now move y with x frozen. The second slice keeps its curve and its tangent tilts; "
+            "the first slice moves up and down, but its slope stays put.",
+        )
         self.stop_at_the_point()
         self.tilt_into_a_landscape()
         self.point_on_the_surface()
@@ -170,25 +178,12 @@ class PartialsScene(LessonScene):
                 self.play(Create(line), panel.show_frame(), run_time=1.2)
                 self.play(*panel.show_slice(), self.readouts.show(3 + k), run_time=1.5)
 
-    def walk_east_west(self) -> None:
+    def walk(self, var: str, narration: str) -> None:
+        """Move the point along ``var`` to three quarters of the way, the other held."""
         lo, hi = core.PARTIALS_RANGE
-        target = hi - 0.25 * (hi - lo)
-        with self.beat(
-            "walk-east-west",
-            "Move x with y frozen. The first slice stays the same curve while its tangent tilts, "
-            "and ∂f/∂x reads its slope. The second slice is a new curve at every x.",
-        ):
-            self.play(self.px.animate.set_value(target), run_time=4, rate_func=smooth)
-
-    def walk_north_south(self) -> None:
-        lo, hi = core.PARTIALS_RANGE
-        target = hi - 0.25 * (hi - lo)
-        with self.beat(
-            "walk-north-south",
-            "Now move y with x frozen. The second slice keeps its curve and its tangent tilts; "
-            "the first slice moves up and down, but its slope stays put.",
-        ):
-            self.play(self.py.animate.set_value(target), run_time=4, rate_func=smooth)
+        tracker = self.px if var == "x" else self.py
+        with self.beat("walk-east-west" if var == "x" else "walk-north-south", narration):
+            self.play(tracker.animate.set_value(hi - 0.25 * (hi - lo)), run_time=4, rate_func=smooth)
 
     def stop_at_the_point(self) -> None:
         p = core.partials_at()
@@ -232,8 +227,10 @@ class PartialsScene(LessonScene):
             # Seen from above the surface is the map: put it under the map, and the map leaves.
             self.add(self.floor, self.surface)
             self.bring_to_back(self.floor, self.surface)  # the floor (z = 0) under the whole surface
-            self.play(FadeOut(self.flat_view), run_time=1.2)
-            self.play(*self.surface.look(TILT, TURN, LANDSCAPE_CENTER), FadeIn(self.floor_names), run_time=3.5)
+            # The map moves aside while still flat, then tilts: tilting in place would raise its
+            # far edge into the formula above it.
+            self.play(FadeOut(self.flat_view), *self.surface.look(0, 0, LANDSCAPE_CENTER), run_time=1.2)
+            self.play(*self.surface.look(TILT, TURN), FadeIn(self.floor_names), run_time=3.5)
 
     def point_on_the_surface(self) -> None:
         t, p, s = self.theme, self.at, self.surface
@@ -291,7 +288,8 @@ class PartialsScene(LessonScene):
             "is the slope of one cut through this surface.",
         ):
             self.play(FadeOut(self.point, self.drop, self.caption, self.floor_names), run_time=0.8)
-            self.play(*self.surface.look(0, 0, MAP_CENTER), run_time=3)
+            self.play(*self.surface.look(0, 0), run_time=2.5)
+            self.play(*self.surface.look(0, 0, MAP_CENTER), run_time=1)
             self.play(FadeIn(self.flat_view), run_time=1.2)  # the map comes back over its surface
             self.remove(self.surface, self.floor)
 

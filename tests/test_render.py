@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from renderer.media import probe
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 LOW = {"codec": "h264", "width": 854, "height": 480, "fps": 15}
@@ -35,23 +37,7 @@ ARGS = ["-q", "low", "--sections", "--theme", "light", "--set", "w1=0.3"]
 
 # -- helpers ------------------------------------------------------------------
 def ffprobe(path: Path) -> dict:
-    out = subprocess.run(
-        [
-            "ffprobe",
-            "-v",
-            "error",
-            "-print_format",
-            "json",
-            "-show_format",
-            "-show_streams",
-            "-show_chapters",
-            str(path),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return json.loads(out)
+    return probe(path)  # the renderer's own (renderer/media.py); tests that import it keep the name
 
 
 def assert_plays(path: Path, duration: float | None = None, min_duration: float = 0.5) -> dict:
