@@ -287,6 +287,27 @@ def decorated(m):
 
 
 partial_shift = functools.partial(lambda m, k: m.shift([step(k), 0, 0]), k=3)
+
+
+class Base:
+    def __init__(self, k):
+        self.k = k
+
+    def __len__(self):
+        return 1
+
+
+class Sub(Base):
+    def __init__(self, k):
+        super().__init__(k)
+
+    def move(self, m):
+        return m.shift([len(self), 0, 0])
+
+
+class Unrelated:
+    def __init__(self):
+        self.z = 1
 """
 
 HELPER_SOURCE = """
@@ -359,6 +380,15 @@ def test_an_edit_to_code_a_function_reaches_changes_its_key(project, name, edit)
     base, wide = project(name)
     assert not wide
     assert project(name, edit)[0] != base
+
+
+def test_a_class_brings_in_its_bases_code_and_a_dunder_is_not_looked_up_everywhere(project):
+    base, wide = project("Sub(1).move")
+    assert not wide
+    # len(self) runs Base.__len__, inherited: a base's code counts.
+    assert project("Sub(1).move", ("        return 1\n", "        return 2\n"))[0] != base
+    # super().__init__ names "__init__", which must not bring in every project class's.
+    assert project("Sub(1).move", ("self.z = 1", "self.z = 2")) == (base, False)
 
 
 def test_a_project_module_used_as_mod_f_is_followed(project):

@@ -359,7 +359,10 @@ class Digest:
             for key, klass in list(self.classes.items()):
                 if key not in done and scope.has_class(klass):
                     done.add(key)
-                    feed += [v for _, v in sorted(klass.__dict__.items()) if _is_code(v)]
+                    # Its project bases too: super().__init__() and inherited dunders run them.
+                    for base in klass.__mro__:
+                        if scope.has_class(base):
+                            feed += [v for _, v in sorted(base.__dict__.items()) if _is_code(v)]
             new -= self.reached
             if not new and not feed:
                 return False
@@ -369,7 +372,10 @@ class Digest:
                 for namespace in modules:
                     if name in namespace and not (_dunder(name) and name != "__getattr__"):
                         feed.append(namespace[name])
-                for klass in classes:
+                # A dunder is not looked up in every class: "__init__" (from super().__init__())
+                # would bring in every project class's. The classes that can run one are met
+                # (in the play's data, or named), and bring their own and their bases' in.
+                for klass in classes if not _dunder(name) else ():
                     if name in klass.__dict__:
                         feed.append(klass.__dict__[name])
                 if name in state:  # the scene is a tag: what its attribute holds is searched for code
