@@ -43,16 +43,6 @@ DOT_RADIUS = 0.09
 PLOT_SAMPLES = 120
 
 
-def fit_width(mob, width: float, keep_left: bool = False):
-    """Shrink ``mob`` to ``width`` if it is wider (never grow it), keeping its left edge."""
-    if mob.width > width:
-        left = mob.get_left()
-        mob.scale_to_fit_width(width)
-        if keep_left:
-            mob.move_to(left, aligned_edge=LEFT)
-    return mob
-
-
 class DescentScene(LessonScene):
     def construct(self) -> None:
         self.view = core.view(self.params)
@@ -169,7 +159,7 @@ class DescentScene(LessonScene):
             rows = VGroup(VGroup(w1, loss).arrange(RIGHT, buff=style.FAR), slope)
             rows.arrange(DOWN, aligned_edge=LEFT, buff=style.NEAR)
             rows.next_to(self.axes, RIGHT, buff=style.FAR).align_to(self.axes, UP)
-            fit_width(rows, config.frame_width / 2 - style.EDGE - rows.get_left()[0], keep_left=True)
+            style.fit_width(rows, config.frame_width / 2 - style.EDGE - rows.get_left()[0], keep_left=True)
             rows.update()  # the readouts from their widest stop to where w1 is now
             self.readouts = rows
             self.play(FadeIn(self.dot), Create(self.tangent), FadeIn(rows), run_time=1.5)
@@ -220,7 +210,7 @@ class DescentScene(LessonScene):
                 DOWN, aligned_edge=LEFT, buff=style.NEAR
             )
             block.next_to(self.rule_block, DOWN, aligned_edge=LEFT, buff=style.APART)
-            fit_width(block, config.frame_width / 2 - style.EDGE - block.get_left()[0], keep_left=True)
+            style.fit_width(block, config.frame_width / 2 - style.EDGE - block.get_left()[0], keep_left=True)
             ghost = Dot(self.axes.c2p(before.w1, before.loss), color=t.muted, radius=0.06)
             self.trail.add(ghost)
             if self.step_block is None:
@@ -274,7 +264,7 @@ class DescentScene(LessonScene):
             )
             summary.next_to(self.rule_block, DOWN, aligned_edge=LEFT, buff=style.APART)
             room = lambda mob: config.frame_width / 2 - style.EDGE - mob.get_left()[0] - 0.05  # noqa: E731
-            fit_width(summary, room(summary), keep_left=True)
+            style.fit_width(summary, room(summary), keep_left=True)
             below = summary
             if hidden:
                 # The loss moved less than its printed digits: the change itself, on a line of its own.
@@ -284,5 +274,5 @@ class DescentScene(LessonScene):
                 below = delta
             loop = self.words("forward, backward, update,\nand again", size=style.SMALL)
             loop.next_to(below, DOWN, aligned_edge=LEFT, buff=style.NEAR)
-            fit_width(loop, room(loop), keep_left=True)
+            style.fit_width(loop, room(loop), keep_left=True)
             self.play(FadeOut(self.step_block), FadeIn(summary), FadeIn(loop))

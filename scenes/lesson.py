@@ -28,7 +28,6 @@ from pathlib import Path
 
 import numpy as np
 from manim import (
-    DOWN,
     UP,
     DecimalNumber,
     MathTex,
@@ -198,11 +197,9 @@ class LessonScene(Scene):
 
     def play(self, *args, **kwargs):
         # Every frame belongs to a beat: a clip, a caption and a chapter are cut by beats.
-        if self.beats and self.beats[-1].end:
-            raise RuntimeError(
-                f"{type(self).__name__}: a play after the block of beat {self.beats[-1].name!r} ended; "
-                "put it inside a `with self.beat(...)` block"
-            )
+        if not self.beats or self.beats[-1].end:
+            where = f"after the block of beat {self.beats[-1].name!r} ended" if self.beats else "before the first beat"
+            raise RuntimeError(f"{type(self).__name__}: a play {where}; put it inside a `with self.beat(...)` block")
         return super().play(*args, **kwargs)
 
     def _speak(self, beat: Beat) -> None:
@@ -322,7 +319,3 @@ class LessonScene(Scene):
     def words(self, text: str, size: int = style.BODY, color: str | None = None) -> Text:
         text = plain(text)  # a number from fmt, in scientific form, as text
         return Text(text, font=style.FONT, font_size=size, color=color or self.theme.text)
-
-    def caption_bar(self, text: str, size: int = style.LABEL) -> Text:
-        """A one-line caption at the bottom edge."""
-        return self.words(text, size=size).to_edge(DOWN, buff=style.EDGE)

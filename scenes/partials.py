@@ -66,7 +66,21 @@ TILT, TURN = 62, -28  # degrees from straight down; about the vertical
 LANDSCAPE_CENTER = np.array([-3.75, -1.2, 0])
 Z_UNIT = 0.62  # frame units per unit of f
 SURFACE_FACES = 30  # per side: at 1080p the bowl reads smooth, its shading still shows the facets' tilt
-SEE_THROUGH = 0.3  # the faces in front of a slicing plane
+
+
+def landscape(p: core.PartialsAt) -> SurfaceView:
+    """f as a surface over the map's square, seen from straight above (where it is the map),
+    with grid lines through the point ``p`` so that its slicing planes cut between faces."""
+    return SurfaceView(
+        core.bowl,
+        *core.PARTIALS_RANGE,
+        heat_colors,
+        MAP_CENTER,
+        MAP_SIZE,
+        Z_UNIT,
+        SURFACE_FACES,
+        cuts=((p.x.value,), (p.y.value,)),
+    )
 
 
 class PartialsCamera(DrawsFaces, HeatmapCamera):
@@ -142,7 +156,8 @@ class PartialsScene(LessonScene):
             self.dot = always_redraw(
                 lambda: Dot(ax.c2p(*here()), radius=DOT_RADIUS, color=t.text).set_stroke(t.background, width=2)
             )
-            dx, dy = (rf"\frac{{\partial f}}{{\partial {v}}}" for v in "xy")
+            p = core.partials_at()  # the symbols, as the core writes them
+            dx, dy = p.df_dx.symbol, p.df_dy.symbol
             self.readouts = Readouts(
                 [
                     Readout("x", lambda: here()[0], color=t.x),
@@ -207,16 +222,7 @@ class PartialsScene(LessonScene):
             "Tilt the map and it becomes the landscape it stands for: over every point the surface "
             "stands as high as f, in the heatmap's own colours.",
         ):
-            self.surface = SurfaceView(
-                core.bowl,
-                *core.PARTIALS_RANGE,
-                heat_colors,
-                MAP_CENTER,
-                MAP_SIZE,
-                Z_UNIT,
-                SURFACE_FACES,
-                cuts=((p.x.value,), (p.y.value,)),
-            )
+            self.surface = landscape(p)
             # What belongs to the flat view leaves; the title, formula and panels stay.
             kept = {*self.title_group.get_family(), *self.formula.get_family(), *self.panels.get_family()}
             self.flat_view = Group(*(m for m in self.mobjects if not set(m.get_family()) & kept))
@@ -261,10 +267,9 @@ class PartialsScene(LessonScene):
         ):
             cut = s.cut(held, value.value, t.curve)
             tangent = s.tangent(p.x.value, p.y.value, var, slope.value, TANGENT_HALF, t.grad)
-            symbol = rf"\frac{{\partial f}}{{\partial {var}}}"
-            caption = self.under_the_landscape(rf"{held} = {value.text}:\quad", symbol, f"= {slope.text}")
+            caption = self.under_the_landscape(rf"{held} = {value.text}:\quad", slope.symbol, f"= {slope.text}")
             caption[1:].set_color(t.grad)
-            self.play(*s.slice_with_plane(held, value.value, t.muted, see_through=SEE_THROUGH), run_time=1.2)
+            self.play(*s.slice_with_plane(held, value.value, t.muted), run_time=1.2)
             self.play(Create(cut), ReplacementTransform(self.caption, caption), run_time=1.5)
             self.caption = caption
             self.bring_to_front(self.point)
@@ -304,8 +309,8 @@ class PartialsScene(LessonScene):
             self.play(FadeOut(self.panels), FadeOut(self.row_line), FadeOut(self.col_line), run_time=1)
             rows = VGroup()
             for symbol, rule, note in (
-                (r"\frac{\partial f}{\partial x}", core.BOWL_DX_TEX, "treat y as a constant"),
-                (r"\frac{\partial f}{\partial y}", core.BOWL_DY_TEX, "treat x as a constant"),
+                (self.at.df_dx.symbol, core.BOWL_DX_TEX, "treat y as a constant"),
+                (self.at.df_dy.symbol, core.BOWL_DY_TEX, "treat x as a constant"),
             ):
                 eq = self.math(symbol + " = " + rule, color=t.grad)
                 words = self.words(note, size=style.SMALL, color=t.muted)

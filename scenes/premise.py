@@ -229,10 +229,7 @@ class PremiseScene(LessonScene):
             values.next_to(chain, DOWN, buff=style.NEAR)
             values.align_to(chain[1], LEFT)
             # Long numbers (scientific notation) widen the product: it shrinks to the frame.
-            right = config.frame_width / 2 - style.EDGE
-            if values.get_right()[0] > right:
-                left = values.get_left()
-                values.scale_to_fit_width(right - left[0]).move_to(left, aligned_edge=LEFT)
+            style.fit_width(values, config.frame_width / 2 - style.EDGE - values.get_left()[0], keep_left=True)
             chain[0].set_color(t.grad)
             values[-1].set_color(t.grad)
             self.play(FadeIn(chain[0]), FadeIn(chain[1]))

@@ -135,6 +135,16 @@ BEAT_PAUSE = 0.8
 MIN_BEAT_SECONDS = 2.5
 
 
+def fit_width(mob, width: float, keep_left: bool = False):
+    """Shrink ``mob`` to ``width`` if it is wider (never grow it); with ``keep_left`` its left edge stays."""
+    if mob.width > width:
+        left = mob.get_left()
+        mob.scale_to_fit_width(width)
+        if keep_left:
+            mob.shift(left - mob.get_left())
+    return mob
+
+
 def highlight_box(mob, color: str, buff: float = HAIR):
     """The outline that says "this one": a rectangle around ``mob``, ``buff`` away from it."""
     from manim import SurroundingRectangle

@@ -49,10 +49,7 @@ GRID_TABLE_ROW = 0.65
 
 def fit_column(mob):
     """A number under a node shrinks to its column (scientific notation is wide)."""
-    room = GRID_COLUMN_GAP - 0.15
-    if mob.width > room:
-        mob.scale_to_fit_width(room)
-    return mob
+    return style.fit_width(mob, GRID_COLUMN_GAP - style.TIGHT)
 
 
 class WhyItScalesScene(LessonScene):

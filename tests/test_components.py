@@ -24,7 +24,6 @@ from backprop_core import refresher
 from backprop_core.params import Params
 from scenes import partials, style
 from scenes.components.chain_row import COMPUTING, DONE, WAITING, ChainRow
-from scenes.components.heatmap import heat_colors
 from scenes.components.network_diagram import NetworkDiagram
 from scenes.components.slice_panel import DOT_RADIUS, TANGENT_HALF
 from scenes.components.state_panel import StatePanel
@@ -147,16 +146,7 @@ def panel_step(number: int):
 # -- SurfaceView (partials' landscape) ---------------------------------------------
 def surface(scene, t, walk) -> SurfaceView:
     p = refresher.partials_at()
-    view = SurfaceView(
-        refresher.bowl,
-        *refresher.PARTIALS_RANGE,
-        heat_colors,
-        partials.MAP_CENTER,
-        partials.MAP_SIZE,
-        partials.Z_UNIT,
-        partials.SURFACE_FACES,
-        cuts=((p.x.value,), (p.y.value,)),
-    )
+    view = partials.landscape(p)  # as the scene builds it
     scene.add(view)
     return view
 
@@ -167,7 +157,7 @@ def surface_sliced(scene, t, walk) -> None:
     scene.add(view.floor(t.muted))
     scene.bring_to_back(scene.mobjects[-1])
     scene.play(*view.look(partials.TILT, partials.TURN, partials.LANDSCAPE_CENTER))
-    scene.play(*view.slice_with_plane("y", p.y.value, t.muted, see_through=partials.SEE_THROUGH))
+    scene.play(*view.slice_with_plane("y", p.y.value, t.muted))
     scene.add(
         view.cut("y", p.y.value, t.curve),
         view.tangent(p.x.value, p.y.value, "x", p.df_dx.value, TANGENT_HALF, t.grad),

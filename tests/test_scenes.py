@@ -99,6 +99,10 @@ def test_a_beat_as_a_block_ends_with_the_block_and_keeps_every_frame_in_a_beat(m
                 self.wait(0.1)
             self.wait(0.1)
 
+    class Early(LessonScene):
+        def construct(self):
+            self.wait(0.1)
+
     with tempconfig({"dry_run": True, "disable_caching": True}):
         scene = Blocks()
         scene.render()
@@ -107,3 +111,5 @@ def test_a_beat_as_a_block_ends_with_the_block_and_keeps_every_frame_in_a_beat(m
         assert two.end - two.start >= reading_seconds("Second line here.")
         with pytest.raises(RuntimeError, match="inside a `with self.beat"):
             Stray().render()
+        with pytest.raises(RuntimeError, match="before the first beat"):
+            Early().render()

@@ -175,9 +175,7 @@ class NetworkDiagram(VGroup):
                 room = 2 * np.sqrt(max(RADIUS**2 - SYMBOL_SHIFT**2, 0.0)) - 2 * style.HAIR
             else:
                 room = part.width - 2 * style.HAIR
-            if mob.width > room:
-                mob.scale_to_fit_width(room)
-            mob.move_to(self.slot(name))
+            style.fit_width(mob, room).move_to(self.slot(name))
         return mob
 
     def set_value(self, name: str, text: str) -> MathTex:
@@ -249,9 +247,7 @@ class NetworkDiagram(VGroup):
 
     def note_under(self, name: str, note: VMobject) -> VMobject:
         """``note`` under a wire, no wider than it (it stays between the parts the wire joins)."""
-        room = self.wires[name].width - 2 * style.HAIR
-        if note.width > room:
-            note.scale_to_fit_width(room)
+        style.fit_width(note, self.wires[name].width - 2 * style.HAIR)
         return note.next_to(self.wires[name], DOWN, buff=style.TIGHT)
 
     # -- pulses ----------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 The panel follows a moving point (two ValueTrackers): its heading reads the held
 value live, and the curve, the tangent at the point and the point on it are
-redrawn on every frame. Every curve and slope comes from the core's slice
+built again whenever the point has moved. Every curve and slope comes from the core's slice
 functions (``slice_in_x`` / ``slice_in_y``), handed in.
 """
 
@@ -89,7 +89,7 @@ class SlicePanel(VGroup):
 
     def section(self):
         """(curve, slope, where the point is along the slice) at the point's current place."""
-        x, y = (tracker.get_value() for tracker in self.point)
+        x, y = self._where()
         curve, slope = self.cut(y if self.var == "x" else x)
         return curve, slope, (x if self.var == "x" else y)
 

@@ -101,7 +101,7 @@ class StatePanel(VGroup):
 
     def fit(self, line: VMobject) -> VMobject:
         """A line shrunk to the panel's text column if it is wider (never grown)."""
-        return line.scale_to_fit_width(self.text_width) if line.width > self.text_width else line
+        return style.fit_width(line, self.text_width)
 
     def show(
         self, counter: str, phase: str, caption: str, lines: list[VMobject], phase_color: str | None = None

@@ -117,9 +117,7 @@ class SurfaceView(VGroup):
         self.base_rgb = colors((self.mids[:, 2] - corners[..., 2].min()) / span)[:, :3] / 255.0
         normals = np.cross(self.quads[:, 2] - self.quads[:, 0], self.quads[:, 3] - self.quads[:, 1])
         self.normals = _unit(normals * [self.z_unit, self.z_unit, self.unit])
-        self.faces = [Face(stroke_width=1) for _ in self.quads]
-        for face in self.faces:
-            face.set_fill(opacity=1)
+        self.faces = [Face(stroke_width=1) for _ in self.quads]  # coloured by redraw()
         self.add(*self.faces)
         self.add_updater(lambda m: m.redraw())
         self.redraw()
@@ -156,9 +154,13 @@ class SurfaceView(VGroup):
     def depth(self, pts) -> np.ndarray:
         return self._world(pts) @ self._rotation()[2]
 
+    def f_at(self, x: float, y: float) -> float:
+        """f at one point (f takes arrays too)."""
+        return float(self.f(np.float64(x), np.float64(y)))
+
     def at(self, x: float, y: float) -> np.ndarray:
         """The frame point of the surface above (x, y)."""
-        return self.project([x, y, float(self.f(np.float64(x), np.float64(y)))])
+        return self.project([x, y, self.f_at(x, y)])
 
     # -- drawing ----------------------------------------------------------
     def redraw(self) -> None:
@@ -242,7 +244,7 @@ class SurfaceView(VGroup):
 
     def tangent(self, x: float, y: float, axis: str, slope: float, half: float, color: str) -> VMobject:
         """The tangent at (x, y) along ``axis`` (the slope there), on the surface."""
-        z = float(self.f(np.float64(x), np.float64(y)))
+        z = self.f_at(x, y)
         d = np.array([1.0, 0, slope]) if axis == "x" else np.array([0, 1.0, slope])
         p = np.array([x, y, z])
         return always_redraw(lambda: Line(*self.project([p - half * d, p + half * d]), color=color, stroke_width=6))
@@ -252,7 +254,7 @@ class SurfaceView(VGroup):
 
     def drop_line(self, x: float, y: float, color: str) -> VMobject:
         """Dashed, from the point on the surface down to its shadow on the floor (z = 0)."""
-        z = float(self.f(np.float64(x), np.float64(y)))
+        z = self.f_at(x, y)
         return always_redraw(
             lambda: DashedLine(*self.project([[x, y, z], [x, y, 0]]), color=color, stroke_width=3, dash_length=0.08)
         )
