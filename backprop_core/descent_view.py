@@ -188,10 +188,6 @@ def view(p: Params, steps: int = STEPS) -> View:
     return View(p, points, tuple(made), w_axis, L_axis, Quantity(r"\eta", lr), wide_w, wide_L)
 
 
-def params_at(p: Params, point: DescentPoint) -> Params:
-    return p.derived(w1=point.w1)
-
-
 def loss_and_slope(p: Params, w1: float) -> tuple[float, float]:
     """L and dL/dw1 at any w1, the others held, in floats: fast enough to follow a
     moving point frame by frame (the tests hold it to network.forward/backward)."""

@@ -30,7 +30,6 @@ def partial(num: str, den: str) -> str:
 
 # LaTeX of the loss and its derivative, per convention.
 LOSS_TEX = {"squared": "(a_2 - y)^2", "half": r"\tfrac{1}{2}(a_2 - y)^2"}
-LOSS_TEXT = {"squared": "L = (a₂ − y)²", "half": "L = ½(a₂ − y)²"}
 DLOSS_TEX = {"squared": "2(a_2 - y)", "half": "a_2 - y"}
 
 

@@ -45,6 +45,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from renderer import media
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -156,15 +158,6 @@ def render_sh(proj: Path, args: list[str], label: str, tmp: Path) -> dict:
     return r
 
 
-def probe_duration(path: str) -> float:
-    out = subprocess.run(
-        ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", path],
-        capture_output=True,
-        text=True,
-    ).stdout
-    return float(out.strip() or 0)
-
-
 def frame(video: str, t: float, png: Path) -> None:
     subprocess.run(
         ["ffmpeg", "-v", "error", "-y", "-ss", f"{t:.3f}", "-i", video, "-frames:v", "1", str(png)], check=True
@@ -188,7 +181,7 @@ def compare_pictures(base_video: str, new_video: str, work: Path) -> list[float]
     new_beats = json.loads(Path(new_video).with_suffix(".beats.json").read_text())
     work.mkdir(parents=True, exist_ok=True)
     fps = 60 if "1080" in base_video else 15
-    ends = {v: probe_duration(v) - 1.5 / fps for v in (base_video, new_video)}
+    ends = {v: media.duration(Path(v)) - 1.5 / fps for v in (base_video, new_video)}
     for k, (b, n) in enumerate(zip(base_beats, new_beats)):
         frame(base_video, min(ends[base_video], max(b["start"], b["end"] - 0.5 / fps)), work / f"b{k}.png")
         frame(new_video, min(ends[new_video], max(n["start"], n["end"] - 0.5 / fps)), work / f"n{k}.png")

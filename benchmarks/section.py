@@ -22,6 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from renderer import media
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -35,14 +37,7 @@ def render(code: Path, section: str, quality: str, out: Path) -> dict:
     if proc.returncode != 0:
         raise SystemExit(f"render failed in {code} ({proc.returncode}):\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
     video = next(out.rglob(f"*-{section}.mp4"))
-    length = float(
-        subprocess.run(
-            ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(video)],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-    )
+    length = media.duration(video)
     return {"wall_s": round(wall, 1), "video_s": round(length, 1)}
 
 

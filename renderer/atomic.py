@@ -16,10 +16,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-# mkstemp makes 0600 files; outputs get the usual permissions (0644 under umask 022).
-_UMASK = os.umask(0)
-os.umask(_UMASK)
-FILE_MODE = 0o666 & ~_UMASK
+from narration.cache import FILE_MODE  # mkstemp's 0600 made the usual 0644 (one umask lookup)
 
 
 def write_text(path: Path, text: str) -> None:

@@ -49,6 +49,11 @@ ALWAYS = ("manim.cfg", "requirements.lock")
 _file_hashes: dict[Path, str] = {}
 
 
+def forget_hashes() -> None:
+    """Hash files afresh from now on (a long-lived process, --watch, whose inputs change under it)."""
+    _file_hashes.clear()
+
+
 def file_hash(path: Path) -> str:
     """A file's content hash; for Python, of its syntax tree (comments left out)."""
     path = path.resolve()

@@ -236,9 +236,7 @@ def assemble_section(plan: Plan, entry: Entry, fp: str, records: list[dict], sta
             # Each clip speaks its beat's line (PowerPoint and the self-paced deck play it)
             # and has its own captions, timed from the clip's start.
             assemble.write_video(section, clip, beat=k, narrated=plan.voice != "none")
-            subtitles = captions.write(section.cues(beat=k), clip)
-            for path in subtitles:
-                os.chmod(path, atomic.FILE_MODE)  # readable by a web server, like the videos
+            captions.write(section.cues(beat=k), clip)
             image = section.last_frame(k)
             image.thumbnail((THUMB_WIDTH, THUMB_WIDTH))
             image.save(store_tmp / f"{name}.png")
@@ -262,7 +260,6 @@ def assemble_section(plan: Plan, entry: Entry, fp: str, records: list[dict], sta
             if path == movie:
                 continue
             target = plan.out_dir / f"{entry.stem}{''.join(path.suffixes)}"
-            os.chmod(path, atomic.FILE_MODE)
             atomic.replace(path, target)
             if target.suffix != ".srt":
                 extras.append(target.name)
@@ -297,8 +294,13 @@ def assemble_section(plan: Plan, entry: Entry, fp: str, records: list[dict], sta
         shutil.rmtree(staging, ignore_errors=True)
     result.status, result.duration, result.video = "rendered", duration, plan.video(entry)
     result.seconds = time.monotonic() - started
-    result.plays = {s: sum(p["status"] == s for r in records for p in r["plays"]) for s in ("rendered", "reused")}
+    result.plays = play_counts(records)
     return result
+
+
+def play_counts(records: list[dict]) -> dict[str, int]:
+    """How many plays the part records drew and reused."""
+    return {s: sum(p["status"] == s for r in records for p in r["plays"]) for s in ("rendered", "reused")}
 
 
 def beat_costs(section: assemble.Section) -> list[float]:

@@ -78,7 +78,7 @@ def narration_track(records: list[tuple[Entry, Record]], out: Path) -> Path | No
     for _, record in records:
         fps = fps or record.fps
         if not record.beats or record.fps != fps:
-            return None  # (records from before the lesson renderer: no beats to lay out)
+            return None  # a section without beats, or at another frame rate: nothing to lay out
         beats += [
             dict(b, start_frame=b["start_frame"] + offset, end_frame=b["end_frame"] + offset) for b in record.beats
         ]

@@ -15,7 +15,6 @@ first, by the same history.
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 from renderer import cache
 from renderer.job import Part
@@ -82,9 +81,8 @@ def existing(plan: Plan, entry: Entry, fingerprint: str) -> list[dict] | None:
 
     from video.assemble import AssemblyError, Section
 
-    folder: Path = plan.part_record(entry, fingerprint, WHOLE[0]).parent
     records = []
-    for path in folder.glob(f"{entry.stem}-{fingerprint[:12]}-*.json"):
+    for path in plan.part_records(entry, fingerprint):
         try:
             records.append(json.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError):

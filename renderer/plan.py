@@ -195,10 +195,6 @@ class Plan:
             return ".mov"
         return ".mp4"
 
-    @property
-    def whole_lesson(self) -> bool:
-        return len(self.selected) == len(self.manifest.entries)
-
     # -- paths ---------------------------------------------------------------
     @property
     def out_dir(self) -> Path:
@@ -233,6 +229,10 @@ class Plan:
 
     def part_record(self, e: Entry, fingerprint: str, part) -> Path:
         return self.out_dir / ".cache" / "parts" / f"{e.stem}-{fingerprint[:12]}-{part.slug}.json"
+
+    def part_records(self, e: Entry, fingerprint: str) -> list[Path]:
+        """The records of every part of this render of the section there is, in name order."""
+        return sorted((self.out_dir / ".cache" / "parts").glob(f"{e.stem}-{fingerprint[:12]}-*.json"))
 
     def progress_file(self, e: Entry, part) -> Path:
         return self.out_dir / ".work" / e.stem / f"progress-{part.slug}.jsonl"

@@ -15,7 +15,7 @@ import threading
 import time
 
 from renderer import atomic, cache, parts
-from renderer.job import Part, Processes, Result, assemble_section, render_part, start_log
+from renderer.job import Part, Processes, Result, assemble_section, play_counts, render_part, start_log
 from renderer.plan import Entry, Plan
 from renderer.report import Reporter
 from video.assemble import AssemblyError
@@ -163,7 +163,12 @@ def _render(
     records = [outcomes[p][0] for p in chosen]
     if not join:
         return Result(
-            entry, "rendered", seconds=time.monotonic() - started, log=log, parts=len(chosen), plays=_count(records)
+            entry,
+            "rendered",
+            seconds=time.monotonic() - started,
+            log=log,
+            parts=len(chosen),
+            plays=play_counts(records),
         )
     try:
         result = assemble_section(plan, entry, fp, records, started)
@@ -180,7 +185,3 @@ def _render(
         )
     result.parts = len(chosen)
     return result
-
-
-def _count(records: list[dict]) -> dict[str, int]:
-    return {s: sum(p["status"] == s for r in records for p in r["plays"]) for s in ("rendered", "reused")}

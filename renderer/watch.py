@@ -45,7 +45,7 @@ def beat_plays(plan: Plan, entry: Entry) -> list[tuple] | None:
     if record is None:
         return None
     plays: dict[int, list[str]] = {}
-    found = sorted((plan.out_dir / ".cache" / "parts").glob(f"{entry.stem}-{record.fingerprint[:12]}-*.json"))
+    found = plan.part_records(entry, record.fingerprint)
     for path in found:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
@@ -255,7 +255,7 @@ class Watcher:
             self._cycle()
         except Exception as exc:  # noqa: BLE001 (KeyboardInterrupt is not an Exception)
             self.say(f"watch: error ({type(exc).__name__}: {exc}); waiting for the next save")
-            cache._file_hashes.clear()
+            cache.forget_hashes()
             for e in self.plan.selected:  # do not try the same inputs in a loop
                 self.rendered[e.name] = cache.fingerprint(self.plan, e)
             self.state.update(lambda d: d.__setitem__("rendering", []))
@@ -263,7 +263,7 @@ class Watcher:
     def _cycle(self) -> None:
         """Render every selected section whose inputs changed since it was last tried."""
         plan = self.plan
-        cache._file_hashes.clear()  # content changed under a long-lived process
+        cache.forget_hashes()  # content changed under a long-lived process
         fps = {e.name: cache.fingerprint(plan, e) for e in plan.selected}
         todo = [e for e in plan.selected if self.rendered.get(e.name) != fps[e.name]]
         if not todo:
@@ -386,5 +386,5 @@ class Watcher:
             server.server_close()
 
     def _stale(self) -> bool:
-        cache._file_hashes.clear()
+        cache.forget_hashes()
         return any(self.rendered.get(e.name) != cache.fingerprint(self.plan, e) for e in self.plan.selected)

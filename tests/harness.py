@@ -138,9 +138,9 @@ def render_skipped(cls) -> tuple:
             "pixel_width": 854,
             "frame_rate": 15,
             "media_dir": tmp,
-            # LaTeX and Pango results persist between runs (one folder per xdist
-            # worker, so parallel workers never race on the same file): typesetting
-            # every formula afresh made a scene run take a minute instead of seconds.
+            # Pango's results persist between runs in one folder per xdist worker (so
+            # workers never race on a file); LaTeX's are shared through texcache below.
+            # Typesetting afresh made a scene run take a minute instead of seconds.
             "text_dir": str(TYPESET_CACHE / "texts"),
             "output_file": str(Path(tmp) / "scene"),
             "disable_caching": True,

@@ -7,6 +7,8 @@ parallel, and the section joined from its parts without re-encoding.
     digest.py    what a play's frames depend on, hashed into its key
     render.py    LessonRenderer: manim's Cairo renderer with the above
     assemble.py  a section (or one beat's clip) from the play files, with narration and captions
+    texcache.py  one LaTeX cache shared by processes, locked per formula
+    speedups.py  copies of SVG mobjects share their parsed paths
 """
 
 # The environment a part's manim process is given (renderer/job.py sets them).

@@ -20,7 +20,8 @@ import av
 import numpy as np
 from PIL import Image
 
-from narration import captions
+from narration import audio, captions
+from narration.cache import atomic_write_text
 from narration.captions import Cue
 
 AUDIO_FRAME = 1024  # samples per AAC frame
@@ -134,7 +135,7 @@ def narration(beats: list[dict], fps: int) -> tuple[np.ndarray, int] | None:
 
 
 def write_audio(audio: tuple[np.ndarray, int], out: Path) -> None:
-    """An audio-only file (.m4a: AAC; .ogg: Vorbis) of the track."""
+    """An audio-only file (.m4a: AAC; .ogg: Opus) of the track."""
     container = av.open(str(out), mode="w", format="ipod" if out.suffix == ".m4a" else "ogg")
     stream, packets = _audio_packets(container, *audio)
     for packet in packets:
@@ -143,16 +144,11 @@ def write_audio(audio: tuple[np.ndarray, int], out: Path) -> None:
 
 
 def read_wav(path: Path) -> tuple[np.ndarray, int]:
+    """narration's WAV reader, its failures as this module's error."""
     try:
-        with wave.open(str(path), "rb") as w:
-            rate, width, channels = w.getframerate(), w.getsampwidth(), w.getnchannels()
-            data = w.readframes(w.getnframes())
-    except (OSError, wave.Error) as exc:
+        return audio.read_wav(path)
+    except (OSError, wave.Error, ValueError) as exc:
         raise AssemblyError(f"cannot read the narration {path}: {exc}") from None
-    if width != 2:
-        raise AssemblyError(f"{path}: only 16-bit WAV narration is supported")
-    samples = np.frombuffer(data, dtype="<i2").astype(np.float32) / 32768.0
-    return (samples.reshape(-1, channels).mean(axis=1) if channels > 1 else samples), rate
 
 
 def _audio_packets(out, track: np.ndarray, rate: int) -> tuple[object, list]:
@@ -300,7 +296,5 @@ def write_section(section: Section, movie: Path, gif: bool = False) -> list[Path
         for b in section.beats
     ]
     beats_file = movie.with_suffix(".beats.json")
-    tmp = beats_file.with_name(f".{beats_file.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(index, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, beats_file)
+    atomic_write_text(beats_file, json.dumps(index, indent=1, ensure_ascii=False) + "\n")
     return written + [beats_file]

@@ -19,8 +19,8 @@ function of:
     attribute (``mod.f``, ``self.method``), whatever a project module or class
     holds under that name, followed to the code those reach in turn. Code
     that names attributes at run time (``getattr``, ``eval``, ``globals()``...)
-    cannot be followed: the key then takes in all project sources
-    (``project_code``);
+    cannot be followed: the key then takes in every source under the project's
+    code folders (``project_code``: scenes/, backprop_core/, the scene's own folder);
   - a mobject or animation class of the project's brings in its module's
     source and, like a function, the code its methods reach;
   - manim and the other libraries are pinned (requirements.lock, in the salt);
