@@ -22,8 +22,9 @@ from pathlib import Path
 
 import numpy as np
 
+from common import atomic
 from narration import audio
-from narration.cache import CACHE_ENV_VAR, atomic_write_bytes, cache_dir, key
+from narration.cache import CACHE_ENV_VAR, cache_dir, key
 from narration.captions import Cue, chunks, cues_for, sentences
 from narration.speech import spoken
 from narration.voices import VOICES, Voice, VoiceError, get_voice
@@ -96,7 +97,7 @@ def synthesize_sentence(text: str, voice: Voice) -> Path:
     started = time.perf_counter()
     samples, rate = voice.synthesize(text)
     samples = audio.normalise(audio.trim(samples, rate), rate)
-    atomic_write_bytes(path, _wav_bytes(samples, rate))
+    atomic.write_bytes(path, _wav_bytes(samples, rate))
     STATS["synthesised"] += 1
     STATS["synth_seconds"] += time.perf_counter() - started
     STATS["audio_seconds"] += len(samples) / rate
@@ -144,7 +145,7 @@ def narrate(text: str, voice: Voice | None = None) -> LineAudio:
     )
     line.path = cache_dir() / f"line-{name}.wav"
     if not line.path.exists():
-        atomic_write_bytes(line.path, _wav_bytes(whole, rate))
+        atomic.write_bytes(line.path, _wav_bytes(whole, rate))
     line.duration = len(whole) / rate
     return line
 

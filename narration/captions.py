@@ -13,6 +13,8 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
+from common import atomic
+
 MAX_LINE = 42
 MAX_LINES = 2
 
@@ -120,12 +122,11 @@ def to_vtt(cues: list[Cue]) -> str:
 
 def write(cues: list[Cue], base: Path, formats: tuple[str, ...] = ("srt", "vtt")) -> list[Path]:
     """Write ``base``.srt / ``base``.vtt atomically; returns the paths written."""
-    from narration.cache import atomic_write_text
 
     written = []
     for fmt in formats:
         path = Path(base).with_suffix(f".{fmt}")
-        atomic_write_text(path, to_srt(cues) if fmt == "srt" else to_vtt(cues))
+        atomic.write_text(path, to_srt(cues) if fmt == "srt" else to_vtt(cues))
         written.append(path)
     return written
 

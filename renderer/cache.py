@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from renderer import atomic
+from common import atomic
 from renderer.plan import ROOT, Entry, Plan
 from video.digest import source_hash
 
@@ -43,7 +43,7 @@ RECIPE = "renderer-2"
 CLIPS_RECIPE = "clips-2"  # clips-2: each clip narrated, with its own .srt and .vtt
 
 SHARED_FILES = ("scenes/lesson.py", "scenes/style.py", "scenes/manifest.py", "manim.cfg", "requirements.lock")
-SHARED_GLOBS = ("backprop_core/*.py", "narration/*.py", "video/*.py", "assets/**/*")
+SHARED_GLOBS = ("backprop_core/*.py", "common/*.py", "narration/*.py", "video/*.py", "assets/**/*")
 ALWAYS = ("manim.cfg", "requirements.lock")
 
 _file_hashes: dict[Path, str] = {}

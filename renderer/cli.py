@@ -10,8 +10,9 @@ import sys
 import time
 from pathlib import Path
 
+from common import atomic
 from narration import VOICE_ENV_VAR
-from renderer import atomic, join, outputs, page, parts, preflight, report, schedule, slides
+from renderer import join, outputs, page, parts, preflight, report, schedule, slides
 from renderer.job import Part, Result
 from renderer.plan import (
     DEFAULT_FORMAT,

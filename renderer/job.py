@@ -36,8 +36,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from common import atomic
 from narration import captions
-from renderer import atomic, cache
+from renderer import cache
 from renderer.plan import ROOT, Entry, Plan
 from video import BEATS_ENV_VAR, PROGRESS_ENV_VAR, RECORD_ENV_VAR, REDRAW_ENV_VAR, STORE_ENV_VAR, assemble
 

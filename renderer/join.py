@@ -21,7 +21,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from renderer import atomic
+from common import atomic
 from renderer.cache import Record
 from renderer.plan import Entry, Plan
 

@@ -15,7 +15,8 @@ import os
 import shutil
 from pathlib import Path
 
-from renderer import atomic, cache
+from common import atomic
+from renderer import cache
 from renderer.plan import Entry, Plan
 
 FONT_PATHS = (

@@ -27,8 +27,9 @@ import shutil
 import time
 from pathlib import Path
 
+from common import atomic
 from narration import captions
-from renderer import atomic, cache, join, outputs
+from renderer import cache, join, outputs
 from renderer.cache import Record
 from renderer.plan import Entry, Plan
 

@@ -14,7 +14,8 @@ import itertools
 import threading
 import time
 
-from renderer import atomic, cache, parts
+from common import atomic
+from renderer import cache, parts
 from renderer.job import Part, Processes, Result, assemble_section, play_counts, render_part, start_log
 from renderer.plan import Entry, Plan
 from renderer.report import Reporter

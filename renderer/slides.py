@@ -34,7 +34,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from renderer import atomic, cache, media, outputs
+from common import atomic
+from renderer import cache, media, outputs
 from renderer.plan import ROOT, Entry, Plan
 
 RECIPE = "slides-1"

@@ -44,9 +44,9 @@ from manim.mobject.types.image_mobject import AbstractImageMobject
 
 from backprop_core import current
 from backprop_core.numbers import plain
+from common import atomic
 from narration import LineAudio, line_cues, narrate, voice_from_env
 from narration import captions as caption_files
-from narration.cache import atomic_write_text
 from scenes import style
 from scenes.manifest import section_for_scene
 from video import render as lesson_render
@@ -259,7 +259,7 @@ class LessonScene(Scene):
             }
             for b in self.beats
         ]
-        atomic_write_text(movie.with_suffix(".beats.json"), json.dumps(index, indent=1, ensure_ascii=False) + "\n")
+        atomic.write_text(movie.with_suffix(".beats.json"), json.dumps(index, indent=1, ensure_ascii=False) + "\n")
 
     # -- checks recorded for the tests ------------------------------------
     def _inspect(self, beat: Beat) -> None:

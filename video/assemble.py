@@ -20,8 +20,8 @@ import av
 import numpy as np
 from PIL import Image
 
+from common import atomic
 from narration import audio, captions
-from narration.cache import atomic_write_text
 from narration.captions import Cue
 
 AUDIO_FRAME = 1024  # samples per AAC frame
@@ -296,5 +296,5 @@ def write_section(section: Section, movie: Path, gif: bool = False) -> list[Path
         for b in section.beats
     ]
     beats_file = movie.with_suffix(".beats.json")
-    atomic_write_text(beats_file, json.dumps(index, indent=1, ensure_ascii=False) + "\n")
+    atomic.write_text(beats_file, json.dumps(index, indent=1, ensure_ascii=False) + "\n")
     return written + [beats_file]

@@ -41,7 +41,7 @@ from manim.renderer.cairo_renderer import CairoRenderer
 from manim.scene.scene_file_writer import SceneFileWriter
 from manim.utils.exceptions import EndSceneEarlyException
 
-from narration.cache import atomic_write_text
+from common import atomic
 from video import (
     BEATS_ENV_VAR,
     PIPELINE_ENV_VAR,
@@ -349,7 +349,7 @@ class LessonRenderer(CairoRenderer):
         record = self.part_record(scene)
         target = os.environ.get(RECORD_ENV_VAR)
         if target:
-            atomic_write_text(Path(target), json.dumps(record, indent=1, ensure_ascii=False) + "\n")
+            atomic.write_text(Path(target), json.dumps(record, indent=1, ensure_ascii=False) + "\n")
             return
         # A plain `manim render`: join the section here, where manim would have put it.
         from video import assemble

@@ -1,4 +1,4 @@
-"""Writes that are all-or-nothing, and locks shared by concurrent runs.
+"""Writes that are all-or-nothing, and locks shared by concurrent runs (every layer uses these).
 
 Every output is first written to a temporary name in the same folder (so the
 final ``os.replace`` is an atomic rename on one filesystem) and only then
@@ -16,17 +16,22 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from narration.cache import FILE_MODE  # mkstemp's 0600 made the usual 0644 (one umask lookup)
+# mkstemp makes 0600 files; what is written gets the usual permissions (0644 under umask 022),
+# so captions and videos are readable by a web server.
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+FILE_MODE = 0o666 & ~_UMASK
 
 
-def write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically."""
+def write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically: to a temporary name, flushed to disk, then renamed."""
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, FILE_MODE)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -34,6 +39,20 @@ def write_text(path: Path, text: str) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically (UTF-8)."""
+    write_bytes(path, text.encode("utf-8"))
+
+
+def fsync_file(path: Path) -> None:
+    """Flush a file written by another library to disk (before it is renamed into place)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def temp_path(final: Path, tag: str = "") -> Path:

@@ -1,0 +1,184 @@
+"""The play store: a reused play is the play its key names, whatever was edited, undone or damaged.
+
+The reproductions of issue 19, each on a copy of a fixture lesson (so a test can edit it):
+undo (a colour tried and taken back), a camera's base class edited, a damaged play file
+joined, and the fuzz: a list of edit recipes, after each of which the incremental render
+must equal a ``--force`` render of the same source, frame by frame (``ffmpeg -f framemd5``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+QUICK = ("--voice", "none", "-q", "low", "--jobs", "1")
+
+pytestmark = pytest.mark.xdist_group("store")
+
+
+def framemd5(video: Path) -> list[str]:
+    """One checksum per decoded frame (the pictures, not the bytes of the file)."""
+    out = subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", str(video), "-map", "0:v", "-f", "framemd5", "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return [line.rsplit(",", 1)[1].strip() for line in out.splitlines() if line and not line.startswith("#")]
+
+
+class Copy:
+    """A fixture lesson copied to a temporary folder, rendered with ./render.sh's Python entry."""
+
+    def __init__(self, base: Path, fixture: Path, manifest: str) -> None:
+        self.dir = base / fixture.name
+        shutil.copytree(fixture, self.dir, ignore=shutil.ignore_patterns("__pycache__"))
+        self.spec = f"{self.dir / manifest}:LESSON"
+        self.out = base / "renders"
+
+    def render(self, *args: str, out: Path | None = None) -> subprocess.CompletedProcess:
+        cmd = [sys.executable, "-m", "renderer", "--manifest", self.spec, "--out", str(out or self.out), *QUICK]
+        return subprocess.run([*cmd, *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+    def edit(self, name: str, old: str, new: str) -> None:
+        path = self.dir / name
+        text = path.read_text()
+        assert text.count(old) == 1, f"{old!r} is not once in {name}"
+        path.write_text(text.replace(old, new))
+
+    def variant(self, out: Path | None = None) -> Path:
+        return (out or self.out) / "low-silent"
+
+
+def ok(proc: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return proc
+
+
+# -- reproduction 1: undo ------------------------------------------------------------------------
+def test_undo_renders_after_any_sequence_of_edits(tmp_path):
+    """Blue -> red -> green -> blue: the third render failed with "3 play file(s) missing"
+    (old part records trusted after their plays were dropped). Fails on eb1f93e."""
+    lesson = Copy(tmp_path, FIXTURES, "manifest.py")
+    ok(lesson.render("alpha"))
+    colours = ["BLUE", '"#FF0000"', '"#00FF00"', "BLUE"]
+    for old, new in zip(colours, colours[1:]):
+        lesson.edit("scenes/alpha.py", f"Square(color={old})", f"Square(color={new})")
+        ok(lesson.render("alpha"))
+    incremental = framemd5(lesson.variant() / "00-alpha.mp4")
+    ok(lesson.render("alpha", "--force", out=tmp_path / "forced"))
+    assert incremental == framemd5(lesson.variant(tmp_path / "forced") / "00-alpha.mp4")
+
+
+# -- reproduction 3: a damaged play is never joined ---------------------------------------------------
+def test_a_damaged_play_is_drawn_again_not_joined(tmp_path):
+    """A play file cut short (a crash, a full disk, a partial rsync) and the section's record
+    deleted: it was joined without a word, the video shorter than its beats. Fails on eb1f93e."""
+    lesson = Copy(tmp_path, FIXTURES, "manifest.py")
+    ok(lesson.render("alpha"))
+    variant = lesson.variant()
+    good = framemd5(variant / "00-alpha.mp4")
+    plays = sorted((variant / ".cache" / "plays" / "00-alpha").glob("*.mp4"), key=lambda p: -p.stat().st_size)
+    victim = plays[0]
+    victim.write_bytes(victim.read_bytes()[: victim.stat().st_size * 2 // 3])
+    (variant / ".cache" / "00-alpha.json").unlink()
+    proc = ok(lesson.render("alpha"))
+    assert "damaged" in proc.stdout + proc.stderr and victim.stem[:12] in proc.stdout + proc.stderr
+    assert framemd5(variant / "00-alpha.mp4") == good
+    beats = json.loads((variant / "00-alpha.beats.json").read_text())
+    frames = len(good)
+    assert abs(beats[-1]["end"] - frames / 15) < 1e-6
+
+
+def test_a_play_with_no_record_of_its_own_is_not_trusted(tmp_path):
+    """A play file whose metadata is missing (copied in by hand, or a crash between the two
+    renames) is drawn again, as is one whose bytes differ from what was recorded."""
+    lesson = Copy(tmp_path, FIXTURES, "manifest.py")
+    ok(lesson.render("beta"))
+    variant = lesson.variant()
+    store = variant / ".cache" / "plays" / "01-beta"
+    metas = sorted(store.glob("*.json"))
+    assert metas, "every play has its metadata beside it"
+    metas[0].unlink()
+    flipped = sorted(store.glob("*.mp4"))[-1]
+    data = bytearray(flipped.read_bytes())
+    data[-10] ^= 0xFF
+    flipped.write_bytes(bytes(data))
+    (variant / ".cache" / "01-beta.json").unlink()
+    good = framemd5(variant / "01-beta.mp4")
+    proc = ok(lesson.render("beta"))
+    assert framemd5(variant / "01-beta.mp4") == good
+    report = proc.stdout + proc.stderr
+    assert re.search(r"2 plays? drawn", report) or "drawn again" in report, report[-2000:]
+
+
+# -- the fuzz: every recipe, incremental against --force ------------------------------------------------
+# (file, old, new): one edit each; every one of them changes the frames of at least one play.
+RECIPES = {
+    "component colour": ("gamma_parts.py", 'BADGE_COLOR = "#58C4DD"', 'BADGE_COLOR = "#83C167"'),
+    "camera class": ("gamma.py", "    GAIN = 1.0\n", "    GAIN = 0.7\n"),
+    "camera base": ("gamma_camera.py", "self.GAIN + 0,", "self.GAIN + 60,"),
+    "style constant": ("gamma_look.py", "SPEED = 1.0", "SPEED = 1.6"),
+    "core function": ("gamma_core.py", "return 0.5 * t", "return 0.5 * t - 1"),
+    "narration line": ("gamma.py", '"A dot climbs."', '"A dot climbs, slowly and steadily, to the right."'),
+    "updater value": ("gamma.py", "self.turns = 1.0", "self.turns = 2.5"),
+    "random seed": ("gamma.py", "SEED = 7", "SEED = 8"),
+}
+
+
+class Fuzz:
+    def __init__(self, base: Path) -> None:
+        self.lesson = Copy(base, FIXTURES / "store", "manifest.py")
+        self.base = base
+        self.applied: list[str] = []
+        self.forced: dict[tuple[str, ...], list[str]] = {}  # a source state -> its --force frames
+        self.compared = 0
+
+    def toggle(self, recipe: str) -> None:
+        name, old, new = RECIPES[recipe]
+        if recipe in self.applied:
+            self.lesson.edit(name, new, old)
+            self.applied.remove(recipe)
+        else:
+            self.lesson.edit(name, old, new)
+            self.applied.append(recipe)
+
+    def check(self, why: str) -> None:
+        """The incremental render of the current source equals its --force render."""
+        ok(self.lesson.render())
+        got = framemd5(self.lesson.variant() / "00-gamma.mp4")
+        state = tuple(sorted(self.applied))
+        if state not in self.forced:
+            out = self.base / f"forced-{len(self.forced)}"
+            ok(self.lesson.render("--force", out=out))
+            self.forced[state] = framemd5(self.lesson.variant(out) / "00-gamma.mp4")
+        want = self.forced[state]
+        first = next((k for k, (a, b) in enumerate(zip(got, want)) if a != b), None)
+        assert got == want, f"{why}: {len(got)} vs {len(want)} frames, first difference at frame {first}"
+        self.compared += 1
+
+
+def test_fuzz_every_recipe_then_its_revert_equals_a_forced_render(tmp_path):
+    fuzz = Fuzz(tmp_path)
+    fuzz.check("the first render")
+    for recipe in RECIPES:
+        fuzz.toggle(recipe)
+        fuzz.check(f"after the edit {recipe!r}")
+        fuzz.toggle(recipe)
+        fuzz.check(f"after reverting {recipe!r}")
+    # Two edits, then their reverts, in both orders.
+    a, b = "component colour", "core function"
+    for reverts in ((b, a), (a, b)):
+        for step in (a, b, *reverts):
+            fuzz.toggle(step)
+            fuzz.check(f"edits {a!r}, {b!r}, reverts {reverts}: toggled {step!r}")
+    assert not fuzz.applied
+    assert fuzz.compared == 1 + 2 * len(RECIPES) + 8
