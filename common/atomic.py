@@ -58,7 +58,7 @@ def fsync_file(path: Path) -> None:
 def temp_path(final: Path, tag: str = "") -> Path:
     """A unique temporary name beside ``final`` (same folder, same suffix)."""
     final.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{final.stem}.{tag}", suffix=final.suffix, dir=final.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{final.stem}.{tag}tmp-", suffix=final.suffix, dir=final.parent)
     os.fchmod(fd, FILE_MODE)
     os.close(fd)
     return Path(tmp)
@@ -103,21 +103,38 @@ def link_or_copy(src: Path, dst: Path) -> None:
 
 
 @contextlib.contextmanager
-def locked(path: Path, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
-    """Hold an exclusive fcntl lock on ``path`` (created if needed).
+def locked(path: Path, on_wait: Callable[[], None] | None = None, shared: bool = False) -> Iterator[None]:
+    """Hold an exclusive (or ``shared``) fcntl lock on ``path`` (created if needed).
 
     If another process holds it, ``on_wait`` is called once and we block until
     it is released. The lock goes away with the process, even on a crash.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
+    mode = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
+    with open(path, "a+") as handle:
+        try:
+            fcntl.flock(handle, mode | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait is not None:
+                on_wait()
+            fcntl.flock(handle, mode)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def try_locked(path: Path) -> Iterator[bool]:
+    """Hold an exclusive lock on ``path`` if no one holds it (yields True), else yield False at once."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a+") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            if on_wait is not None:
-                on_wait()
-            fcntl.flock(handle, fcntl.LOCK_EX)
+            yield False
+            return
         try:
-            yield
+            yield True
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import os
 import time
+import wave
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,10 +89,19 @@ def _wav_bytes(samples: np.ndarray, rate: int) -> bytes:
     return buf.getvalue()
 
 
+def readable(path: Path) -> bool:
+    """The cached WAV is whole (a zero-byte or cut-short file is made again, never trusted)."""
+    try:
+        audio.read_wav(path)
+    except (OSError, EOFError, wave.Error, ValueError):
+        return False
+    return True
+
+
 def synthesize_sentence(text: str, voice: Voice) -> Path:
     """The WAV of one spoken sentence: trimmed, loudness-normalised, cached."""
     path = cache_dir() / f"{key(text=text, voice=voice.name, settings=voice.settings, processing=PROCESSING)}.wav"
-    if path.exists():
+    if path.exists() and readable(path):
         STATS["cache_hits"] += 1
         return path
     started = time.perf_counter()
@@ -144,8 +154,9 @@ def narrate(text: str, voice: Voice | None = None) -> LineAudio:
         gap=SENTENCE_GAP,
     )
     line.path = cache_dir() / f"line-{name}.wav"
-    if not line.path.exists():
-        atomic.write_bytes(line.path, _wav_bytes(whole, rate))
+    data = _wav_bytes(whole, rate)
+    if not line.path.exists() or line.path.stat().st_size != len(data):  # missing or not whole
+        atomic.write_bytes(line.path, data)
     line.duration = len(whole) / rate
     return line
 

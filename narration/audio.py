@@ -69,11 +69,15 @@ def write_wav(target, samples: np.ndarray, rate: int) -> None:
 
 
 def read_wav(path: Path) -> tuple[np.ndarray, int]:
+    """A 16-bit WAV's samples (mono float32) and rate; a file shorter than its header says
+    (cut short) raises ValueError, an empty one wave.Error."""
     with wave.open(str(path), "rb") as w:
-        rate, channels, width = w.getframerate(), w.getnchannels(), w.getsampwidth()
-        data = w.readframes(w.getnframes())
+        rate, channels, width, count = w.getframerate(), w.getnchannels(), w.getsampwidth(), w.getnframes()
+        data = w.readframes(count)
     if width != 2:
         raise ValueError(f"{path}: only 16-bit WAV is supported")
+    if len(data) != count * channels * width:
+        raise ValueError(f"{path}: cut short ({len(data)} of {count * channels * width} bytes of samples)")
     samples = np.frombuffer(data, dtype="<i2").astype(np.float32) / 32768.0
     if channels > 1:
         samples = samples.reshape(-1, channels).mean(axis=1)

@@ -33,8 +33,9 @@ from pathlib import Path
 from typing import Any
 
 from common import atomic
+from common.contract import content_hash
 from renderer.plan import ROOT, Entry, Plan
-from video.digest import source_hash
+from video.digest import tree_hash
 
 RECIPE = "renderer-2"
 # How the beat clips are made from the plays. A record of an older recipe is
@@ -46,7 +47,11 @@ SHARED_FILES = ("scenes/lesson.py", "scenes/style.py", "scenes/manifest.py", "ma
 SHARED_GLOBS = ("backprop_core/*.py", "common/*.py", "narration/*.py", "video/*.py", "assets/**/*")
 ALWAYS = ("manim.cfg", "requirements.lock")
 
-_file_hashes: dict[Path, str] = {}
+# Each input file read once per process (until forget_hashes): (its fingerprint hash, the
+# hash of its bytes). The part processes are told the second (common/contract.py ``sources``)
+# and check it, so what a fingerprint stands for is what was rendered, even when a file is
+# saved during the render.
+_file_hashes: dict[Path, tuple[str, str]] = {}
 
 
 def forget_hashes() -> None:
@@ -54,23 +59,35 @@ def forget_hashes() -> None:
     _file_hashes.clear()
 
 
-def file_hash(path: Path) -> str:
-    """A file's content hash; for Python, of its syntax tree (comments left out)."""
+def _hashes(path: Path) -> tuple[str, str]:
     path = path.resolve()
     if path not in _file_hashes:
         try:
+            data = path.read_bytes()
+        except (FileNotFoundError, NotADirectoryError):
+            _file_hashes[path] = ("missing", "missing")
+        else:
+            exact = content_hash(data)
             if path.suffix == ".py":
-                _file_hashes[path] = source_hash(str(path))
+                _file_hashes[path] = (tree_hash(data.decode("utf-8", errors="replace")), exact)
             else:
-                _file_hashes[path] = hashlib.sha256(path.read_bytes()).hexdigest()
-        except FileNotFoundError:
-            _file_hashes[path] = "missing"
+                _file_hashes[path] = (hashlib.sha256(data).hexdigest(), exact)
     return _file_hashes[path]
 
 
-def _module_file(dotted: str) -> Path | None:
-    """``scenes.a.b`` -> scenes/a/b.py or scenes/a/b/__init__.py, when it exists."""
-    base = ROOT.joinpath(*dotted.split("."))
+def file_hash(path: Path) -> str:
+    """A file's content hash; for Python, of its syntax tree (comments left out)."""
+    return _hashes(path)[0]
+
+
+def source_hashes(plan: Plan, entry: Entry) -> dict[str, str]:
+    """Every input of the section's fingerprint with the hash of its bytes as the fingerprint read them."""
+    return {str(path): _hashes(path)[1] for path in inputs(plan, entry)}
+
+
+def _module_file(dotted: str, root: Path = ROOT) -> Path | None:
+    """``scenes.a.b`` -> scenes/a/b.py or scenes/a/b/__init__.py under ``root``, when it exists."""
+    base = root.joinpath(*dotted.split("."))
     for candidate in (base.with_suffix(".py"), base / "__init__.py"):
         if candidate.is_file():
             return candidate
@@ -78,7 +95,8 @@ def _module_file(dotted: str) -> Path | None:
 
 
 def scene_imports(path: Path) -> set[Path]:
-    """The modules under scenes/ a scene file imports, transitively (packages included)."""
+    """The modules under scenes/, or beside the scene file (manim puts its folder on the
+    path), that a scene file imports, transitively (packages included)."""
     seen: set[Path] = set()
     todo = [path]
     while todo:
@@ -95,9 +113,10 @@ def scene_imports(path: Path) -> set[Path]:
                 names.append(node.module)
                 names += [f"{node.module}.{a.name}" for a in node.names]  # a submodule imported by name
         for name in names:
-            if name != "scenes" and not name.startswith("scenes."):
-                continue
-            found = _module_file(name)
+            if name == "scenes" or name.startswith("scenes."):
+                found = _module_file(name)
+            else:
+                found = _module_file(name, path.parent)
             if found is not None and found not in seen:
                 seen.add(found)
                 todo.append(found)
@@ -163,8 +182,11 @@ class Record:
     beat_costs: list[float] = field(default_factory=list)  # relative cost of each beat (for parts)
     timing: dict[str, float] = field(default_factory=dict)  # where the parts' time went
     fps: int = 0
-    beats: list[dict[str, Any]] = field(default_factory=list)  # name, start_frame, end_frame, audio (a WAV)
+    beats: list[dict[str, Any]] = field(default_factory=list)  # job.RECORD_BEAT_KEYS: name, narration, frames, audio
     clips_recipe: str = ""  # CLIPS_RECIPE of the clips in the store
+    # The render before this one (another fingerprint): its plays and part records are kept.
+    previous_fingerprint: str = ""
+    previous_plays: list[str] = field(default_factory=list)
 
     def to_json(self) -> str:
         return json.dumps(self.__dict__, indent=2)

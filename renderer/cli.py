@@ -12,7 +12,7 @@ from pathlib import Path
 
 from common import atomic
 from narration import VOICE_ENV_VAR
-from renderer import join, outputs, page, parts, preflight, report, schedule, slides
+from renderer import gc, join, outputs, page, parts, preflight, report, schedule, slides
 from renderer.job import Part, Result
 from renderer.plan import (
     DEFAULT_FORMAT,
@@ -198,6 +198,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--port", type=int, default=0, metavar="N", help="the port of --watch's page (default: a free one)")
     p.add_argument("--json-report", default=None, metavar="FILE", help="also write the summary as JSON to FILE")
+    p.add_argument(
+        "--gc",
+        action="store_true",
+        help="print the size of every variant's store under --out, remove what no current output needs "
+        "(old plays and part records, temporary files of interrupted runs, old section folders; one earlier "
+        "version of each section is kept), and exit",
+    )
     return p
 
 
@@ -411,6 +418,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.list:
         print(list_sections(plan))
         return EXIT_OK
+    if args.gc:
+        gc.run(plan)
+        return EXIT_OK
     if args.print_jobs:
         commands, then = job_commands(plan, args)
         print("\n".join(commands))
@@ -426,8 +436,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.watch:
         from renderer import watch
 
-        return watch.Watcher(plan, port=args.port).run()
+        with atomic.locked(plan.variant_lock, shared=True):  # --gc leaves a variant in use alone
+            return watch.Watcher(plan, port=args.port).run()
     plan.out_dir.mkdir(parents=True, exist_ok=True)
+    with atomic.locked(plan.variant_lock, shared=True):  # --gc leaves a variant in use alone
+        return _render(plan, args)
+
+
+def _render(plan: Plan, args: argparse.Namespace) -> int:
     reporter = report.Reporter(len(plan.selected))
     reporter.width = max(len(e.name) for e in plan.selected)
     reporter.note(
@@ -444,6 +460,8 @@ def main(argv: list[str] | None = None) -> int:
         except KeyboardInterrupt:
             interrupted = True
     wall = reporter.elapsed()
+    if (grown := gc.note(plan)) is not None:
+        notes.append(grown)
     report.summary(results, plan.out_dir, wall, notes)
     if args.json_report:
         atomic.write_text(Path(args.json_report), report.to_json(results, plan.out_dir, wall, notes))

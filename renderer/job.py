@@ -40,9 +40,12 @@ from common import atomic
 from narration import captions
 from renderer import cache
 from renderer.plan import ROOT, Entry, Plan
-from video import BEATS_ENV_VAR, PROGRESS_ENV_VAR, RECORD_ENV_VAR, REDRAW_ENV_VAR, STORE_ENV_VAR, assemble
+from video import assemble
 
 THUMB_WIDTH = 320
+# What a section's record keeps of each beat: the lesson's narration track is laid out from
+# these (the narration text: a damaged WAV is spoken again).
+RECORD_BEAT_KEYS = ("name", "narration", "start_frame", "end_frame", "audio")
 
 
 @dataclass
@@ -128,14 +131,13 @@ def manim_command(plan: Plan, entry: Entry, media_dir: Path) -> list[str]:
 
 
 def part_env(plan: Plan, entry: Entry, fp: str, part: Part) -> dict[str, str]:
-    env = plan.scene_env()
-    env[BEATS_ENV_VAR] = part.label
-    env[STORE_ENV_VAR] = str(plan.plays_dir(entry))
-    env[RECORD_ENV_VAR] = str(plan.part_record(entry, fp, part))
-    env[PROGRESS_ENV_VAR] = str(plan.progress_file(entry, part))
-    if plan.force:
-        env[REDRAW_ENV_VAR] = "1"
-    return env
+    contract = plan.contract(entry).with_changes(
+        beats=part.label,
+        record=str(plan.part_record(entry, fp, part)),
+        progress=str(plan.progress_file(entry, part)),
+        sources=cache.source_hashes(plan, entry),
+    )
+    return {**plan.scene_env(), **contract.to_env()}
 
 
 def _last_error(log: Path) -> str:
@@ -149,24 +151,82 @@ def _last_error(log: Path) -> str:
     return lines[-1][-200:] if lines else "no output"
 
 
-def part_is_done(plan: Plan, entry: Entry, fp: str, part: Part) -> dict | None:
-    """The part's record, if this fingerprint's part was rendered and its plays are all still there."""
+SOURCES_CHANGED = "sources changed during the render"
+
+
+def read_part_record(plan: Plan, entry: Entry, fp: str, part: Part) -> dict | None:
     try:
-        record = json.loads(plan.part_record(entry, fp, part).read_text(encoding="utf-8"))
+        return json.loads(plan.part_record(entry, fp, part).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    store = plan.plays_dir(entry)
-    if all((store / f"{p['key']}{record['extension']}").exists() for p in record["plays"] if p["key"]):
-        return record
-    return None
+
+
+def store_problems(plan: Plan, entry: Entry, records: list[dict]) -> tuple[list[str], list[str]]:
+    """The plays the records name that are not in the store whole: (missing, damaged).
+    A damaged one (cut short, altered, or without its record) is dropped here, so that it
+    is drawn again; a missing one was never stored or has been removed."""
+    store = plan.play_store(entry)
+    missing, damaged = [], []
+    for key in dict.fromkeys(p["key"] for r in records for p in r["plays"] if p["key"]):
+        if store.check(key) is not None:
+            continue
+        if store.present(key):
+            store.drop(key)
+            damaged.append(key)
+        else:
+            missing.append(key)
+    return missing, damaged
+
+
+def damaged_note(keys: list[str]) -> str:
+    shown = ", ".join(k[:12] for k in keys[:4]) + (" ..." if len(keys) > 4 else "")
+    return f"{len(keys)} damaged play file{'s' if len(keys) != 1 else ''} dropped and drawn again: {shown}"
+
+
+def part_is_done(plan: Plan, entry: Entry, fp: str, part: Part) -> dict | None:
+    """The part's record, if this fingerprint's part was rendered and is trusted: every play
+    it names is in the store whole, and none showed frames other than its stored ones."""
+    record = read_part_record(plan, entry, fp, part)
+    if record is None or any(p["status"] == "mismatch" for p in record["plays"]):
+        return None
+    missing, damaged = store_problems(plan, entry, [record])
+    return None if missing or damaged else record
 
 
 def render_part(
     plan: Plan, entry: Entry, fp: str, part: Part, procs: Processes, log_path: Path
 ) -> tuple[dict | None, str]:
-    """Run one part's manim process; returns (its record, "") or (None, the error)."""
+    """Run one part's manim process; returns (its record, "") or (None, the error).
+
+    A play whose stored frames differ from the ones drawn now is dropped by the part
+    (its key missed something): the part runs a second time, which draws it."""
     if (done := part_is_done(plan, entry, fp, part)) is not None and not plan.force:
         return done, ""
+    for attempt in (1, 2):
+        error = _run_part(plan, entry, fp, part, procs, log_path)
+        if error:
+            return None, error
+        record = read_part_record(plan, entry, fp, part)
+        if record is None:
+            return None, (
+                f"no part record from {entry.scene}: a section's scene must be a LessonScene "
+                "(scenes/lesson.py), which renders through video/render.py"
+            )
+        mismatched = [p["key"] for p in record["plays"] if p["status"] == "mismatch"]
+        if not mismatched:
+            return record, ""
+        with open(log_path, "a", encoding="utf-8") as log:
+            log.write(
+                f"\n# {len(mismatched)} reused play(s) showed other frames than their stored ones "
+                f"({', '.join(k[:12] for k in mismatched)}): running the part again to draw them\n"
+            )
+        if attempt == 2:
+            return None, f"{len(mismatched)} play(s) drew other frames on each run (not reproducible): {mismatched[0]}"
+    raise AssertionError("unreachable")
+
+
+def _run_part(plan: Plan, entry: Entry, fp: str, part: Part, procs: Processes, log_path: Path) -> str:
+    """One run of the part's manim process; returns "" or the error."""
     work = plan.work(entry, part)
     shutil.rmtree(work / "media" / "videos", ignore_errors=True)
     (work / "media").mkdir(parents=True, exist_ok=True)
@@ -193,17 +253,14 @@ def render_part(
             code = proc.wait()
         finally:
             procs.remove(proc)
-    if code != 0:
-        if procs.cancelled.is_set():
-            return None, "interrupted"
-        return None, f"manim exited {code}: {_last_error(log_path)}"
-    record = part_is_done(plan, entry, fp, part)
-    if record is None:
-        return None, (
-            f"no part record from {entry.scene}: a section's scene must be a LessonScene "
-            "(scenes/lesson.py), which renders through video/render.py"
-        )
-    return record, ""
+    if code == 0:
+        return ""
+    if procs.cancelled.is_set():
+        return "interrupted"
+    error = _last_error(log_path)
+    if "SourcesChangedError" in error:
+        return f"{SOURCES_CHANGED}: {error}"
+    return f"manim exited {code}: {error}"
 
 
 def start_log(plan: Plan, entry: Entry, parts: list[Part]) -> Path:
@@ -220,6 +277,7 @@ def assemble_section(plan: Plan, entry: Entry, fp: str, records: list[dict], sta
     """Join the parts into the section's outputs and publish them (the record last)."""
     result = Result(entry, "failed", log=plan.log(entry))
     section = assemble.Section.from_parts(records, plan.plays_dir(entry))
+    section.voice = plan.voice
     joined = time.monotonic()
     staging = plan.out_dir / ".work" / f"{entry.stem}-staging-{os.getpid()}-{threading.get_ident()}"
     shutil.rmtree(staging, ignore_errors=True)
@@ -284,13 +342,17 @@ def assemble_section(plan: Plan, entry: Entry, fp: str, records: list[dict], sta
             beat_costs=beat_costs(section),
             timing=timing,
             fps=section.fps,
-            beats=[{k: b[k] for k in ("name", "start_frame", "end_frame", "audio")} for b in section.beats],
+            beats=[{k: b[k] for k in RECORD_BEAT_KEYS} for b in section.beats],
             clips_recipe=cache.CLIPS_RECIPE,
         )
         previous = cache.load(plan, entry)
+        if previous is not None:  # one earlier version is kept, so that undoing an edit is cheap
+            same = previous.fingerprint == fp  # (--force: the one before stays the earlier version)
+            record.previous_fingerprint = previous.previous_fingerprint if same else previous.fingerprint
+            record.previous_plays = previous.previous_plays if same else previous.plays
         cache.save(plan, entry, record)
         _drop_old_stores(plan, entry, store)
-        _drop_unused_plays(plan, entry, record, previous)
+        drop_unused_plays(plan, entry, record)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     result.status, result.duration, result.video = "rendered", duration, plan.video(entry)
@@ -332,10 +394,14 @@ def _drop_old_stores(plan: Plan, entry: Entry, keep: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def _drop_unused_plays(plan: Plan, entry: Entry, record: cache.Record, previous: cache.Record | None) -> None:
-    """Keep the plays of this render and of the one before it (an undone edit is then free)."""
-    keep = set(record.plays) | set(previous.plays if previous else [])
-    store = plan.plays_dir(entry)
-    for path in store.glob("*"):
-        if path.is_file() and not path.name.startswith(".") and path.stem not in keep:
+def drop_unused_plays(plan: Plan, entry: Entry, record: cache.Record) -> None:
+    """Keep the plays and part records of this render and of the one before it (undoing an
+    edit is then free); drop the rest, each play with its record."""
+    keep = set(record.plays) | set(record.previous_plays)
+    store = plan.play_store(entry)
+    for key in store.keys() - keep:
+        store.drop(key)
+    fingerprints = {record.fingerprint[:12], record.previous_fingerprint[:12]}
+    for path in plan.part_records(entry):
+        if plan.part_record_fingerprint(entry, path) not in fingerprints:
             path.unlink(missing_ok=True)

@@ -70,7 +70,7 @@ def joined_subtitles(plan: Plan, records: list[tuple[Entry, Record]]) -> str:
     return srtlib.compose(subs, reindex=True)
 
 
-def narration_track(records: list[tuple[Entry, Record]], out: Path) -> Path | None:
+def narration_track(records: list[tuple[Entry, Record]], out: Path, voice: str | None = None) -> Path | None:
     """The lesson's narration as one encoded track (None when no beat speaks)."""
     from video import assemble
 
@@ -85,7 +85,7 @@ def narration_track(records: list[tuple[Entry, Record]], out: Path) -> Path | No
         offset += record.beats[-1]["end_frame"]
     if not any(b.get("audio") for b in beats):
         return None
-    track = assemble.narration(beats, fps)
+    track = assemble.narration(beats, fps, voice)
     assemble.write_audio(track, out)
     return out
 
@@ -99,7 +99,7 @@ def join(plan: Plan, records: list[tuple[Entry, Record]], fp: str) -> Path:
 
         pictures = work / f"pictures{plan.ext}"
         assemble.join([plan.out_dir / r.video for _, r in records], pictures, plan.quality.fps)
-        audio = narration_track(records, work / f"narration{'.ogg' if plan.ext == '.webm' else '.m4a'}")
+        audio = narration_track(records, work / f"narration{'.ogg' if plan.ext == '.webm' else '.m4a'}", plan.voice)
         meta = [";FFMETADATA1", f"title={_escape(plan.manifest.title)}"]
         for start, end, title in chapters(plan, records):
             meta += ["[CHAPTER]", "TIMEBASE=1/1000", f"START={start}", f"END={end}", f"title={_escape(title)}"]

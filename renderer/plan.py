@@ -35,8 +35,10 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from common.contract import SceneContract
 from narration import VOICE_ENV_VAR
 from scenes.manifest import Section
+from video.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -230,9 +232,18 @@ class Plan:
     def part_record(self, e: Entry, fingerprint: str, part) -> Path:
         return self.out_dir / ".cache" / "parts" / f"{e.stem}-{fingerprint[:12]}-{part.slug}.json"
 
-    def part_records(self, e: Entry, fingerprint: str) -> list[Path]:
-        """The records of every part of this render of the section there is, in name order."""
-        return sorted((self.out_dir / ".cache" / "parts").glob(f"{e.stem}-{fingerprint[:12]}-*.json"))
+    def part_records(self, e: Entry, fingerprint: str | None = None) -> list[Path]:
+        """The records of every part of this render of the section there is (of every render
+        without a fingerprint), in name order."""
+        fp = fingerprint[:12] if fingerprint else "[0-9a-f]" * 12
+        return sorted((self.out_dir / ".cache" / "parts").glob(f"{e.stem}-{fp}-*.json"))
+
+    def part_record_fingerprint(self, e: Entry, path: Path) -> str:
+        """The (short) fingerprint in a part record's name."""
+        return path.name[len(e.stem) + 1 :][:12]
+
+    def play_store(self, e: Entry) -> Store:
+        return Store(self.plays_dir(e), ".mp4" if self.fmt == "gif" else self.ext)
 
     def progress_file(self, e: Entry, part) -> Path:
         return self.out_dir / ".work" / e.stem / f"progress-{part.slug}.jsonl"
@@ -244,6 +255,15 @@ class Plan:
 
     def lock(self, e: Entry) -> Path:
         return self.out_dir / ".locks" / f"{e.stem}.lock"
+
+    @property
+    def variant_lock(self) -> Path:
+        """Held shared by every run on the variant, exclusively by --gc (renderer/gc.py)."""
+        return self.variant_lock_of(self.out_dir)
+
+    @staticmethod
+    def variant_lock_of(variant: Path) -> Path:
+        return variant / ".locks" / "variant.lock"
 
     @property
     def lesson_video(self) -> Path:
@@ -277,17 +297,29 @@ class Plan:
     def slides_dir(self) -> Path:
         return self.out_dir / "slides"
 
+    @property
+    def code_dirs(self) -> tuple[str, ...]:
+        """The folders of project code a scene can run (the play keys follow code there):
+        scenes/, backprop_core/ and every section's own folder (the fixtures keep theirs)."""
+        dirs = {str(ROOT / "scenes"), str(ROOT / "backprop_core")}
+        dirs |= {str(e.folder.resolve()) for e in self.manifest.entries}
+        return tuple(sorted(dirs))
+
+    def contract(self, e: Entry) -> SceneContract:
+        """What every part of the section's scene process is told (renderer/job.py adds the part's own)."""
+        return SceneContract(
+            store=str(self.plays_dir(e)), tex_dir=str(self.tex_dir), redraw=self.force, code_dirs=self.code_dirs
+        )
+
     def scene_env(self) -> dict[str, str]:
-        """The environment every scene process gets."""
+        """The environment every scene process gets (the contract aside)."""
         from backprop_core.params import ENV_VAR
         from scenes.style import THEME_ENV_VAR
-        from video import TEX_DIR_ENV_VAR
 
         env = dict(os.environ)
         env.update(self.env)
         env[ENV_VAR] = self.params_json
         env[THEME_ENV_VAR] = self.theme
         env[VOICE_ENV_VAR] = self.voice
-        env[TEX_DIR_ENV_VAR] = str(self.tex_dir)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
         return env

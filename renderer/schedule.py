@@ -16,7 +16,18 @@ import time
 
 from common import atomic
 from renderer import cache, parts
-from renderer.job import Part, Processes, Result, assemble_section, play_counts, render_part, start_log
+from renderer.job import (
+    SOURCES_CHANGED,
+    Part,
+    Processes,
+    Result,
+    assemble_section,
+    damaged_note,
+    play_counts,
+    render_part,
+    start_log,
+    store_problems,
+)
 from renderer.plan import Entry, Plan
 from renderer.report import Reporter
 from video.assemble import AssemblyError
@@ -91,6 +102,23 @@ def render(plan: Plan, reporter: Reporter) -> tuple[list[Result], bool]:
 def section(
     plan: Plan, entry: Entry, k: int, procs: Processes, slots: Slots, reporter: Reporter, cost: float, others: float
 ) -> Result:
+    """Reuse, join or render one section. A source saved while it renders makes its parts
+    fail (video/render.py checks them): it is then rendered again from the new sources."""
+    for attempt in range(1, SOURCE_ATTEMPTS + 1):
+        result = _section(plan, entry, k, procs, slots, reporter, cost, others)
+        if not result.error.startswith(SOURCES_CHANGED) or attempt == SOURCE_ATTEMPTS:
+            return result
+        reporter.line(k, entry.name, "a source file changed during the render: rendering again from the new one")
+        cache.forget_hashes()
+    return result
+
+
+SOURCE_ATTEMPTS = 3
+
+
+def _section(
+    plan: Plan, entry: Entry, k: int, procs: Processes, slots: Slots, reporter: Reporter, cost: float, others: float
+) -> Result:
     if procs.cancelled.is_set():
         return Result(entry, "skipped", error="interrupted", log=plan.log(entry))
     fp = cache.fingerprint(plan, entry)
@@ -110,13 +138,17 @@ def section(
         if procs.cancelled.is_set():
             return Result(entry, "skipped", error="interrupted", log=plan.log(entry))
         found = None if plan.force else parts.existing(plan, entry, fp)
-        if found is not None:  # rendered already (--print-jobs): join it
-            started = time.monotonic()
-            reporter.line(k, entry.name, f"joining {len(found)} part(s) rendered before")
-            result = assemble_section(plan, entry, fp, found, started)
-            result.parts = len(found)
-            result.plays = {"rendered": 0, "reused": sum(result.plays.values())}  # none drawn by this run
-            return result
+        if found is not None:  # rendered already (--print-jobs): join it, if its plays are whole
+            missing, damaged = store_problems(plan, entry, found)
+            if damaged:
+                reporter.line(k, entry.name, damaged_note(damaged))
+            if not missing and not damaged:
+                started = time.monotonic()
+                reporter.line(k, entry.name, f"joining {len(found)} part(s) rendered before")
+                result = assemble_section(plan, entry, fp, found, started)
+                result.parts = len(found)
+                result.plays = {"rendered": 0, "reused": sum(result.plays.values())}  # none drawn by this run
+                return result
         chosen = parts.choose(plan, entry, others)
         return _render(plan, entry, k, fp, chosen, procs, slots, reporter, cost, join=True)
 
@@ -151,11 +183,25 @@ def _render(
             slots.release()
             reporter.part_finished(entry, part)
 
-    threads = [threading.Thread(target=run, args=(n, p), daemon=True) for n, p in enumerate(chosen)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    def run_all() -> None:
+        threads = [threading.Thread(target=run, args=(n, p), daemon=True) for n, p in enumerate(chosen)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+
+    run_all()
+    # The store checks what it joins: a play damaged since its part ran (another run, a copy
+    # from elsewhere) is dropped and its part runs again, drawing it.
+    if not any(record is None for record, _ in outcomes.values()):
+        missing, damaged = store_problems(plan, entry, [record for record, _ in outcomes.values()])
+        if damaged:
+            reporter.line(k, entry.name, damaged_note(damaged))
+        if missing or damaged:
+            run_all()
+    repaired = [p["key"] for record, _ in outcomes.values() if record for p in record["plays"] if p.get("repaired")]
+    if repaired:  # found damaged by the part itself
+        reporter.line(k, entry.name, damaged_note(repaired))
     started = first_start[0] if first_start else time.monotonic()
     errors = [err for record, err in outcomes.values() if record is None]
     if errors:

@@ -153,6 +153,9 @@ class LessonScene(Scene):
     OVERLAP_TOLERANCE = 0.02
 
     def __init__(self, *args, **kwargs) -> None:
+        # The global random generators seeded: a render is reproducible, and their state is
+        # part of a play's key (video/digest.py), which an unseeded one would change every run.
+        kwargs.setdefault("random_seed", 0)
         if not args and kwargs.get("renderer") is None and lesson_render.enabled():
             kwargs["renderer"] = lesson_render.LessonRenderer(
                 camera_class=kwargs.get("camera_class", Camera),

@@ -327,14 +327,12 @@ def test_set_and_theme_reach_every_scene(lesson, first):
 def test_an_unchanged_second_run_reuses_everything(lesson, first):
     out = lesson.variant
     before = {p.name: p.stat().st_mtime_ns for p in out.glob("*.mp4")}
-    started = time.monotonic()
     proc, report = lesson.render(*ARGS)
-    wall = time.monotonic() - started
     assert proc.returncode == 0, proc.stderr
     assert statuses(report) == {"alpha": "reused", "beta": "reused"}
     assert any("lesson video" in n and "reused" in n for n in report["notes"])
+    # Nothing was written again (how long it takes is benchmarks/render.py's business, not a test's).
     assert {p.name: p.stat().st_mtime_ns for p in out.glob("*.mp4")} == before
-    assert wall < 5.0
     assert "reused" in proc.stdout  # the summary table
 
 

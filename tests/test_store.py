@@ -182,3 +182,38 @@ def test_fuzz_every_recipe_then_its_revert_equals_a_forced_render(tmp_path):
             fuzz.check(f"edits {a!r}, {b!r}, reverts {reverts}: toggled {step!r}")
     assert not fuzz.applied
     assert fuzz.compared == 1 + 2 * len(RECIPES) + 8
+
+
+# -- a bounded store ---------------------------------------------------------------------------------
+def test_gc_removes_what_no_output_needs_and_keeps_one_earlier_version(tmp_path):
+    lesson = Copy(tmp_path, FIXTURES, "manifest.py")
+    ok(lesson.render())
+    colours = ["BLUE", '"#FF0000"', '"#00FF00"', '"#0000FF"']
+    for old, new in zip(colours, colours[1:]):
+        lesson.edit("scenes/alpha.py", f"Square(color={old})", f"Square(color={new})")
+        ok(lesson.render())
+    variant = lesson.variant()
+    bookkeeping = variant / ".cache"
+    # What interrupted runs and a renamed section leave behind.
+    leftovers = [
+        bookkeeping / ".00-alpha.json.x1y2z3.tmp",
+        bookkeeping / "plays" / "07-gone" / "0123.mp4",
+        bookkeeping / "07-gone.json",
+        bookkeeping / "parts" / "07-gone-0123456789ab-0-end.json",
+        variant / ".work" / "00-alpha" / "part-0-end" / "media" / "junk.bin",
+    ]
+    for path in leftovers:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"x" * 1000)
+    proc = ok(lesson.render("--gc"))
+    assert re.search(r"low-silent\s+[\d.]+ \w+ -> +[\d.]+ \w+", proc.stdout), proc.stdout
+    assert "freed" in proc.stdout
+    assert not any(p.exists() for p in leftovers)
+    # Every current output is still current: nothing is drawn, nothing rendered again.
+    again = ok(lesson.render())
+    assert "2 reused" in again.stdout and "0 rendered" in again.stdout, again.stdout
+    # The earlier version was kept: undoing the last edit draws no play.
+    lesson.edit("scenes/alpha.py", 'Square(color="#0000FF")', 'Square(color="#00FF00")')
+    undo = ok(lesson.render("--json-report", str(tmp_path / "undo.json")))
+    alpha = json.loads((tmp_path / "undo.json").read_text())["sections"][0]
+    assert alpha["status"] == "rendered" and alpha["plays"]["rendered"] == 0, undo.stdout

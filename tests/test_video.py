@@ -14,6 +14,7 @@ import av
 import numpy as np
 import pytest
 
+from common.contract import ENV_VAR, SceneContract
 from video import digest, encoder
 from video.assemble import join
 from video.encoder import H264, PlayEncoder
@@ -186,7 +187,16 @@ def test_a_key_follows_what_is_drawn_and_nothing_else():
     assert key_of(a)[0] != key_of(Square(color=BLUE).shift([0.001, 0, 0]))[0]
 
 
-def test_functions_count_by_their_code_and_what_they_close_over():
+def code_dirs(monkeypatch, *folders: Path) -> None:
+    """Make ``folders`` the project's code folders, as the renderer's contract would."""
+    monkeypatch.setenv(ENV_VAR, SceneContract(code_dirs=tuple(map(str, folders))).to_env()[ENV_VAR])
+    digest.contract_dirs.cache_clear()
+    digest.module_file.cache_clear()
+
+
+def test_functions_count_by_their_code_and_what_they_close_over(monkeypatch):
+    code_dirs(monkeypatch, Path(__file__).parent)  # this file's functions are project code here
+
     def make(k):
         return lambda m: m.shift([k, 0, 0])
 
@@ -198,6 +208,8 @@ def test_functions_count_by_their_code_and_what_they_close_over():
     from manim.utils.rate_functions import smooth
 
     assert key_of(smooth)[1] is False
+    digest.contract_dirs.cache_clear()
+    digest.module_file.cache_clear()
 
 
 def test_sources_count_by_their_syntax_not_their_comments(tmp_path):
@@ -213,9 +225,9 @@ def test_sources_count_by_their_syntax_not_their_comments(tmp_path):
 def test_the_salt_holds_the_pinned_versions_and_the_encoder(monkeypatch):
     import hashlib
 
-    from video.render import ROOT
+    from video.render import LOCK_FILE
 
-    lock = hashlib.sha256((ROOT / "requirements.lock").read_bytes()).hexdigest()
+    lock = hashlib.sha256(LOCK_FILE.read_bytes()).hexdigest()
     recipe = encoder.recipe(encoder.H264)
     monkeypatch.setenv(encoder.OVERRIDE_ENV_VAR, "preset=ultrafast")
     assert encoder.recipe(encoder.encoding_for(".mp4", False)) != recipe
@@ -327,8 +339,7 @@ def project(tmp_path, monkeypatch):
     import importlib.util
     import sys
 
-    monkeypatch.setattr(digest, "ROOT", tmp_path)
-    digest.module_file.cache_clear()
+    code_dirs(monkeypatch, tmp_path)
 
     def load(name: str, text: str):
         path = tmp_path / f"{name}.py"
@@ -351,6 +362,7 @@ def project(tmp_path, monkeypatch):
     yield key
     for name in (MODULE, HELPER):
         sys.modules.pop(name, None)
+    digest.contract_dirs.cache_clear()
     digest.module_file.cache_clear()
 
 

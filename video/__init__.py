@@ -7,18 +7,14 @@ parallel, and the section joined from its parts without re-encoding.
     digest.py    what a play's frames depend on, hashed into its key
     render.py    LessonRenderer: manim's Cairo renderer with the above
     assemble.py  a section (or one beat's clip) from the play files, with narration and captions
+    store.py     the play store: play files with the record of what was written
     texcache.py  one LaTeX cache shared by processes, locked per formula
     speedups.py  copies of SVG mobjects share their parsed paths
 """
 
-# The environment a part's manim process is given (renderer/job.py sets them).
-PIPELINE_ENV_VAR = "BACKPROP_PIPELINE"  # "stock": manim's own renderer (the benchmark's baseline)
-STORE_ENV_VAR = "BACKPROP_PLAYS"  # the folder of play files
-BEATS_ENV_VAR = "BACKPROP_BEATS"  # the beats to draw, "a:b" ("a:" to the end)
-RECORD_ENV_VAR = "BACKPROP_PART_RECORD"  # where the part record goes
-PROGRESS_ENV_VAR = "BACKPROP_PROGRESS"  # a JSON line per finished beat goes here
-TEX_DIR_ENV_VAR = "BACKPROP_TEX_DIR"  # the shared LaTeX cache (video/texcache.py)
-REDRAW_ENV_VAR = "BACKPROP_REDRAW"  # "1": draw every play again, stored ones too (render.sh --force)
+# "stock": LessonScene renders with manim's own renderer (the benchmark's baseline). What
+# the renderer tells a part's process otherwise is in common/contract.py.
+PIPELINE_ENV_VAR = "BACKPROP_PIPELINE"
 
 
 def parse_range(text: str | None) -> tuple[int, int | None]:
@@ -29,5 +25,5 @@ def parse_range(text: str | None) -> tuple[int, int | None]:
     a = int(start or 0)
     b = int(stop) if stop.strip() else None
     if a < 0 or (b is not None and b <= a):
-        raise ValueError(f"{BEATS_ENV_VAR}={text!r} is not a beat range a:b with 0 <= a < b")
+        raise ValueError(f"beats {text!r} is not a beat range a:b with 0 <= a < b")
     return a, b

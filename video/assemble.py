@@ -21,7 +21,7 @@ import numpy as np
 from PIL import Image
 
 from common import atomic
-from narration import audio, captions
+from narration import audio, captions, get_voice, narrate
 from narration.captions import Cue
 
 AUDIO_FRAME = 1024  # samples per AAC frame
@@ -40,6 +40,7 @@ class Section:
     beats: list[dict]
     plays: list[dict]  # every play with frames, in order: beat, frames, key
     store: Path
+    voice: str | None = None  # the voice that spoke the beats: a damaged narration WAV is made again
 
     @classmethod
     def from_parts(cls, records: list[dict], store: Path) -> Section:
@@ -109,19 +110,20 @@ class Section:
 
     def audio(self, beat: int | None = None) -> tuple[np.ndarray, int] | None:
         """The narration of the section or of one beat (see ``narration``)."""
-        return narration(self.beats if beat is None else [self.beats[beat]], self.fps)
+        return narration(self.beats if beat is None else [self.beats[beat]], self.fps, self.voice)
 
 
-def narration(beats: list[dict], fps: int) -> tuple[np.ndarray, int] | None:
+def narration(beats: list[dict], fps: int, voice: str | None = None) -> tuple[np.ndarray, int] | None:
     """Every beat's spoken line laid at its first frame: (mono float32 samples, rate),
-    exactly as long as the beats, or None if none of them speaks."""
+    exactly as long as the beats, or None if none of them speaks. A line's WAV that is
+    missing or damaged is spoken again (``voice``, from the beat's narration), never fatal."""
     voiced = [b for b in beats if b.get("audio")]
     if not voiced:
         return None
     first = beats[0]["start_frame"]
     rate, clips = None, []
     for b in voiced:
-        samples, r = read_wav(Path(b["audio"]))
+        samples, r = _line(b, voice)
         if rate not in (None, r):
             raise AssemblyError(f"narration sample rates differ ({rate} and {r})")
         rate = r
@@ -143,11 +145,21 @@ def write_audio(audio: tuple[np.ndarray, int], out: Path) -> None:
     container.close()
 
 
+def _line(beat: dict, voice: str | None) -> tuple[np.ndarray, int]:
+    try:
+        return read_wav(Path(beat["audio"]))
+    except AssemblyError:
+        if not voice or voice == "none" or not beat.get("narration"):
+            raise
+    line = narrate(beat["narration"], get_voice(voice))
+    return read_wav(line.path)
+
+
 def read_wav(path: Path) -> tuple[np.ndarray, int]:
     """narration's WAV reader, its failures as this module's error."""
     try:
         return audio.read_wav(path)
-    except (OSError, wave.Error, ValueError) as exc:
+    except (OSError, EOFError, wave.Error, ValueError) as exc:
         raise AssemblyError(f"cannot read the narration {path}: {exc}") from None
 
 

@@ -20,12 +20,20 @@ function of:
     holds under that name, followed to the code those reach in turn. Code
     that names attributes at run time (``getattr``, ``eval``, ``globals()``...)
     cannot be followed: the key then takes in every source under the project's
-    code folders (``project_code``: scenes/, backprop_core/, the scene's own folder);
+    code folders (``project_code``: the folders the renderer's contract names,
+    common/contract.py ``code_dirs``: scenes/, backprop_core/, the scene's own);
+  - what such code reads from the scene (``self.turns`` inside an updater) is
+    hashed as data, like the globals it names;
   - a mobject or animation class of the project's brings in its module's
     source and, like a function, the code its methods reach;
   - manim and the other libraries are pinned (requirements.lock, in the salt);
-* the frame count, the camera (size, frame rate, background) and the encoder
-  settings (the salt).
+  - an object with no ``__dict__`` or slots (a numpy ``Generator``, ``random.Random``,
+    ``complex``, ``range``) counts by what pickling it would keep (its state); one
+    that cannot be pickled makes the play *unkeyable*: it is drawn, never reused;
+  - the global random generators' states (``random``, ``numpy.random``);
+* the frame count, the camera (size, frame rate, background, and the code of
+  its class and its project bases), the encoder settings and the code of
+  video/ that makes play files (the salt, video/render.py).
 
 Sources are hashed by their syntax tree, so comments and formatting never
 change a key, and a comment-only edit never re-renders anything.
@@ -39,6 +47,7 @@ import functools
 import hashlib
 import operator
 import pickle
+import random
 import sys
 import types
 from functools import cache, lru_cache
@@ -46,8 +55,7 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-VENV = ROOT / ".venv"
+from common.contract import SceneContract
 
 # Attributes that never change the picture, left out because they differ from
 # run to run or cost much to walk: a copy's note of its original's id; where
@@ -94,7 +102,11 @@ def source_hash(path: str) -> str:
 
 @cache
 def _source_hash(path: str, mtime_ns: int, size: int) -> str:
-    text = Path(path).read_text(encoding="utf-8")
+    return tree_hash(Path(path).read_text(encoding="utf-8"))
+
+
+def tree_hash(text: str) -> str:
+    """The hash of Python source by its syntax tree (the text itself if it does not parse)."""
     try:
         tree = ast.dump(ast.parse(text))
     except SyntaxError:
@@ -103,22 +115,38 @@ def _source_hash(path: str, mtime_ns: int, size: int) -> str:
 
 
 @cache
+def contract_dirs() -> tuple[Path, ...]:
+    """The folders of project code, as the renderer's contract names them."""
+    return tuple(sorted({Path(d).resolve() for d in SceneContract.from_env().code_dirs}))
+
+
+@cache
 def module_file(module: str | None) -> str | None:
-    """The project file a module was loaded from, or None for libraries."""
+    """The project file a module was loaded from (under a code folder), or None for libraries."""
     mod = sys.modules.get(module or "")
     file = getattr(mod, "__file__", None)
     if not file:
         return None
     path = Path(file).resolve()
-    if path.suffix != ".py" or VENV in path.parents or ROOT not in path.parents:
+    if path.suffix != ".py" or not any(d in path.parents for d in contract_dirs()):
         return None
     return str(path)
 
 
 def code_dirs(extra_dirs: tuple[Path, ...] = ()) -> tuple[Path, ...]:
-    """The folders of project code a scene can run: scenes/, backprop_core/ and
-    the folders given (a scene file's own folder)."""
-    return tuple(sorted({ROOT / "scenes", ROOT / "backprop_core", *extra_dirs}))
+    """The folders of project code a scene can run: the contract's and the folders given
+    (a scene file's own folder)."""
+    return tuple(sorted({*contract_dirs(), *(Path(d).resolve() for d in extra_dirs)}))
+
+
+def display_name(path: str | Path) -> str:
+    """A source's name in a key: relative to the parent of its code folder ("scenes/x.py"), so
+    the same sources give the same key in any checkout (a store copied between machines)."""
+    path = Path(path)
+    for folder in contract_dirs():
+        if folder in path.parents:
+            return str(path.relative_to(folder.parent))
+    return path.name
 
 
 def project_code(extra_dirs: tuple[Path, ...] = ()) -> str:
@@ -126,11 +154,52 @@ def project_code(extra_dirs: tuple[Path, ...] = ()) -> str:
     h = hashlib.blake2b(digest_size=16)
     for folder in code_dirs(extra_dirs):
         for path in sorted(folder.rglob("*.py")):
-            h.update(f"{path.relative_to(ROOT) if ROOT in path.parents else path}={source_hash(str(path))}\n".encode())
+            h.update(f"{display_name(path)}={source_hash(str(path))}\n".encode())
     return h.hexdigest()
 
 
 DEPTH = 20_000
+
+# manim 0.21's Scene bookkeeping (its __init__'s attributes): never what a play draws (the
+# mobjects on screen are in the static image or hashed as moving), and they change every
+# play. A scene names its own such attributes in ``UNKEYED_STATE``.
+SCENE_MACHINERY = frozenset(
+    {
+        "always_update_mobjects",
+        "animations",
+        "camera_class",
+        "camera_target",
+        "dearpygui_imported",
+        "duration",
+        "foreground_mobjects",
+        "interactive_mode",
+        "key_to_function_map",
+        "last_t",
+        "meshes",
+        "mobjects",
+        "mouse_press_callbacks",
+        "moving_mobjects",
+        "queue",
+        "random_seed",
+        "renderer",
+        "skip_animation_preview",
+        "skip_animations",
+        "static_mobjects",
+        "stop_condition",
+        "time_progression",
+        "updaters",
+        "widgets",
+    }
+)
+
+
+def random_state() -> str:
+    """The global random generators' states (an updater may draw from them)."""
+    h = hashlib.blake2b(repr(random.getstate()).encode(), digest_size=16)
+    kind, keys, pos, has_gauss, cached = np.random.get_state()
+    h.update(f"{kind}:{pos}:{has_gauss}:{cached}".encode())
+    h.update(np.ascontiguousarray(keys).tobytes())
+    return h.hexdigest()
 
 
 class _Tag:
@@ -234,7 +303,16 @@ class _Pickler(pickle.Pickler):
         slots = [s for k in t.__mro__ for s in getattr(k, "__slots__", ()) if isinstance(s, str)]
         if slots:
             return _Tag, ("slots", t.__module__, t.__qualname__), {s: getattr(obj, s, None) for s in slots}
-        return _Tag, ("opaque", t.__module__, t.__qualname__)  # (a repr may hold an address)
+        # No __dict__ or slots (a C object: numpy's Generator, random.Random, complex, range):
+        # what pickling would keep of it is its state. (A repr may hold an address.)
+        try:
+            reduced = obj.__reduce_ex__(5)
+        except Exception:  # noqa: BLE001 - cannot be pickled: its state is unknown
+            reduced = None
+        if isinstance(reduced, tuple) and len(reduced) >= 2:
+            return _Tag, ("reduced", t.__module__, t.__qualname__), {"state": reduced[1:]}
+        self.digest.unkeyable.add(f"{t.__module__}.{t.__qualname__}")
+        return _Tag, ("opaque", t.__module__, t.__qualname__)
 
     def _function(self, fn: types.FunctionType):
         if module_file(fn.__module__):
@@ -277,6 +355,7 @@ def _sub_digest(parent: Digest, obj: object) -> str:
     parent.project_modules |= sub.project_modules
     parent.functions.update(sub.functions)
     parent.classes.update(sub.classes)
+    parent.unkeyable |= sub.unkeyable
     parent.scene = parent.scene or sub.scene
     return sub.hexdigest()
 
@@ -294,6 +373,7 @@ class Digest:
         self.classes: dict[int, type] = {}  # the project classes met
         self.scene = None
         self.reached: set[str] = set()  # the names followed by reach (for tests and debugging)
+        self.unkeyable: set[str] = set()  # types met whose state cannot be hashed
         self._pickler = _Pickler(self)
 
     def text(self, text: str) -> None:
@@ -368,6 +448,7 @@ class Digest:
                 return False
             self.reached |= new
             state = getattr(self.scene, "__dict__", {})
+            unkeyed = SCENE_MACHINERY | set(getattr(self.scene, "UNKEYED_STATE", ()))
             for name in sorted(new):
                 for namespace in modules:
                     if name in namespace and not (_dunder(name) and name != "__getattr__"):
@@ -378,9 +459,13 @@ class Digest:
                 for klass in classes if not _dunder(name) else ():
                     if name in klass.__dict__:
                         feed.append(klass.__dict__[name])
-                if name in state:  # the scene is a tag: what its attribute holds is searched for code
+                if name in state and name not in unkeyed:
+                    # The scene is a tag: what its attribute holds is hashed here, as data
+                    # (self.turns in an updater), and searched for code.
                     sub = Digest()
                     sub.add(state[name])
+                    self.text(f"scene.{name}={sub.hexdigest()}")
+                    self.unkeyable |= sub.unkeyable
                     feed += [f for f in sub.functions.values() if scope.has(f)]
                     feed += [k for k in sub.classes.values() if scope.has_class(k)]
             self.text("reach")
@@ -563,9 +648,8 @@ def _global_names(code: types.CodeType) -> list[str]:
 
 def class_code(files: set[str]) -> str:
     """One hash of the given project modules' sources."""
-    return hashlib.blake2b(
-        "".join(f"{f}={source_hash(f)}\n" for f in sorted(files)).encode(), digest_size=16
-    ).hexdigest()
+    named = sorted((display_name(f), f) for f in files)
+    return hashlib.blake2b("".join(f"{n}={source_hash(f)}\n" for n, f in named).encode(), digest_size=16).hexdigest()
 
 
 def frame_digest(pixels: np.ndarray | None) -> str:

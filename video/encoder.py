@@ -34,6 +34,7 @@ from pathlib import Path
 import av
 import numpy as np
 
+from common import atomic
 from video.h264 import SkipWriter
 
 
@@ -122,12 +123,16 @@ class PlayEncoder:
         self.frames += repeat
         self._queue.put((converted, repeat))
 
-    def close(self) -> int:
+    def close(self, move: bool = True) -> int:
+        """Finish the file; returns the frames written. It is flushed to disk and moved to
+        ``path``, or (``move=False``) left at ``tmp`` for the play store to commit."""
         self._queue.put(None)
         self._worker.join()
         self._check()
         self.container.close()
-        os.replace(self.tmp, self.path)
+        if move:
+            atomic.fsync_file(self.tmp)
+            os.replace(self.tmp, self.path)
         return self.frames
 
     def abort(self) -> None:

@@ -7,18 +7,33 @@ What it changes, and why (README, "Render speed"):
   skipped play by its run time but a drawn one by whole frames, so a scene
   split across processes would drift; here every part agrees to the frame.
 * **One file per play, keyed by content** (video/digest.py), in a store shared
-  by renders: a play whose key is already there is not drawn again. An edit
-  to one beat re-renders the plays whose picture changed, nothing else.
+  by renders (video/store.py): a play whose key is already there is not drawn
+  again. An edit to one beat re-renders the plays whose picture changed,
+  nothing else.
+* **A reused play proves itself.** The key is a claim; before a stored play is
+  used, its file must be whole (the store's record: size and hash) and its first
+  and last frames, drawn now (two Cairo draws, not hundreds), must be the
+  recorded ones. A damaged file is dropped and drawn again at once; a play whose
+  frames differ is dropped and marked ``mismatch`` in the part record, and the
+  renderer runs the part again (its state has moved on by then), which draws it.
+* **The sources it was started for.** The contract lists the files of the
+  section's fingerprint with their hashes; they are checked when the renderer
+  starts and when the scene ends. An edit saved meanwhile makes the part fail
+  with ``SourcesChangedError`` (its newly drawn plays dropped: they may mix old and new
+  code), and the renderer starts the section again from the new sources.
 * **Holds cost one frame** (video/encoder.py): a wait with nothing moving is
   drawn once; its other frames are H.264 skip pictures.
-* **Beat ranges.** With ``BACKPROP_BEATS=a:b`` only beats a..b-1 are drawn;
+* **Beat ranges.** With the contract's ``beats = "a:b"`` only beats a..b-1 are drawn;
   the others run their scene code (the state must be built) without drawing,
   and the scene stops after beat b-1. Parts of a section render in parallel
   processes, or on other machines, and video/assemble.py joins them.
-* **A part record** (``BACKPROP_PART_RECORD``): the beats (timing, narration,
+* **A part record** (the contract's ``record``): the beats (timing, narration,
   captions), the plays drawn for this range in order, and where the time went.
   Without one (a plain ``manim render``) the renderer joins the section itself.
-* **Progress** (``BACKPROP_PROGRESS``): a JSON line per finished beat.
+* **Progress** (the contract's ``progress``): a JSON line per finished beat.
+
+What the renderer tells this process comes in one declared dataclass,
+``common.contract.SceneContract`` (renderer/job.py writes it).
 
 ``BACKPROP_PIPELINE=stock`` makes LessonScene use manim's own renderer instead
 (today's way: the benchmark's baseline).
@@ -31,7 +46,7 @@ import json
 import math
 import os
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -42,23 +57,22 @@ from manim.scene.scene_file_writer import SceneFileWriter
 from manim.utils.exceptions import EndSceneEarlyException
 
 from common import atomic
-from video import (
-    BEATS_ENV_VAR,
-    PIPELINE_ENV_VAR,
-    PROGRESS_ENV_VAR,
-    RECORD_ENV_VAR,
-    REDRAW_ENV_VAR,
-    STORE_ENV_VAR,
-    TEX_DIR_ENV_VAR,
-    digest,
-    parse_range,
-    texcache,
-)
+from common.contract import SceneContract, bytes_hash
+from video import PIPELINE_ENV_VAR, digest, parse_range, texcache
 from video.encoder import PlayEncoder, encoding_for, recipe
+from video.store import Store
 
-# Bumped when the way a play file is made changes in a way its key does not show.
-PIPELINE_VERSION = "plays-1"
-ROOT = Path(__file__).resolve().parents[1]
+# Bumped when the way a play file is made changes in a way neither its key nor the
+# code below (every video/ module that makes play files is in the salt) shows.
+PIPELINE_VERSION = "plays-2"
+HERE = Path(__file__).resolve().parent
+# The modules whose code shapes a play file's frames or bytes (all of video/ but the joining).
+PLAY_CODE = tuple(sorted(str(p) for p in HERE.glob("*.py") if p.name != "assemble.py"))
+LOCK_FILE = HERE.parent / "requirements.lock"
+
+
+class SourcesChangedError(RuntimeError):
+    """A source of the section's fingerprint changed while its part rendered."""
 
 
 def enabled() -> bool:
@@ -76,7 +90,10 @@ class Play:
     frames: int
     moving: bool = True  # an animation (False: a hold)
     key: str | None = None  # None: no frames (nothing to store)
-    status: str = "skipped"  # rendered | reused | skipped (outside this part's beats)
+    # rendered | reused | skipped (outside this part's beats) | mismatch (stored, but its
+    # frames drawn now differ: dropped, to be drawn by a second run of the part)
+    status: str = "skipped"
+    repaired: bool = False  # a damaged stored file was dropped and this play drawn again
 
 
 @dataclass
@@ -90,6 +107,7 @@ class Timing:
     encoding: float = 0.0  # the encoder threads' CPU
     encoder_wait: float = 0.0
     keys: float = 0.0
+    probing: float = 0.0  # drawing and checking a reused play's first and last frames
     frames_moving: int = 0
     frames_held: int = 0
     frames_reused: int = 0
@@ -119,18 +137,22 @@ class LessonRenderer(CairoRenderer):
         self.frame_count = 0
         self.beat = -1
         self.beat_name = ""
-        self.beat_range = parse_range(os.environ.get(BEATS_ENV_VAR))
+        self.contract = SceneContract.from_env()
+        self.beat_range = parse_range(self.contract.beats)
         self.plays: list[Play] = []
         self.ended_early = False
         self.timing = Timing()
         self._started = (time.perf_counter(), time.thread_time())
         self._encoder: PlayEncoder | None = None
+        self._frame_hashes: list[str] = []  # the drawn play's first frame, then its last
+        self._probe: _Probe | None = None
         self._salt: str | None = None
         self._project_code: str | None = None
-        self._progress = os.environ.get(PROGRESS_ENV_VAR)
-        self.redraw = os.environ.get(REDRAW_ENV_VAR) == "1"
-        if os.environ.get(TEX_DIR_ENV_VAR):
-            texcache.share(os.environ[TEX_DIR_ENV_VAR])
+        self._progress = self.contract.progress
+        self.redraw = self.contract.redraw
+        if self.contract.tex_dir:
+            texcache.share(self.contract.tex_dir)
+        self.check_sources("before the scene was built")
 
     # -- output ---------------------------------------------------------------
     @property
@@ -138,17 +160,27 @@ class LessonRenderer(CairoRenderer):
         return bool(config.write_to_movie) and not config.dry_run and not config.save_last_frame
 
     @property
-    def store(self) -> Path:
-        given = os.environ.get(STORE_ENV_VAR)
-        return Path(given) if given else Path(config.media_dir) / "plays"
+    def store(self) -> Store:
+        folder = self.contract.store or Path(config.media_dir) / "plays"
+        return Store(folder, self.extension)
 
     @property
     def extension(self) -> str:
         # GIFs are made from H.264 play files when the section is joined.
         return ".mp4" if config.format == "gif" else config.movie_file_extension
 
-    def play_path(self, key: str) -> Path:
-        return self.store / f"{key}{self.extension}"
+    def check_sources(self, when: str) -> None:
+        """Raise SourcesChangedError if a file of the fingerprint is not the one it was taken of."""
+        changed = [path for path, want in self.contract.sources.items() if bytes_hash(path) != want]
+        if not changed:
+            return
+        drawn = [p.key for p in self.plays if p.status == "rendered" and p.key]
+        for key in drawn:  # drawn from a mix of old and new code: never to be reused
+            self.store.drop(key)
+        raise SourcesChangedError(
+            f"{len(changed)} source file(s) changed while this part rendered ({when}): "
+            f"{', '.join(changed[:3])}; the renderer starts the section again"
+        )
 
     # -- beats ----------------------------------------------------------------
     def begin_beat(self, index: int, name: str) -> None:
@@ -228,49 +260,84 @@ class LessonRenderer(CairoRenderer):
         started = time.thread_time()
         play.key = self._key(scene, frozen, play.frames)
         t.keys += time.thread_time() - started
-        path = self.play_path(play.key)
-        if path.exists() and not self.redraw:
-            play.status = "reused"
+        store = self.store
+        stored = None if self.redraw else store.check(play.key)
+        if stored is None and not self.redraw and store.present(play.key):
+            play.repaired = True  # there, but not whole (or without its record): drawn again
+            store.drop(play.key)
+        if stored is not None and stored.frames == play.frames:
             t.frames_reused += play.frames
-            if not frozen:
-                self._run_without_drawing(scene)
+            if frozen:  # the key holds the picture's pixels: it is the proof
+                play.status = "reused"
+            else:
+                started = time.thread_time()
+                seen = self._probe_run(scene, play.frames)
+                t.probing += time.thread_time() - started
+                play.status = "reused" if seen == [stored.first, stored.last] else "mismatch"
+                if play.status == "mismatch":
+                    store.drop(play.key)
+                    logger.warning("play %s: its frames are not the stored ones; it is drawn again", play.key[:12])
             self.static_image = None
             return
         play.status = "rendered"
-        path.parent.mkdir(parents=True, exist_ok=True)
+        store.folder.mkdir(parents=True, exist_ok=True)
         self._encoder = PlayEncoder(
-            path,
+            store.path(play.key),
             self.camera.pixel_width,
             self.camera.pixel_height,
             self.fps,
             encoding_for(self.extension, config.transparent),
         )
+        self._frame_hashes = []
         try:
             if frozen:
+                self._frame_hashes = [digest.frame_digest(self.camera.pixel_array)] * 2
                 self._write(self.camera.pixel_array, play.frames)
                 t.frames_held += play.frames
             else:
                 scene.play_internal()
+                self._frame_hashes.append(digest.frame_digest(self.camera.pixel_array))  # the last frame
                 t.frames_moving += play.frames
             started = time.perf_counter()
-            written = self._encoder.close()
+            written = self._encoder.close(move=False)
             t.encoder_wait += time.perf_counter() - started
             t.encoding += self._encoder.cpu
-        except BaseException:
-            self._encoder.abort()
-            raise
+            if written != play.frames:
+                raise RuntimeError(f"play {self.num_plays}: {written} frames written, {play.frames} expected")
+            first, last = self._frame_hashes[0], self._frame_hashes[-1]
+            store.commit(play.key, self._encoder.tmp, play.frames, first, last)
         finally:
+            self._encoder.abort()  # (after a commit: nothing left to remove)
             self._encoder = None
-        if written != play.frames:
-            path.unlink(missing_ok=True)
-            raise RuntimeError(f"play {self.num_plays}: {written} frames written, {play.frames} expected")
+
+    def _probe_run(self, scene, frames: int) -> list[str]:
+        """Run the play as if drawn (every updater, every step), drawing only its first and
+        last frames; returns their pixel hashes."""
+        self._probe = _Probe(frames)
+        try:
+            scene.play_internal()
+        finally:
+            probe, self._probe = self._probe, None
+        if probe.seen != frames:
+            return []
+        return [probe.hashes[0], probe.hashes[-1]]
 
     def render(self, scene, time_, moving_mobjects=None) -> None:
-        """One frame of an animation: drawn, then handed to the encoder (no copy)."""
-        started = time.thread_time()
-        self.update_frame(scene, moving_mobjects)
-        self.timing.drawing += time.thread_time() - started
-        self._write(self.camera.pixel_array, 1)
+        """One frame of an animation: drawn, then handed to the encoder (no copy); while a
+        reused play is probed, only its first and last frames are drawn."""
+        probe = self._probe
+        if probe is not None:
+            if probe.seen in (0, probe.frames - 1):
+                self.update_frame(scene, moving_mobjects)
+                probe.hashes.append(digest.frame_digest(self.camera.pixel_array))
+            probe.seen += 1
+        else:
+            started = time.thread_time()
+            self.update_frame(scene, moving_mobjects)
+            self.timing.drawing += time.thread_time() - started
+            if not self._frame_hashes:
+                self._frame_hashes.append(digest.frame_digest(self.camera.pixel_array))
+            self._write(self.camera.pixel_array, 1)
         self.frame_count += 1
         self.time = self.frame_count / self.fps
 
@@ -287,12 +354,12 @@ class LessonRenderer(CairoRenderer):
         """What every play file of this render depends on besides its own content."""
         if self._salt is None:
             cam = self.camera
-            lock = ROOT / "requirements.lock"
             parts = [
                 PIPELINE_VERSION,
                 manim_version,
                 recipe(encoding_for(self.extension, config.transparent)),
-                hashlib.sha256(lock.read_bytes()).hexdigest() if lock.exists() else "no lock",
+                hashlib.sha256(LOCK_FILE.read_bytes()).hexdigest() if LOCK_FILE.exists() else "no lock",
+                digest.class_code(set(PLAY_CODE)),
                 f"{cam.pixel_width}x{cam.pixel_height}@{self.fps}",
                 f"{cam.frame_width}x{cam.frame_height}",
                 repr(np.asarray(cam.frame_center).tolist()),
@@ -300,10 +367,9 @@ class LessonRenderer(CairoRenderer):
                 str(cam.background_opacity),
                 str(cam.use_z_index),
                 f"{type(cam).__module__}.{type(cam).__qualname__}",
+                # The camera's class and every project base it draws with (its modules' code).
+                digest.class_code({f for k in type(cam).__mro__ if (f := digest.module_file(k.__module__))}),
             ]
-            camera_file = digest.module_file(type(cam).__module__)
-            if camera_file:
-                parts.append(digest.class_code({camera_file}))
             self._salt = "|".join(parts)
         return self._salt
 
@@ -322,6 +388,10 @@ class LessonRenderer(CairoRenderer):
             d.text(self.project_code(scene))
         if d.project_modules:
             d.text(digest.class_code(d.project_modules))
+        d.text(digest.random_state())
+        if d.unkeyable:  # state that cannot be hashed: this play is drawn every time
+            logger.info("play %s: drawn (not reusable): it holds %s", self.num_plays, ", ".join(sorted(d.unkeyable)))
+            d.text(f"unkeyable:{os.getpid()}:{time.time_ns()}")
         return d.hexdigest()
 
     def code_dirs(self, scene) -> tuple[Path, ...]:
@@ -343,11 +413,12 @@ class LessonRenderer(CairoRenderer):
             return
         if not self.writing:
             return
+        self.check_sources("when the scene ended")
         wall, cpu = self._started
         self.timing.wall = time.perf_counter() - wall
         self.timing.cpu = time.thread_time() - cpu
         record = self.part_record(scene)
-        target = os.environ.get(RECORD_ENV_VAR)
+        target = self.contract.record
         if target:
             atomic.write_text(Path(target), json.dumps(record, indent=1, ensure_ascii=False) + "\n")
             return
@@ -355,7 +426,9 @@ class LessonRenderer(CairoRenderer):
         from video import assemble
 
         movie = Path(self.file_writer.movie_file_path)
-        assemble.write_section(assemble.Section.from_parts([record], self.store), movie, gif=config.format == "gif")
+        assemble.write_section(
+            assemble.Section.from_parts([record], self.store.folder), movie, gif=config.format == "gif"
+        )
         logger.info("File ready at %s", movie)
 
     def part_record(self, scene) -> dict:
@@ -391,3 +464,12 @@ class LessonRenderer(CairoRenderer):
             "plays": [asdict(p) for p in self.plays],
             "timing": timing,
         }
+
+
+@dataclass
+class _Probe:
+    """A reused play being run to draw its first and last frames only."""
+
+    frames: int
+    seen: int = 0
+    hashes: list[str] = field(default_factory=list)

@@ -12,7 +12,8 @@ tests) can share one cache. manim keeps no lock on it:
 
 So ``share`` turns the clean-up off, makes compiling each formula one
 process's job at a time (the others wait on its lock), and has the modified
-SVG parsed from memory instead of a file beside the shared one.
+SVG parsed from memory instead of a file beside the shared one. A cached SVG
+that does not parse (cut short) is compiled again, never trusted.
 """
 
 from __future__ import annotations
@@ -49,7 +50,22 @@ def _compile_locked(expression, environment=None, tex_template=None):
         return _compile(expression, environment, tex_template)
     body = tex_template.body if tex_template is not None else ""
     with _locked(f"tex\0{environment}\0{expression}\0{body}"):
+        svg = _compile(expression, environment, tex_template)
+        if _whole(svg):
+            return svg
+        # A cached result cut short (a crash, a full disk, a partial copy): made again, never trusted.
+        for suffix in (".svg", ".dvi", ".xdv", ".tex"):
+            Path(svg).with_suffix(suffix).unlink(missing_ok=True)
         return _compile(expression, environment, tex_template)
+
+
+def _whole(svg: Path) -> bool:
+    """The SVG parses as XML (a file cut short does not: its root is never closed)."""
+    try:
+        ElementTree.parse(svg)
+    except (ElementTree.ParseError, OSError):
+        return False
+    return True
 
 
 def _read_svg_in_memory(self):
