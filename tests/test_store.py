@@ -9,10 +9,12 @@ must equal a ``--force`` render of the same source, frame by frame (``ffmpeg -f 
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -217,3 +219,98 @@ def test_gc_removes_what_no_output_needs_and_keeps_one_earlier_version(tmp_path)
     undo = ok(lesson.render("--json-report", str(tmp_path / "undo.json")))
     alpha = json.loads((tmp_path / "undo.json").read_text())["sections"][0]
     assert alpha["status"] == "rendered" and alpha["plays"]["rendered"] == 0, undo.stdout
+
+
+# -- an edit saved during a render ------------------------------------------------------------------------
+def test_an_edit_saved_during_a_render_is_rendered_not_mixed_in(tmp_path):
+    """A source saved while a part renders: what is stored under the fingerprint taken before
+    the edit must not be a mix. The part notices, and the section renders from the new source."""
+    lesson = Copy(tmp_path, FIXTURES / "store", "manifest.py")
+    cmd = [sys.executable, "-m", "renderer", "--manifest", lesson.spec, "--out", str(lesson.out), *QUICK]
+    env = dict(os.environ, GAMMA_PAUSE="4")
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    log = lesson.variant() / "logs" / "00-gamma.log"
+    deadline = time.monotonic() + 60
+    while not (log.exists() and "# command:" in log.read_text()):
+        assert time.monotonic() < deadline and proc.poll() is None, "the part never started"
+        time.sleep(0.1)
+    time.sleep(1.0)  # the part's process is building the scene (it pauses 4 s first)
+    name, old, new = RECIPES["core function"]
+    lesson.edit(name, old, new)
+    output, _ = proc.communicate(timeout=240)
+    assert proc.returncode == 0, output[-3000:]
+    assert "changed during the render" in output, output[-3000:]
+    got = framemd5(lesson.variant() / "00-gamma.mp4")
+    ok(lesson.render("--force", out=tmp_path / "forced"))
+    assert got == framemd5(lesson.variant(tmp_path / "forced") / "00-gamma.mp4")
+    again = ok(lesson.render())  # the record is the new source's: nothing to do
+    assert "1 reused" in again.stdout, again.stdout
+
+
+# -- the fuzz on a real section (the corners stage of .ci/run) ------------------------------------------------
+PROJECT_PARTS = (
+    "scenes",
+    "backprop_core",
+    "common",
+    "video",
+    "narration",
+    "renderer",
+    "manim.cfg",
+    "requirements.lock",
+)
+REAL_RECIPES = {
+    # The issue's reproduction: the heatmap's camera (a base class of partials' camera) draws in grey.
+    "camera base": (
+        "scenes/components/heatmap.py",
+        "image = image.resize(size, resample=image_mobject.resampling_algorithm)",
+        'image = image.resize(size, resample=image_mobject.resampling_algorithm).convert("LA").convert("RGBA")',
+    ),
+    "component colour": ("scenes/components/heatmap.py", '"#16243A"', '"#3A1624"'),
+}
+
+
+@pytest.mark.corners
+def test_fuzz_on_the_real_partials_section(tmp_path):
+    """Edits to partials' components, then their reverts: every incremental render equals a
+    --force render of the same source, frame by frame (on a copy of the project)."""
+    copy = tmp_path / "project"
+    (tmp_path / "tex").mkdir()
+    for part in PROJECT_PARTS:
+        src = ROOT / part
+        if not src.exists():
+            continue
+        if src.is_dir():
+            shutil.copytree(src, copy / part, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(src, copy / part)
+    args = ["-q", "low", "--voice", "none", "partials"]
+
+    def render(out: Path, *extra: str) -> list[str]:
+        out.mkdir(exist_ok=True)
+        if not (out / ".tex").exists():  # one LaTeX cache for every render of the test
+            (out / ".tex").symlink_to(tmp_path / "tex", target_is_directory=True)
+        cmd = [sys.executable, "-m", "renderer", "--out", str(out), *args, *extra]
+        ok(subprocess.run(cmd, cwd=copy, capture_output=True, text=True, timeout=900))
+        return framemd5(out / "low-silent" / "03-partials.mp4")
+
+    def toggle(recipe: str, on: bool) -> None:
+        name, old, new = REAL_RECIPES[recipe]
+        path = copy / name
+        text = path.read_text()
+        a, b = (old, new) if on else (new, old)
+        assert text.count(a) == 1, f"{a!r} in {name}"
+        path.write_text(text.replace(a, b))
+
+    forced: dict[tuple, list[str]] = {}
+    applied: set[str] = set()
+    steps = [(None, True), ("camera base", True), ("component colour", True), ("camera base", False)]
+    steps += [("component colour", False)]
+    for recipe, on in steps:
+        if recipe:
+            toggle(recipe, on)
+            applied = applied | {recipe} if on else applied - {recipe}
+        got = render(tmp_path / "renders")
+        state = tuple(sorted(applied))
+        if state not in forced:
+            forced[state] = render(tmp_path / f"forced-{len(forced)}", "--force")
+        assert got == forced[state], f"after {recipe} {'on' if on else 'off'}: the incremental render is stale"
