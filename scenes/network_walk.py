@@ -43,13 +43,13 @@ SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 DERIVATIVE = re.compile(r"d(\w+?)_d(\w+)")  # the core's names of derivatives: dL_dz2, da2_dz2
 
 
-def spoken(key: str) -> str:
+def caption_name(key: str) -> str:
     """A value's name as the subtitles write it: "dL_dz2" -> "∂L/∂z₂", "w1_new" -> "the new w₁"."""
     if key.endswith("_new"):
-        return "the new " + spoken(key.removesuffix("_new"))
+        return "the new " + caption_name(key.removesuffix("_new"))
     match = DERIVATIVE.fullmatch(key)
     if match:
-        return f"∂{spoken(match.group(1))}/∂{spoken(match.group(2))}"
+        return f"∂{caption_name(match.group(1))}/∂{caption_name(match.group(2))}"
     return key.translate(SUBSCRIPTS)
 
 
@@ -89,21 +89,21 @@ class NetworkWalkScene(LessonScene):
     # -- what is said ----------------------------------------------------------
     def setup_said(self) -> str:
         w = self.walk
-        given = ", ".join(f"{spoken(k)} = {self.values[k].text}" for k in ("x", "w1", "b1", "w2", "b2", "y"))
+        given = ", ".join(f"{caption_name(k)} = {self.values[k].text}" for k in ("x", "w1", "b1", "w2", "b2", "y"))
         return (
             f"{w.setup_caption} The input is {given}, and the learning rate η = {w.inputs.lr.text}. "
             f"The walk has {w.total} steps."
         )
 
     def said(self, step: core.Step) -> str:
-        said = f"{step.caption} So {spoken(step.key)} = {step.quantity.text}."
+        said = f"{step.caption} So {caption_name(step.key)} = {step.quantity.text}."
         if self.has_product(step):
-            said += f" The running product {spoken(self.running_keys[step.chain_box])} = {step.running.text}."
+            said += f" The running product {caption_name(self.running_keys[step.chain_box])} = {step.running.text}."
         return said
 
     def again_said(self) -> str:
         u = self.walk.update
-        return f"Run the forward pass again with {spoken('w1')} = {u.w1_new.text}: {outcome_said(u)}"
+        return f"Run the forward pass again with {caption_name('w1')} = {u.w1_new.text}: {outcome_said(u)}"
 
     # -- the set-up: the network with its inputs, the empty chain, the panel -----
     def set_up(self) -> None:
