@@ -13,6 +13,8 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
+from narration.cache import atomic_write_text
+
 MAX_LINE = 42
 MAX_LINES = 2
 
@@ -120,8 +122,6 @@ def to_vtt(cues: list[Cue]) -> str:
 
 def write(cues: list[Cue], base: Path, formats: tuple[str, ...] = ("srt", "vtt")) -> list[Path]:
     """Write ``base``.srt / ``base``.vtt atomically; returns the paths written."""
-    from narration.cache import atomic_write_text
-
     written = []
     for fmt in formats:
         path = Path(base).with_suffix(f".{fmt}")

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from manim import UP, DecimalNumber, MathTex, Scene, Text, VGroup, config
 from manim.camera.camera import Camera
+from pydub import AudioSegment
 
 from backprop_core import current
 from backprop_core.numbers import plain
@@ -172,8 +173,6 @@ class LessonScene(Scene):
         if self.lesson_renderer or writer is None or config.dry_run or not hasattr(writer, "movie_file_path"):
             return
         if getattr(writer, "includes_sound", False):
-            from pydub import AudioSegment
-
             writer.add_audio_segment(AudioSegment.silent(0), time=self.time)
         movie = Path(writer.movie_file_path)
         cues = [cue for beat in self.beats for cue in beat.cues]
