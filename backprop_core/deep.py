@@ -33,6 +33,7 @@ floats.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -154,8 +155,6 @@ def naive_count_formula(depth: int) -> int:
 # --------------------------------------------------------------------------
 def _float_factors(p: Params, depth: int) -> tuple[float, list[float], list[float], float]:
     """(dL/da_n, local derivatives, weight slopes, L) of a float chain."""
-    import math
-
     a_prev = p.x
     locals_, weight_slopes = [], []
     a = a_prev
@@ -172,8 +171,6 @@ def _float_factors(p: Params, depth: int) -> tuple[float, list[float], list[floa
 
 def float_loss(p: Params, depth: int, weights: Sequence[float] | None = None) -> float:
     """L of a float chain, optionally with other weights (for finite differences)."""
-    import math
-
     a = p.x
     params = layer_parameters(p, depth)
     for k, (w, b) in enumerate(params):

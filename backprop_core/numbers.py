@@ -13,6 +13,7 @@ Two styles, both here so they never drift apart:
   no nonzero value ever prints as zero, from 1e-9 to 1e3 and beyond.
 * ``plain`` turns that LaTeX into text for captions and narration
   ("-2.49×10⁻⁷"); narration/speech.py says it ("... times ten to the minus seven").
+  ``formula_text`` does the same for a formula's LaTeX ("6 (3x + 1)").
 * ``fmt_fixed`` for live readouts that change while you watch (manim's
   DecimalNumber can only show a fixed number of places): always
   ``READOUT_DECIMALS`` places, of the value scaled by ``10^-exponent``.
@@ -188,3 +189,11 @@ def fmt_beside_readout(value) -> str:
     """A static value among live readouts: their fixed places when those keep its
     digits, else ``fmt`` (so a tiny value never reads "0.000")."""
     return fmt_fixed(value) if readout_exponent([value]) == 0 else fmt(value)
+
+
+def formula_text(tex: str) -> str:
+    """A formula's LaTeX as a narration line writes it ("6 \\left(3 x + 1\\right)" -> "6 (3x + 1)")."""
+    words = tex.replace(r"\left(", "(").replace(r"\right)", ")").replace(r"\cdot", "times")
+    words = words.replace("^{2}", " squared").replace("^2", " squared")
+    words = re.sub(r"(\d) ([a-z])\b", r"\1\2", words)  # "2 u" -> "2u"
+    return " ".join(words.split())

@@ -122,7 +122,6 @@ def to_vtt(cues: list[Cue]) -> str:
 
 def write(cues: list[Cue], base: Path, formats: tuple[str, ...] = ("srt", "vtt")) -> list[Path]:
     """Write ``base``.srt / ``base``.vtt atomically; returns the paths written."""
-
     written = []
     for fmt in formats:
         path = Path(base).with_suffix(f".{fmt}")

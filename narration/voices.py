@@ -64,7 +64,7 @@ class PiperVoice(Voice):
         return self._voice
 
     def synthesize(self, text: str) -> tuple[np.ndarray, int]:
-        from piper import SynthesisConfig
+        from piper import SynthesisConfig  # piper is loaded only when the piper voice speaks (see load)
 
         voice = self.load()
         config = SynthesisConfig(length_scale=self.settings["length_scale"])

@@ -28,11 +28,11 @@ from manim import (
 
 from backprop_core import network
 from backprop_core import refresher as core
+from backprop_core.numbers import formula_text
 from scenes import style
 from scenes.components.function_flow import FunctionFlow
 from scenes.components.number_lines import StackedNumberLines
 from scenes.lesson import LessonScene
-from scenes.worked_example import spoken
 
 # The frame's grid (frame units; the frame is 14.2 x 8). The opening's rows: the
 # nested formula over the flow of functions; the closing's first formula.
@@ -104,7 +104,8 @@ class ChainRuleScene(LessonScene):
         with self.beat(
             "nested",
             "When functions are nested, the output of one becomes the input of the next: y equals f of g of x. "
-            f"Our example: g makes {spoken(su.rule_tex)} out of x, and f makes {spoken(sy.rule_tex)} out of u.",
+            f"Our example: g makes {formula_text(su.rule_tex)} out of x, "
+            f"and f makes {formula_text(sy.rule_tex)} out of u.",
         ):
             self.heading = self.title()
             self.add(self.heading)
@@ -221,7 +222,7 @@ class ChainRuleScene(LessonScene):
             )
         return (
             "stretch-by-f",
-            f"f stretches it again, by its slope at the inner value: dy by du = {spoken(stage.slope.formula)} "
+            f"f stretches it again, by its slope at the inner value: dy by du = {formula_text(stage.slope.formula)} "
             f"= {stage.slope.text} "
             f"at u = {before.at.text}. Delta y = {stage.change.text}; measured, the stretch is "
             f"{stage.stretch.text}, the slope {stage.slope.text} up to the nudge's size.",

@@ -9,8 +9,8 @@
   Captions (<= 2 lines of <= 42 characters) follow the audio; manim writes them
   as <video>.srt, and the scene adds <video>.vtt and <video>.beats.json.
 * At the end of every beat the scene records what is on screen (texts shown,
-  anything outside the frame, texts overlapping) so tests can check it
-  without rendering video.
+  anything outside the frame, texts overlapping: scenes/checks.py) so tests
+  can check it without rendering video.
 * It renders with video.render.LessonRenderer (a file per play, reused when
   unchanged; holds that cost one frame; beat ranges), unless
   ``BACKPROP_PIPELINE=stock`` asks for manim's own renderer. With the lesson
@@ -23,38 +23,23 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
-from itertools import combinations
 from pathlib import Path
 
-import numpy as np
-from manim import (
-    UP,
-    DecimalNumber,
-    MathTex,
-    Mobject,
-    Scene,
-    SingleStringMathTex,
-    Text,
-    VGroup,
-    VMobject,
-    config,
-)
+from manim import UP, DecimalNumber, MathTex, Scene, Text, VGroup, config
 from manim.camera.camera import Camera
-from manim.mobject.types.image_mobject import AbstractImageMobject
+from pydub import AudioSegment
 
 from backprop_core import current
 from backprop_core.numbers import plain
 from common import atomic
 from narration import LineAudio, line_cues, narrate, voice_from_env
 from narration import captions as caption_files
-from scenes import style
+from scenes import checks, style
 from scenes.manifest import section_for_scene
 from video import render as lesson_render
 from video import speedups
 
 speedups.install()
-
-TEXT_TYPES = (SingleStringMathTex, Text, DecimalNumber)
 
 
 @dataclass
@@ -95,62 +80,11 @@ def reading_seconds(narration: str) -> float:
 SPEECH_TAIL = 0.6
 
 
-def describe(mob: Mobject) -> str:
-    """A short human name for a mobject, for test failure messages."""
-    if isinstance(mob, SingleStringMathTex):
-        return f"{type(mob).__name__}({mob.tex_string!r})"
-    if isinstance(mob, Text):
-        return f"Text({mob.text!r})"
-    if isinstance(mob, DecimalNumber):
-        return f"DecimalNumber({mob.get_value():.{mob.num_decimal_places}f})"
-    return type(mob).__name__
-
-
-def text_of(mob: Mobject) -> str:
-    if isinstance(mob, SingleStringMathTex):
-        return mob.tex_string
-    if isinstance(mob, Text):
-        return mob.text
-    return f"{mob.get_value():.{mob.num_decimal_places}f}"
-
-
-def is_visible(mob: Mobject) -> bool:
-    """Drawn with some opacity (ValueTrackers and empty groups are not)."""
-    if isinstance(mob, AbstractImageMobject):
-        return True
-    if not isinstance(mob, VMobject) or not mob.has_points():
-        return False
-    stroke = mob.get_stroke_opacity() if mob.get_stroke_width() > 0 else 0.0
-    return bool(mob.get_fill_opacity() > 0.01 or stroke > 0.01)
-
-
-def visible_texts(mobjects: list[Mobject]) -> list[Mobject]:
-    """Text-like mobjects on screen, each taken whole (not its glyphs)."""
-    found: list[Mobject] = []
-
-    def walk(mob: Mobject) -> None:
-        if isinstance(mob, TEXT_TYPES):
-            if any(is_visible(m) for m in mob.get_family()):
-                found.append(mob)
-            return
-        for sub in mob.submobjects:
-            walk(sub)
-
-    for mob in mobjects:
-        walk(mob)
-    return found
-
-
-def _box(mob: Mobject) -> tuple[float, float, float, float]:
-    points = np.vstack([m.points for m in mob.get_family() if m.has_points()])
-    return points[:, 0].min(), points[:, 0].max(), points[:, 1].min(), points[:, 1].max()
-
-
 class LessonScene(Scene):
     """Base class of every scene in the lesson."""
 
-    # Overlap smaller than this (in frame units) counts as touching, not overlapping.
-    OVERLAP_TOLERANCE = 0.02
+    # The scene's own bookkeeping, never what a play draws: left out of play keys (video/digest.py).
+    UNKEYED_STATE = ("beats",)
 
     def __init__(self, *args, **kwargs) -> None:
         # The global random generators seeded: a render is reproducible, and their state is
@@ -245,8 +179,6 @@ class LessonScene(Scene):
         if self.lesson_renderer or writer is None or config.dry_run or not hasattr(writer, "movie_file_path"):
             return
         if getattr(writer, "includes_sound", False):
-            from pydub import AudioSegment
-
             writer.add_audio_segment(AudioSegment.silent(0), time=self.time)
         movie = Path(writer.movie_file_path)
         cues = [cue for beat in self.beats for cue in beat.cues]
@@ -266,35 +198,9 @@ class LessonScene(Scene):
 
     # -- checks recorded for the tests ------------------------------------
     def _inspect(self, beat: Beat) -> None:
-        half_w, half_h = config.frame_width / 2, config.frame_height / 2
-        eps = 1e-3
-
-        def outside(box: tuple[float, float, float, float]) -> bool:
-            left, right, bottom, top = box
-            return left < -half_w - eps or right > half_w + eps or bottom < -half_h - eps or top > half_h + eps
-
-        def walk(mob: Mobject) -> None:
-            # A text is judged whole, so a failure names the text, not a glyph.
-            if isinstance(mob, TEXT_TYPES):
-                if any(is_visible(m) for m in mob.get_family()) and outside(_box(mob)):
-                    beat.off_frame.append(describe(mob))
-                return
-            if is_visible(mob):
-                pts = mob.points
-                if outside((pts[:, 0].min(), pts[:, 0].max(), pts[:, 1].min(), pts[:, 1].max())):
-                    beat.off_frame.append(describe(mob))
-            for sub in mob.submobjects:
-                walk(sub)
-
-        for mob in self.mobjects:
-            walk(mob)
-        texts = visible_texts(self.mobjects)
-        beat.texts = [text_of(t) for t in texts]
-        boxes = [_box(t) for t in texts]
-        tol = self.OVERLAP_TOLERANCE
-        for (i, a), (j, b) in combinations(enumerate(boxes), 2):
-            if a[0] < b[1] - tol and b[0] < a[1] - tol and a[2] < b[3] - tol and b[2] < a[3] - tol:
-                beat.overlaps.append((describe(texts[i]), describe(texts[j])))
+        """Keep in the beat what is on screen as it ends (scenes/checks.py)."""
+        screen = checks.look(self.mobjects)
+        beat.texts, beat.off_frame, beat.overlaps = screen.texts, screen.off_frame, screen.overlaps
 
     # -- building blocks ---------------------------------------------------
     @classmethod

@@ -19,14 +19,14 @@ from __future__ import annotations
 
 import re
 
-from manim import LEFT, UP, Create, FadeIn, FadeOut, Indicate, MathTex, TransformFromCopy, Write, config
+from manim import LEFT, Create, FadeIn, FadeOut, Indicate, MathTex, TransformFromCopy, Write, config
 
 from backprop_core import network as core
 from scenes import style
 from scenes.components.chain_row import ChainRow
 from scenes.components.equation import Equation
 from scenes.components.network_diagram import NetworkDiagram
-from scenes.components.state_panel import EQUATION_SIZES, StatePanel
+from scenes.components.state_panel import StatePanel
 from scenes.lesson import LessonScene
 
 # The frame (14.2 x 8) in three bands: the network, the chain, the panel.
@@ -43,13 +43,13 @@ SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 DERIVATIVE = re.compile(r"d(\w+?)_d(\w+)")  # the core's names of derivatives: dL_dz2, da2_dz2
 
 
-def spoken(key: str) -> str:
+def caption_name(key: str) -> str:
     """A value's name as the subtitles write it: "dL_dz2" -> "∂L/∂z₂", "w1_new" -> "the new w₁"."""
     if key.endswith("_new"):
-        return "the new " + spoken(key.removesuffix("_new"))
+        return "the new " + caption_name(key.removesuffix("_new"))
     match = DERIVATIVE.fullmatch(key)
     if match:
-        return f"∂{spoken(match.group(1))}/∂{spoken(match.group(2))}"
+        return f"∂{caption_name(match.group(1))}/∂{caption_name(match.group(2))}"
     return key.translate(SUBSCRIPTS)
 
 
@@ -89,32 +89,31 @@ class NetworkWalkScene(LessonScene):
     # -- what is said ----------------------------------------------------------
     def setup_said(self) -> str:
         w = self.walk
-        given = ", ".join(f"{spoken(k)} = {self.values[k].text}" for k in ("x", "w1", "b1", "w2", "b2", "y"))
+        given = ", ".join(f"{caption_name(k)} = {self.values[k].text}" for k in ("x", "w1", "b1", "w2", "b2", "y"))
         return (
             f"{w.setup_caption} The input is {given}, and the learning rate η = {w.inputs.lr.text}. "
             f"The walk has {w.total} steps."
         )
 
     def said(self, step: core.Step) -> str:
-        said = f"{step.caption} So {spoken(step.key)} = {step.quantity.text}."
+        said = f"{step.caption} So {caption_name(step.key)} = {step.quantity.text}."
         if self.has_product(step):
-            said += f" The running product {spoken(self.running_keys[step.chain_box])} = {step.running.text}."
+            said += f" The running product {caption_name(self.running_keys[step.chain_box])} = {step.running.text}."
         return said
 
     def again_said(self) -> str:
         u = self.walk.update
-        return f"Run the forward pass again with {spoken('w1')} = {u.w1_new.text}: {outcome_said(u)}"
+        return f"Run the forward pass again with {caption_name('w1')} = {u.w1_new.text}: {outcome_said(u)}"
 
     # -- the set-up: the network with its inputs, the empty chain, the panel -----
     def set_up(self) -> None:
         t, w = self.theme, self.walk
         title = self.title()
         self.add(title)
-        self.net = NetworkDiagram(t, w.inputs, width=NETWORK_WIDTH).move_to([0, NETWORK_Y, 0])
-        self.net.shift(UP * (NETWORK_Y - self.net.parts["x"].get_center()[1]))  # the nodes on the line
+        self.net = NetworkDiagram(t, w.inputs, width=NETWORK_WIDTH).nodes_on(NETWORK_Y)
         lr = MathTex(w.inputs.lr.symbol, "=", w.inputs.lr.text, font_size=style.LABEL, color=t.text)
         lr.to_edge(LEFT, buff=style.EDGE).match_y(title)  # used by the update at the end
-        self.shown.update({k: self.net.values[k] for k in ("x", "y", "w1", "w2", "b1", "b2")}, lr=lr[2])
+        self.shown.update({k: self.net.value(k) for k in ("x", "y", "w1", "w2", "b1", "b2")}, lr=lr[2])
         self.chain = ChainRow(t, w.backward, room=ROOM, at=[0, CHAIN_Y, 0])
         counters, phases = ("SETUP", "AGAIN", f"{w.total}/{w.total}"), (f"{w.total} steps", *core.PHASES)
         self.panel = StatePanel(t, PANEL_TOP, PANEL_BOTTOM, ROOM, counters, phases)
@@ -145,7 +144,7 @@ class NetworkWalkScene(LessonScene):
         self.begin(step, [eq])
         self.write(eq, self.reused(eq, step))
         self.play(self.net.fly_value(step.key, step.quantity.text, eq.result), run_time=FLY_SECONDS)
-        self.shown[step.key] = self.net.values[step.key]
+        self.shown[step.key] = self.net.value(step.key)
 
     def chain_step(self, step: core.Step) -> None:
         """A box of the chain: its local slope, then the running product under it."""
@@ -156,14 +155,13 @@ class NetworkWalkScene(LessonScene):
         self.begin(step, [eq, product] if product else [eq], boxes=[k])
         self.write(eq, self.reused(eq, step))
         self.play(self.chain.fill(k, eq.result), run_time=FLY_SECONDS)
-        self.shown[self.box_keys[k]] = self.chain.values[k]
+        self.shown[self.box_keys[k]] = self.chain.value(k)
         if product:
-            sources = [self.shown[self.running_keys[k - 1]], self.chain.values[k]]
+            sources = [self.shown[self.running_keys[k - 1]], self.chain.value(k)]
             slots = product.slots([b.running[k - 1].text, b.boxes[k].text])
             self.write(product, [(src, piece) for src, pieces in zip(sources, slots) for piece in pieces])
-        cell = self.chain.running[k]
-        self.write(cell, [((product or eq).result, cell[2])])
-        self.shown[self.running_keys[k]] = cell[2]
+        self.write(self.chain.product(k), [((product or eq).result, self.chain.product_value(k))])
+        self.shown[self.running_keys[k]] = self.chain.product_value(k)
 
     def gradient_step(self, step: core.Step) -> None:
         """A gradient from values already shown, written under its weight's wire."""
@@ -237,16 +235,13 @@ class NetworkWalkScene(LessonScene):
         t, u = self.theme, self.walk.update
         after = vars(u.forward_after)
         L_eq = self.panel.equation(u.forward_after.L, accent=t.L)
-        change = MathTex(
+        change = self.panel.math(
             r"L_{\text{before}} = ",
             u.loss_before.text,
             r"\;\to\; L_{\text{after}} = ",
             u.loss_after.text,
             rf"\qquad {u.loss_change.symbol} = {u.loss_change.text}",
-            font_size=EQUATION_SIZES[0],
-            color=t.text,
         )
-        self.panel.fit(change)
         change[1].set_color(t.L)
         change[3].set_color(t.L)
         caption = f"One more forward pass with the new w₁: {u.outcome}"
@@ -257,4 +252,4 @@ class NetworkWalkScene(LessonScene):
             self.play(*self.net.swap_value(step.key, after[step.key].text), self.net.lights_out(), run_time=0.5)
         self.play(Write(L_eq), run_time=1)
         self.play(FadeIn(change), run_time=1)
-        self.play(Create(style.highlight_box(change[3], t.L)), Indicate(self.net.values["L"], color=t.highlight))
+        self.play(Create(style.highlight_box(change[3], t.L)), Indicate(self.net.value("L"), color=t.highlight))

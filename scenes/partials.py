@@ -30,17 +30,13 @@ from manim import (
     RIGHT,
     UP,
     Create,
-    DashedLine,
-    Dot,
     FadeIn,
     FadeOut,
     Group,
-    Indicate,
     ReplacementTransform,
     ValueTracker,
     VGroup,
     Write,
-    always_redraw,
     smooth,
 )
 
@@ -58,6 +54,7 @@ MAP_CENTER = np.array([-4.55, -0.05, 0])
 READOUT_X = -1.35  # left edge of the readout column
 PANEL_X = 4.05  # centre of the slice panels
 PANEL_TOPS = (2.45, -0.75)  # top of each panel's heading
+CUTS = (("x", core.slice_in_x), ("y", core.slice_in_y))  # the panels' slices, top to bottom
 
 # The landscape: the camera tilts from straight down (the map) to this view, and
 # the square's middle moves to LANDSCAPE_CENTER, so the bowl fills the map's and
@@ -141,21 +138,12 @@ class PartialsScene(LessonScene):
             "Pick a point on the map and read off where it is, x and y, and how high the surface is there, f.",
         ):
             self.px, self.py = ValueTracker(start), ValueTracker(start)
-            ax = self.map.axes
 
             def here():
                 return self.px.get_value(), self.py.get_value()
 
-            # Cross-hairs: the two directions the slices walk.
-            self.row_line = always_redraw(
-                lambda: DashedLine(ax.c2p(lo, here()[1]), ax.c2p(hi, here()[1]), color=t.text, stroke_width=2)
-            )
-            self.col_line = always_redraw(
-                lambda: DashedLine(ax.c2p(here()[0], lo), ax.c2p(here()[0], hi), color=t.text, stroke_width=2)
-            )
-            self.dot = always_redraw(
-                lambda: Dot(ax.c2p(*here()), radius=DOT_RADIUS, color=t.text).set_stroke(t.background, width=2)
-            )
+            self.row_line, self.col_line = self.map.cross_hairs(here, t.text)  # the two directions the slices walk
+            self.dot = self.map.marker(here, t.text, t.background, DOT_RADIUS)
             p = core.partials_at()  # the symbols, as the core writes them
             dx, dy = p.df_dx.symbol, p.df_dy.symbol
             self.readouts = Readouts(
@@ -180,15 +168,9 @@ class PartialsScene(LessonScene):
             "becomes a curve, and its slope is ∂f/∂x. "
             "Freeze x and walk north to south: that slope is ∂f/∂y.",
         ):
-            f_range = (self.map.f_min, self.map.f_max)
-            self.panels = VGroup(
-                *(
-                    SlicePanel(var, cut, (self.px, self.py), *core.PARTIALS_RANGE, f_range, self.theme).place(
-                        [PANEL_X, top, 0]
-                    )
-                    for var, cut, top in (("x", core.slice_in_x, PANEL_TOPS[0]), ("y", core.slice_in_y, PANEL_TOPS[1]))
-                )
-            )
+            point, f_range = (self.px, self.py), self.map.f_range
+            panels = (SlicePanel(var, cut, point, *core.PARTIALS_RANGE, f_range, self.theme) for var, cut in CUTS)
+            self.panels = VGroup(*(panel.place([PANEL_X, top, 0]) for panel, top in zip(panels, PANEL_TOPS)))
             for k, (line, panel) in enumerate(zip((self.row_line, self.col_line), self.panels)):
                 self.play(Create(line), panel.show_frame(), run_time=1.2)
                 self.play(*panel.show_slice(), self.readouts.show(3 + k), run_time=1.5)
@@ -212,7 +194,7 @@ class PartialsScene(LessonScene):
                 self.px.animate.set_value(p.x.value), self.py.animate.set_value(p.y.value), run_time=3, rate_func=smooth
             )
             t = self.theme
-            self.play(*(row.mark(t.grad) for row in self.readouts[3:]))
+            self.play(*self.readouts.mark(t.grad, 3, 4))
 
     # -- the same function as a landscape ----------------------------------
     def tilt_into_a_landscape(self) -> None:
@@ -280,9 +262,9 @@ class PartialsScene(LessonScene):
         ):
             flat = cut.copy().clear_updaters()
             self.remove(cut)
-            landed = panel.curve.copy().clear_updaters()
+            landed = panel.still_curve()
             self.play(ReplacementTransform(flat, landed), run_time=2)
-            self.play(Indicate(panel.tangent, color=t.highlight), run_time=1.2)
+            self.play(panel.point_out_tangent(t.highlight), run_time=1.2)
             self.play(*s.unslice(), FadeOut(tangent, landed), run_time=0.8)
             s.remove_plane()
 

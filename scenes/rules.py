@@ -35,6 +35,7 @@ from backprop_core.descent_view import nice_step
 from backprop_core.numbers import fmt
 from backprop_core.quantity import exact
 from scenes import style
+from scenes.components.derivation import Derivation
 from scenes.lesson import LessonScene
 
 # The frame's grid: the left and right edges everything lines up on, the top
@@ -186,31 +187,12 @@ class RulesScene(LessonScene):
             self.peak_dot = peak_dot
 
     # -- the derivation ----------------------------------------------------------
-    def _step_mob(self, latex: str):
-        """A step as (left side, "=", right side) so the equals signs line up."""
-        left, right = latex.split("=", 1)
-        if left.strip():
-            return self.math(left.strip(), "=", right.strip(), size=MATH)
-        return self.math("=", right.strip(), size=MATH)
-
     def _add_step(self, latex: str) -> None:
-        mob = self._step_mob(latex)
-        equals = mob[1] if len(mob) == 3 else mob[0]
-        if not len(self.steps):
-            mob.move_to([0, GRID_TOP_Y, 0]).align_to([GRID_DERIVE_X, 0, 0], LEFT)
-            self.equals_x = mob[1].get_left()[0]
-        else:
-            mob.next_to(self.steps[-1], DOWN, buff=style.NEAR)
-            mob.shift(RIGHT * (self.equals_x - equals.get_left()[0]))
-        # Scroll: drop the oldest middle step until the new one fits above the bottom.
-        while mob.get_bottom()[1] < GRID_BOTTOM_Y and len(self.steps) > 1:
-            gone = self.steps[1]
-            lift = gone.height + 0.3
-            self.play(FadeOut(gone), *(m.animate.shift(UP * lift) for m in self.steps[2:]), run_time=0.8)
-            mob.shift(UP * lift)
-            self.steps.remove(gone)
-        self.play(Write(mob), run_time=1.4)
-        self.steps.add(mob)
+        line = self.derivation.line(latex)
+        while scroll := self.derivation.make_room(line):
+            self.play(*scroll, run_time=0.8)
+        self.play(Write(line), run_time=1.4)
+        self.derivation.add(line)
 
     DERIVE_BEATS = (
         (
@@ -235,7 +217,7 @@ class RulesScene(LessonScene):
 
     def derive(self) -> None:
         steps = core.sigmoid_derivation()
-        self.steps = VGroup()
+        self.derivation = Derivation(GRID_DERIVE_X, GRID_TOP_Y, GRID_BOTTOM_Y, font_size=MATH, color=self.theme.text)
         done = 0
         for index, (name, narration, upto) in enumerate(self.DERIVE_BEATS):
             with self.beat(name, narration):
@@ -259,13 +241,12 @@ class RulesScene(LessonScene):
             "So sigma prime is sigma times 1 minus sigma. The forward pass already computed a = sigma of z, "
             "so the slope costs almost nothing: a times 1 minus a, no new exponentials.",
         ):
-            keep = self.steps[-1]
-            self.play(*(FadeOut(m) for m in self.steps[1:-1]), FadeOut(self.steps_note), run_time=0.8)
-            first = self.steps[0]
+            lines = self.derivation
+            self.play(*(FadeOut(m) for m in lines.between), FadeOut(self.steps_note), run_time=0.8)
             identity = self.math(r"\sigma'(z)", "=", core.SIGMOID_PRIME_TEX, size=style.TITLE)
             identity[0].set_color(t.grad)
             identity.move_to([0, GRID_IDENTITY_Y, 0])
-            self.play(FadeOut(first), FadeOut(keep), FadeIn(identity), run_time=1.2)
+            self.play(FadeOut(lines.first), FadeOut(lines.last), FadeIn(identity), run_time=1.2)
             box = style.highlight_box(identity, t.grad, buff=style.TIGHT)
             self.play(Create(box))
             words = self.words("the slope comes from the value already computed", size=style.BODY)

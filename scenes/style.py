@@ -147,6 +147,6 @@ def fit_width(mob, width: float, keep_left: bool = False):
 
 def highlight_box(mob, color: str, buff: float = HAIR):
     """The outline that says "this one": a rectangle around ``mob``, ``buff`` away from it."""
-    from manim import SurroundingRectangle
+    from manim import SurroundingRectangle  # here, not at the top: the renderer reads THEMES without loading manim
 
     return SurroundingRectangle(mob, color=color, buff=buff)

@@ -10,8 +10,6 @@ and refresher.chain_algebra().
 
 from __future__ import annotations
 
-import re
-
 from manim import (
     DOWN,
     LEFT,
@@ -29,7 +27,7 @@ from manim import (
 )
 
 from backprop_core import refresher as core
-from backprop_core.numbers import fmt
+from backprop_core.numbers import fmt, formula_text
 from scenes import style
 from scenes.lesson import LessonScene
 
@@ -39,14 +37,6 @@ GRID_RIGHT_X = 6.75  # notes beside the derivation end here
 GRID_TOP_Y = 2.3  # the first line's centre
 LINE_GAP = 0.4
 MATH = 40  # the derivation's size (MathTex reads smaller than Text at the same size)
-
-
-def spoken(tex: str) -> str:
-    """A formula as a narration line reads it ("6 \\left(3 x + 1\\right)" -> "6 (3x + 1)")."""
-    words = tex.replace(r"\left(", "(").replace(r"\right)", ")").replace(r"\cdot", "times")
-    words = words.replace("^{2}", " squared").replace("^2", " squared")
-    words = re.sub(r"(\d) ([a-z])\b", r"\1\2", words)  # "2 u" -> "2u"
-    return " ".join(words.split())
 
 
 class WorkedExampleScene(LessonScene):
@@ -145,8 +135,8 @@ class WorkedExampleScene(LessonScene):
         t, c = self.theme, self.c
         with self.beat(
             "outer-slope",
-            f"The outer slope: dy by du = {spoken(c.dy_du.formula)}, by the power rule: "
-            f"the derivative of {spoken(c.outer_tex)} is {spoken(c.dy_du.formula)}.",
+            f"The outer slope: dy by du = {formula_text(c.dy_du.formula)}, by the power rule: "
+            f"the derivative of {formula_text(c.outer_tex)} is {formula_text(c.dy_du.formula)}.",
         ):
             line = self.math(c.dy_du.symbol, "=", c.dy_du.formula, size=MATH)
             line[0].set_color(t.grad)
@@ -163,7 +153,7 @@ class WorkedExampleScene(LessonScene):
         t, c = self.theme, self.c
         with self.beat(
             "inner-slope",
-            f"The inner slope: du by dx = {c.du_dx.text}. The x term of {spoken(c.inner_tex)} gives "
+            f"The inner slope: du by dx = {c.du_dx.text}. The x term of {formula_text(c.inner_tex)} gives "
             f"{c.du_dx.text}, and the constant gives zero.",
         ):
             line = self.math(c.du_dx.symbol, "=", c.du_dx.formula, size=MATH)
@@ -176,8 +166,8 @@ class WorkedExampleScene(LessonScene):
         t, c, alg = self.theme, self.c, self.algebra
         with self.beat(
             "apply-chain",
-            f"Apply the chain: dy by dx is dy by du times du by dx, that is {spoken(alg.product_tex)}, "
-            f"which is {spoken(alg.in_u_tex)}, or {spoken(alg.in_x_tex)}.",
+            f"Apply the chain: dy by dx is dy by du times du by dx, that is {formula_text(alg.product_tex)}, "
+            f"which is {formula_text(alg.in_u_tex)}, or {formula_text(alg.in_x_tex)}.",
         ):
             line = self.math(
                 c.dy_dx.symbol,
@@ -202,8 +192,8 @@ class WorkedExampleScene(LessonScene):
         with self.beat(
             "plug-in",
             f"Plug in x = {c.x.text}: u = {c.u.text}, so dy by du = {c.dy_du.text}, and dy by dx = "
-            f"{c.dy_du.text} times {c.du_dx.text} = {c.dy_dx.text}. {spoken(alg.in_u_tex)} gives the same: "
-            f"{spoken(alg.at_x.substituted)}.",
+            f"{c.dy_du.text} times {c.du_dx.text} = {c.dy_dx.text}. {formula_text(alg.in_u_tex)} gives the same: "
+            f"{formula_text(alg.at_x.substituted)}.",
         ):
             self._clear_to(self.chain_row)
             u_line = self._eq(c.u, t.z)
@@ -247,7 +237,7 @@ class WorkedExampleScene(LessonScene):
         t, c = self.theme, self.c
         with self.beat(
             "measure",
-            f"Now the real thing: y of {fmt(c.x.exact + c.dx.exact)} = {spoken(c.y_after.substituted)} "
+            f"Now the real thing: y of {fmt(c.x.exact + c.dx.exact)} = {formula_text(c.y_after.substituted)} "
             f"= {c.y_after.text}, a change of {c.actual_change.text}.",
         ):
             after = self._eq(c.y_after, t.curve)

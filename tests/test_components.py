@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from manim import UP, MathTex, Scene
+from manim import UP, MathTex, Scene, Write
 from manim.camera.camera import Camera
 
 from backprop_core import network as core
@@ -24,6 +24,7 @@ from backprop_core import refresher
 from backprop_core.params import Params
 from scenes import partials, style
 from scenes.components.chain_row import COMPUTING, DONE, WAITING, ChainRow
+from scenes.components.derivation import Derivation
 from scenes.components.network_diagram import NetworkDiagram
 from scenes.components.slice_panel import DOT_RADIUS, TANGENT_HALF
 from scenes.components.state_panel import StatePanel
@@ -188,3 +189,25 @@ def test_component_frame_matches_control(case, request):
     build, params, *camera = CASES[case]
     _, frame = stage(build, params, *camera)
     check_frame(frame, CONTROL / f"{case}.npz", request.config.getoption("--set_test"))
+
+
+def test_a_derivation_keeps_its_equals_signs_in_one_column_and_scrolls_before_the_bottom():
+    steps = [latex for latex, _ in refresher.sigmoid_derivation()]
+    bottom, built = -0.5, {}  # room for fewer lines than the derivation has
+
+    def build(scene, t, walk):
+        d = built["d"] = Derivation(-5.6, 2.3, bottom, font_size=40, color=t.text)
+        for latex in steps:
+            line = d.line(latex)
+            while moves := d.make_room(line):
+                scene.play(*moves)
+            scene.play(Write(line))
+            d.add(line)
+
+    stage(build)
+    d = built["d"]
+    assert 2 <= len(d) < len(steps), "the oldest lines but the first left"
+    assert d.first.tex_string == steps[0] and d.last.tex_string == steps[-1]
+    assert all(abs((m[1] if len(m) == 3 else m[0]).get_left()[0] - d.equals_x) < 1e-6 for m in d)
+    assert all(a.get_bottom()[1] > b.get_top()[1] for a, b in zip(d, d[1:])), "top to bottom, apart"
+    assert d.last.get_bottom()[1] >= bottom

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from backprop_core.numbers import fmt, fmt_fixed, plain, tex_factor, tex_scale, tex_term, tex_times_ten
+from backprop_core.numbers import fmt, fmt_fixed, formula_text, plain, tex_factor, tex_scale, tex_term, tex_times_ten
 
 
 def test_exact_values_print_exactly():
@@ -42,3 +42,10 @@ def test_one_spelling_of_times_ten():
     assert fmt(-1.53e-6) == "-1.53 " + tex_times_ten(-6)
     assert tex_scale(-4) == tex_times_ten(-4) and tex_scale(0) == ""
     assert plain(fmt(-1.53e-6)) == "-1.53×10⁻⁶"
+
+
+def test_formula_text_writes_the_cores_latex_for_a_narration_line():
+    assert formula_text(r"6 \left(3 x + 1\right)") == "6 (3x + 1)"
+    assert formula_text(r"2 u \cdot 3") == "2u times 3"
+    assert formula_text("u^2") == "u squared"
+    assert formula_text("7.03^{2}") == "7.03 squared"

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import math
+import re
+from pathlib import Path
 
 import pytest
 
+import backprop_core
 from backprop_core.params import ENV_VAR, ParameterError, Params, current
 
 
@@ -55,3 +59,13 @@ def test_types_are_checked_in_code_too():
         Params(x=math.inf)
     with pytest.raises(ParameterError):
         Params(b1=True)
+
+
+def test_the_package_lists_every_module_each_importing_only_those_above_it():
+    folder = Path(backprop_core.__file__).parent
+    listed = re.findall(r"^  (\w+) ", backprop_core.__doc__, flags=re.M)
+    assert sorted(listed) == sorted(p.stem for p in folder.glob("*.py") if p.stem != "__init__")
+    for k, name in enumerate(listed):
+        tree = ast.parse((folder / f"{name}.py").read_text())
+        used = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.level == 1}
+        assert used <= set(listed[:k]), f"{name} imports {used - set(listed[:k])}, listed below it"

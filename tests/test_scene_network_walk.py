@@ -9,7 +9,7 @@ from backprop_core import network as core
 from backprop_core.numbers import plain
 from backprop_core.params import Params
 from scenes.components.equation import equation_pieces, split_on_tokens
-from scenes.network_walk import beat_name, spoken
+from scenes.network_walk import beat_name, caption_name
 
 from .harness import run_scene
 
@@ -116,8 +116,8 @@ def test_tokens_are_whole_numbers():
     assert split_on_tokens(r"10.5 - 0.5", ["0.5"]) == [r"10.5 - ", "0.5"]
 
 
-def test_spoken_names():
-    assert spoken("dL_dz2") == "∂L/∂z₂"
-    assert spoken("da1_dz1") == "∂a₁/∂z₁"
-    assert spoken("w1_new") == "the new w₁"
-    assert spoken("L") == "L"
+def test_caption_names():
+    assert caption_name("dL_dz2") == "∂L/∂z₂"
+    assert caption_name("da1_dz1") == "∂a₁/∂z₁"
+    assert caption_name("w1_new") == "the new w₁"
+    assert caption_name("L") == "L"

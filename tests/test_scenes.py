@@ -113,3 +113,17 @@ def test_a_beat_as_a_block_ends_with_the_block_and_keeps_every_frame_in_a_beat(m
             Stray().render()
         with pytest.raises(RuntimeError, match="before the first beat"):
             Early().render()
+
+
+def test_the_checks_find_texts_off_the_frame_and_overlapping():
+    from manim import RIGHT, Dot, Text, ValueTracker, VGroup
+
+    from scenes import checks
+
+    inside, across = Text("inside"), Text("across").shift(0.1 * RIGHT)
+    away = Text("away").move_to(8 * RIGHT)  # the frame is 14.2 wide
+    hidden = Text("hidden").set_opacity(0)
+    screen = checks.look([VGroup(inside, across), away, hidden, Dot(9 * RIGHT), ValueTracker(1)])
+    assert screen.texts == ["inside", "across", "away"]
+    assert screen.off_frame == ["Text('away')", "Dot"]
+    assert screen.overlaps == [("Text('inside')", "Text('across')")]

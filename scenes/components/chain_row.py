@@ -10,7 +10,7 @@ is handed in by the scene (``backprop_core``'s ``Backward``).
 
 from __future__ import annotations
 
-from manim import DOWN, LEFT, UP, Animation, AnimationGroup, MathTex, Rectangle, TransformFromCopy, VGroup
+from manim import DOWN, LEFT, UP, Animation, AnimationGroup, MathTex, Rectangle, TransformFromCopy, VGroup, VMobject
 
 from scenes import style
 
@@ -25,8 +25,9 @@ STROKES = {WAITING: 3, COMPUTING: 6, DONE: 4}
 class ChainRow(VGroup):
     """The five boxes of dL/dw1 and the running products under them.
 
-    ``values[k]`` and ``running[k]`` are not part of the row: they enter the
-    scene when ``fill`` and the scene's writing bring them in.
+    The boxes' values (``value(k)``) and the running products (``product(k)``) are
+    not part of the row: they enter the scene when ``fill`` and the scene's
+    writing bring them in.
     """
 
     def __init__(self, theme, backward, room: float, at=(0, 0, 0), **kwargs) -> None:
@@ -73,6 +74,18 @@ class ChainRow(VGroup):
             frac.move_to(box).align_to(box, UP).shift(DOWN * style.HAIR)
             value.move_to(box).align_to(box, DOWN).shift(UP * style.HAIR)
             run.next_to(box, DOWN, buff=style.TIGHT)
+
+    def value(self, k: int) -> MathTex:
+        """Box k's value (where ``fill`` puts it)."""
+        return self.values[k]
+
+    def product(self, k: int) -> MathTex:
+        """The running product under box k: symbol, "=", value."""
+        return self.running[k]
+
+    def product_value(self, k: int) -> VMobject:
+        """The number of the running product under box k."""
+        return self.running[k][2]
 
     # -- animations --------------------------------------------------------
     def compute(self, *ks: int) -> Animation:

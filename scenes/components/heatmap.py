@@ -10,7 +10,26 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from manim import DOWN, DR, LEFT, RIGHT, UP, UR, Axes, Create, FadeIn, Group, ImageMobject, MathTex, Rectangle, VGroup
+from manim import (
+    DOWN,
+    DR,
+    LEFT,
+    RIGHT,
+    UP,
+    UR,
+    Axes,
+    Create,
+    DashedLine,
+    Dot,
+    FadeIn,
+    Group,
+    ImageMobject,
+    MathTex,
+    Rectangle,
+    VGroup,
+    VMobject,
+    always_redraw,
+)
 from manim.camera.camera import Camera
 from manim.constants import RESAMPLING_ALGORITHMS
 from PIL import Image
@@ -79,6 +98,7 @@ class HeatMap(Group):
 
     def __init__(self, f: Callable, lo: float, hi: float, theme, center, size: float) -> None:
         super().__init__()
+        self.lo, self.hi = lo, hi
         xs = np.linspace(lo, hi, HEAT_PIXELS)
         grid_x, grid_y = np.meshgrid(xs, xs[::-1])
         heights = f(grid_x, grid_y)
@@ -106,6 +126,28 @@ class HeatMap(Group):
         high.next_to(bar.get_corner(UR), RIGHT, buff=style.HAIR).align_to(bar, UP)
         name = MathTex("f", font_size=style.LABEL, color=theme.curve).next_to(frame, UP, buff=style.TIGHT)
         return Group(bar, frame, VGroup(low, high, name))
+
+    @property
+    def f_range(self) -> tuple[float, float]:
+        return self.f_min, self.f_max
+
+    def cross_hairs(self, here: Callable, color: str) -> tuple[VMobject, VMobject]:
+        """Dashed lines across the map through the point ``here()`` (x, y), redrawn as it moves:
+        the row (y held) and the column (x held)."""
+        ax, lo, hi = self.axes, self.lo, self.hi
+
+        def dashed(start, end):
+            return DashedLine(ax.c2p(*start), ax.c2p(*end), color=color, stroke_width=2)
+
+        return (
+            always_redraw(lambda: dashed((lo, here()[1]), (hi, here()[1]))),
+            always_redraw(lambda: dashed((here()[0], lo), (here()[0], hi))),
+        )
+
+    def marker(self, here: Callable, color: str, outline: str, radius: float) -> VMobject:
+        """A dot at the point ``here()`` (x, y), ringed in ``outline``, redrawn as it moves."""
+        ax = self.axes
+        return always_redraw(lambda: Dot(ax.c2p(*here()), radius=radius, color=color).set_stroke(outline, width=2))
 
     def show_map(self) -> list:
         return [FadeIn(self.image), Create(self.border), FadeIn(self.ticks)]

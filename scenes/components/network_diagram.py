@@ -158,6 +158,16 @@ class NetworkDiagram(VGroup):
             self.labels[name] = label
             self.values[name] = label[2]
 
+    def nodes_on(self, y: float) -> NetworkDiagram:
+        """Centred across the frame, with the nodes' centre line at height ``y``
+        (the weights' labels above and the biases below are not the same height)."""
+        self.move_to([0, y, 0])
+        return self.shift(UP * (y - self.parts["x"].get_center()[1]))
+
+    def value(self, name: str) -> MathTex:
+        """The value the slot or weight label of ``name`` shows now."""
+        return self.values[name]
+
     # -- building ------------------------------------------------------------
     def slot(self, name: str) -> np.ndarray:
         """Where a node's value sits (below its symbol)."""

@@ -146,3 +146,8 @@ class Readouts(VGroup):
         """Fade in these rows (all of them when none are named)."""
         rows = [self[i] for i in indices] if indices else list(self)
         return FadeIn(*rows, **kwargs)
+
+    def mark(self, color: str, *indices: int) -> list[Animation]:
+        """The outlines that say "read these" around these rows (all of them when none are named)."""
+        rows = [self[i] for i in indices] if indices else list(self)
+        return [row.mark(color) for row in rows]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from manim import DOWN, LEFT, Axes, Create, Dot, FadeIn, Line, MathTex, Text, ValueTracker, VGroup, VMobject
+from manim import DOWN, LEFT, Axes, Create, Dot, FadeIn, Indicate, Line, MathTex, Text, ValueTracker, VGroup, VMobject
 
 from scenes import style
 from scenes.components.heatmap import tick
@@ -121,3 +121,10 @@ class SlicePanel(VGroup):
 
     def show_slice(self) -> list:
         return [Create(self.curve), FadeIn(self.dot), Create(self.tangent)]
+
+    def still_curve(self) -> VMobject:
+        """A copy of the curve as it is now, that no longer follows the point (not added)."""
+        return self.curve.copy().clear_updaters()
+
+    def point_out_tangent(self, color: str) -> Indicate:
+        return Indicate(self.tangent, color=color)

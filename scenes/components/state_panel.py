@@ -14,7 +14,7 @@ step's formula, the running product), laid out here and written by the scene.
 
 from __future__ import annotations
 
-from manim import DOWN, LEFT, UL, Animation, FadeIn, FadeOut, RoundedRectangle, Text, VGroup, VMobject
+from manim import DOWN, LEFT, UL, Animation, FadeIn, FadeOut, MathTex, RoundedRectangle, Text, VGroup, VMobject
 
 from backprop_core.numbers import plain
 from scenes import style
@@ -98,6 +98,10 @@ class StatePanel(VGroup):
         return Equation.fitting(
             q, tokens, self.text_width, EQUATION_SIZES, color=self.theme.text, accent=accent or self.theme.text
         )
+
+    def math(self, *tex: str) -> MathTex:
+        """A line of TeX parts at the panel's largest formula size, shrunk to its text column if wider."""
+        return self.fit(MathTex(*tex, font_size=EQUATION_SIZES[0], color=self.theme.text))
 
     def fit(self, line: VMobject) -> VMobject:
         """A line shrunk to the panel's text column if it is wider (never grown)."""
