@@ -98,7 +98,7 @@
     try {
       const r = await fetch("/__watch/state", {cache: "no-store"});
       if (r.ok) apply(await r.json());
-    } catch (e) {
+    } catch {
       status.textContent = "the watcher is not running (stopped?)";
     }
     setTimeout(poll, 500);
