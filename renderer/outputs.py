@@ -6,6 +6,9 @@
 * clips/NN-name/KK-beat.<ext> (+ .srt, .vtt) and clips.json (with --sections):
   one narrated clip per beat, its captions, and their index;
 * slides/ (with --slides): decks of those clips, see slides.py.
+
+Each is a renderer/publish.py product: built in a staging folder, swapped in,
+and rebuilt only when stale or with --force.
 """
 
 from __future__ import annotations
