@@ -334,11 +334,11 @@ def products(plan: Plan, records: list) -> list[publish.Product | str]:
     items: list[publish.Product | str] = []
     if plan.sections:
         items += [outputs.clips(plan, e, r) for e, r in records if e in plan.selected]
-        items.append(outputs.clips_index(plan))
+        items.append(outputs.clips_index(plan, records))
     if not plan.join:
         return items
     if plan.slides:
-        items.append(slides.product(plan))
+        items.append(slides.product(plan, records))
     if records:
         items.append(outputs.sheet(plan, records))
     if plan.fmt not in JOINABLE:

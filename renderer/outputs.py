@@ -146,20 +146,21 @@ def clips(plan: Plan, entry: Entry, record: cache.Record) -> publish.Product:
     )
 
 
-def clips_index(plan: Plan) -> publish.Product:
-    """clips.json, the index of every published clip."""
+def clips_index(plan: Plan, records: list[tuple[Entry, cache.Record]]) -> publish.Product:
+    """clips.json, the index of every published clip of the up-to-date sections ``records``."""
 
     def note() -> str:
-        return f"clips: {len(json.loads(index_text(plan)))} beat clips in {plan.clips_dir}, index {plan.clips_index}"
+        count = len(json.loads(index_text(plan, records)))
+        return f"clips: {count} beat clips in {plan.clips_dir}, index {plan.clips_index}"
 
     def build(stage: Path) -> str:
-        (stage / plan.clips_index.name).write_text(index_text(plan), encoding="utf-8")
+        (stage / plan.clips_index.name).write_text(index_text(plan, records), encoding="utf-8")
         return note()
 
     return publish.Product(
         name="clips",
         marker=plan.clips_index_marker,
-        fingerprint=lambda: hashlib.sha256(index_text(plan).encode()).hexdigest(),
+        fingerprint=lambda: hashlib.sha256(index_text(plan, records).encode()).hexdigest(),
         outputs=(plan.clips_index.name,),
         build=build,
         reused=note,
@@ -192,15 +193,17 @@ def clips_marker(record: cache.Record) -> str:
     return f"{record.fingerprint} {record.clips_recipe}".strip()
 
 
-def published(plan: Plan) -> list[tuple[Entry, cache.Record]]:
-    """The up-to-date sections whose clips are published under clips/, in lesson order."""
-    return [(e, r) for e, r in current_records(plan) if publish.read(plan.clips_marker(e)) == clips_marker(r)]
+def published(plan: Plan, records: list[tuple[Entry, cache.Record]] | None = None) -> list[tuple[Entry, cache.Record]]:
+    """The up-to-date sections (``records``, when the caller has them) whose clips are
+    published under clips/, in lesson order."""
+    records = current_records(plan) if records is None else records
+    return [(e, r) for e, r in records if publish.read(plan.clips_marker(e)) == clips_marker(r)]
 
 
-def index_text(plan: Plan) -> str:
-    """clips.json: every published clip whose section is up to date, in lesson order."""
+def index_text(plan: Plan, records: list[tuple[Entry, cache.Record]]) -> str:
+    """clips.json: every published clip of the up-to-date sections ``records``, in lesson order."""
     index = []
-    for entry, record in published(plan):
+    for entry, record in published(plan, records):
         for k, clip in enumerate(record.clips):
             item = {
                 "section": clip["name"],

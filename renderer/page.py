@@ -132,7 +132,7 @@ def fingerprint(plan: Plan, records: list[tuple[Entry, Record]]) -> str:
         ("lesson", join.fingerprint(plan, records)),
         ("decks", publish.read(plan.slides_marker) if _decks(plan) else ""),
     )
-    for entry, record in outputs.published(plan):  # the downloads list their clips
+    for entry, record in outputs.published(plan, records):  # the downloads list their clips
         h.update(f"clips {entry.stem}={outputs.clips_marker(record)}\n".encode())
     return h.hexdigest()
 
@@ -337,7 +337,7 @@ def _downloads(plan: Plan, piece: dict, parts: list[dict], folder: Path) -> str:
     files = [link(plan.lesson_video.name, plan.lesson_video.name)]
     files += [link(n, n) for n in names if (folder / n).exists() or (n == "lesson.srt" and (out / n).exists())]
     decks = [link(str(p.relative_to(out)), p.name) for p in _decks(plan)]
-    clips = {e.stem: r for e, r in outputs.published(plan)}
+    clips = {e.stem: r for e, r in outputs.published(plan, [(s["entry"], s["record"]) for s in parts])}
     rows = []
     for s in parts:
         entry, record = s["entry"], s["record"]

@@ -120,11 +120,11 @@ def fingerprint(plan: Plan, records: list[tuple[Entry, cache.Record]]) -> str:
     return h.hexdigest()
 
 
-def product(plan: Plan) -> publish.Product:
-    """The three decks of the sections whose clips are published (renderer/publish.py builds them)."""
+def product(plan: Plan, records: list[tuple[Entry, cache.Record]]) -> publish.Product:
+    """The three decks of the up-to-date sections whose clips are published (renderer/publish.py builds them)."""
 
     def slides() -> list[Slide]:
-        return collect(plan, outputs.published(plan))
+        return collect(plan, outputs.published(plan, records))
 
     def build(stage: Path) -> str:
         started, shown = time.monotonic(), slides()
@@ -135,7 +135,7 @@ def product(plan: Plan) -> publish.Product:
     return publish.Product(
         name="slides",
         marker=plan.slides_marker,
-        fingerprint=lambda: fingerprint(plan, outputs.published(plan)),
+        fingerprint=lambda: fingerprint(plan, outputs.published(plan, records)),
         outputs=("slides",),
         required=tuple(f"slides/{name}" for name in DECKS),
         build=build,
