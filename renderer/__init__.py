@@ -11,10 +11,13 @@ The modules, in the order a run goes through them:
   job       one part: a manim subprocess (the LaTeX cache shared), then the section assembled
             from its play files and moved into place atomically under a per-section lock
   media     ffprobe/ffmpeg helpers (probe, duration, last frame)
-  outputs   posters, the contact sheet, the per-beat clips and their JSON index
+  publish   one step for every product made from the sections: fingerprint, current?, build
+            in a staging folder, swap in, marker (cli.finish lists the products)
+  outputs   the contact sheet, the per-beat clips and their JSON index (as products)
   join      the whole lesson as one video with a chapter per section (no re-encoding)
-  page      the lesson page, index.html (and watch.html for --watch)
-  slides    the decks of --slides: reveal.js, PowerPoint, the PDF handout
+  page      the lesson page, index.html (and watch.html for --watch), from assets/page/
+  slides    the decks of --slides: reveal.js, PowerPoint, the PDF handout (assets/slides/)
+  templates the assets/ files those are filled from (string.Template, escaped values)
   watch     --watch: re-render on save, serve the page, reload its video
   report    progress lines while rendering and the summary table at the end
   atomic    temp-file-then-os.replace writes and fcntl locks

@@ -6,7 +6,7 @@ A section's fingerprint hashes the *contents* of everything its video depends on
 * the shared scene code: scenes/lesson.py, scenes/style.py, scenes/manifest.py
   (and the manifest file in use, when it is another one);
 * every backprop_core/*.py, narration/*.py and video/*.py (the lesson
-  renderer), and every file under assets/;
+  renderer), and every file under assets/ but the page's and the decks' (PRODUCT_ASSETS);
 * manim.cfg and requirements.lock (the pinned versions);
   (a manifest may name its own shared files instead of the lesson's, with
   ``SHARED_INPUTS``: the test fixtures do, so their renders don't depend on
@@ -46,6 +46,10 @@ CLIPS_RECIPE = "clips-2"  # clips-2: each clip narrated, with its own .srt and .
 SHARED_FILES = ("scenes/lesson.py", "scenes/style.py", "scenes/manifest.py", "manim.cfg", "requirements.lock")
 SHARED_GLOBS = ("backprop_core/*.py", "common/*.py", "narration/*.py", "video/*.py", "assets/**/*")
 ALWAYS = ("manim.cfg", "requirements.lock")
+# What under assets/ only the published products read: the page's, the decks' and their
+# font. Not a section's input (a template edit rebuilds the page, not every section);
+# the page and the decks hash them into their own fingerprints (renderer/templates.py).
+PRODUCT_ASSETS = ("assets/page", "assets/slides", "assets/fonts.json")
 
 # Each input file read once per process (until forget_hashes): (its fingerprint hash, the
 # hash of its bytes). The part processes are told the second (common/contract.py ``sources``)
@@ -129,10 +133,15 @@ def shared_inputs(plan: Plan) -> list[Path]:
     else:
         files = [ROOT / f for f in SHARED_FILES]
         for pattern in SHARED_GLOBS:
-            files.extend(p for p in sorted(ROOT.glob(pattern)) if p.is_file())
+            files.extend(p for p in sorted(ROOT.glob(pattern)) if p.is_file() and not _product_asset(p))
     if plan.manifest.source is not None:
         files.append(plan.manifest.source)
     return files
+
+
+def _product_asset(path: Path) -> bool:
+    name = path.relative_to(ROOT).as_posix()
+    return any(name == a or name.startswith(a + "/") for a in PRODUCT_ASSETS)
 
 
 def inputs(plan: Plan, entry: Entry) -> list[Path]:

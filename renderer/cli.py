@@ -7,12 +7,11 @@ import os
 import shlex
 import signal
 import sys
-import time
 from pathlib import Path
 
 from common import atomic
 from narration import VOICE_ENV_VAR
-from renderer import gc, join, outputs, page, parts, preflight, report, schedule, slides
+from renderer import gc, join, outputs, page, parts, preflight, publish, report, schedule, slides
 from renderer.job import Part, Result
 from renderer.plan import (
     DEFAULT_FORMAT,
@@ -329,77 +328,39 @@ def job_commands(plan: Plan, args: argparse.Namespace) -> tuple[list[str], str]:
 
 
 def finish(plan: Plan, results: list[Result], reporter: report.Reporter) -> list[str]:
-    """Clips, contact sheet and lesson video from every up-to-date section. Returns notes."""
-    notes: list[str] = []
+    """Publish what is made from every up-to-date section, each product rebuilt only when
+    stale (always with --force; renderer/publish.py). Returns the notes."""
     with atomic.locked(
         plan.lesson_lock, on_wait=lambda: reporter.note("waiting for another run to finish its lesson video")
     ):
         records = outputs.current_records(plan)
-        current = {e.name for e, _ in records}
-        if plan.sections:
-            ok = [(e, r) for e, r in records if e in plan.selected]
-            todo = [(e, r) for e, r in ok if _clips_stale(plan, e, r)]
-            if todo:
-                outputs.publish_clips(plan, todo)
-            count = outputs.write_clips_index(plan)
-            notes.append(f"clips: {count} beat clips in {plan.clips_dir}, index {plan.clips_index}")
-        if not plan.join:
-            return notes
-        if plan.slides:
-            try:
-                notes.append(slides.build(plan, outputs.published(plan)))
-            except Exception as exc:  # the decks are extras: the videos still get joined
-                notes.append(f"slides: FAILED ({type(exc).__name__}: {exc}); the previous decks are kept")
-        if records:
-            sheet_fp = join.fingerprint(plan, records)
-            record_file = plan.out_dir / ".cache" / "contact-sheet.fingerprint"
-            if not plan.contact_sheet.exists() or _read(record_file) != sheet_fp:
-                outputs.contact_sheet(plan, records, plan.contact_sheet)
-                atomic.write_text(record_file, sheet_fp)
-            notes.append(
-                f"contact sheet: {plan.contact_sheet} ({len(records)} section{'s' if len(records) != 1 else ''})"
-            )
-        if plan.fmt not in JOINABLE:
-            notes.append(f"lesson video: not made for --format {plan.fmt} (join the mp4 render instead)")
-            return notes
-        missing = [e.name for e in plan.manifest.entries if e.name not in current]
-        if missing:
-            kept = " (the previous one is kept, it is out of date)" if plan.lesson_video.exists() else ""
-            notes.append(
-                f"lesson video: not updated{kept}: these sections are not rendered or failed: {', '.join(missing)}"
-            )
-            return notes
-        fp = join.fingerprint(plan, records)
-        if join.is_current(plan, fp) and not plan.force:
-            notes.append(f"lesson video: {plan.lesson_video} (reused, {len(records)} chapters)")
-        else:
-            started = time.monotonic()
-            try:
-                join.join(plan, records, fp)
-                notes.append(
-                    f"lesson video: {plan.lesson_video} (joined in {time.monotonic() - started:.1f} s, "
-                    f"{len(records)} chapters)"
-                )
-            except RuntimeError as exc:
-                notes.append(f"lesson video: FAILED: {exc}")
-                return notes
-        # The page shows the lesson video just joined or reused (and the clips and decks above).
-        try:
-            notes.append(page.build(plan, records))
-        except Exception as exc:  # the page is an extra: the videos are done
-            notes.append(f"page: FAILED ({type(exc).__name__}: {exc}); the previous page is kept")
-    return notes
+        return publish.run(plan, products(plan, records))
 
 
-def _clips_stale(plan: Plan, entry, record) -> bool:
-    return _read(plan.clips_dir / entry.stem / ".fingerprint") != outputs.clips_marker(record)
-
-
-def _read(path: Path) -> str | None:
-    try:
-        return path.read_text().strip()
-    except OSError:
-        return None
+def products(plan: Plan, records: list) -> list[publish.Product | str]:
+    """What a run publishes, in order (a product may show the ones before it); a str is a note."""
+    items: list[publish.Product | str] = []
+    if plan.sections:
+        items += [outputs.clips(plan, e, r) for e, r in records if e in plan.selected]
+        items.append(outputs.clips_index(plan, records))
+    if not plan.join:
+        return items
+    if plan.slides:
+        items.append(slides.product(plan, records))
+    if records:
+        items.append(outputs.sheet(plan, records))
+    if plan.fmt not in JOINABLE:
+        return [*items, f"lesson video: not made for --format {plan.fmt} (join the mp4 render instead)"]
+    current = {e.name for e, _ in records}
+    missing = [e.name for e in plan.manifest.entries if e.name not in current]
+    if missing:
+        kept = " (the previous one is kept, it is out of date)" if plan.lesson_video.exists() else ""
+        return [
+            *items,
+            f"lesson video: not updated{kept}: these sections are not rendered or failed: {', '.join(missing)}",
+        ]
+    # The page shows the lesson video (and the clips and decks above).
+    return [*items, join.product(plan, records), page.product(plan, records)]
 
 
 def _sigterm(signum, frame):

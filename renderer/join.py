@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import os
 import subprocess
+import time
 from pathlib import Path
 
 from common import atomic
+from renderer import publish
 from renderer.cache import Record
 from renderer.plan import Entry, Plan
 
@@ -39,12 +40,24 @@ def fingerprint(plan: Plan, records: list[tuple[Entry, Record]]) -> str:
     return h.hexdigest()
 
 
-def is_current(plan: Plan, fp: str) -> bool:
-    try:
-        data = json.loads(plan.lesson_record.read_text())
-    except (OSError, ValueError):
-        return False
-    return data.get("fingerprint") == fp and plan.lesson_video.exists()
+def product(plan: Plan, records: list[tuple[Entry, Record]]) -> publish.Product:
+    """The joined lesson of ``records`` (every section); renderer/publish.py builds it when stale."""
+
+    def build(stage: Path) -> str:
+        started = time.monotonic()
+        join(plan, records, stage)
+        return f"lesson video: {plan.lesson_video} (joined in {publish.since(started):.1f} s, {len(records)} chapters)"
+
+    return publish.Product(
+        name="lesson video",
+        marker=plan.lesson_marker,
+        fingerprint=lambda: fingerprint(plan, records),
+        outputs=(plan.lesson_subtitles.name, plan.lesson_video.name),
+        required=(plan.lesson_video.name,),
+        build=build,
+        reused=lambda: f"lesson video: {plan.lesson_video} (reused, {len(records)} chapters)",
+        kept="the previous lesson video is kept",
+    )
 
 
 def chapters(plan: Plan, records: list[tuple[Entry, Record]]) -> list[tuple[int, int, str]]:
@@ -90,59 +103,52 @@ def narration_track(records: list[tuple[Entry, Record]], out: Path, voice: str |
     return out
 
 
-def join(plan: Plan, records: list[tuple[Entry, Record]], fp: str) -> Path:
-    """Write lesson.<ext> (and lesson.srt) from ``records``; returns the video path."""
-    work = plan.out_dir / ".work" / f"lesson-{os.getpid()}"
-    work.mkdir(parents=True, exist_ok=True)
-    try:
-        from video import assemble
+def join(plan: Plan, records: list[tuple[Entry, Record]], folder: Path) -> Path:
+    """Write lesson.<ext> (and lesson.srt, when a beat speaks) from ``records`` into ``folder``; returns the video."""
+    from video import assemble
 
-        pictures = work / f"pictures{plan.ext}"
-        assemble.join([plan.out_dir / r.video for _, r in records], pictures, plan.quality.fps)
-        audio = narration_track(records, work / f"narration{'.ogg' if plan.ext == '.webm' else '.m4a'}", plan.voice)
-        meta = [";FFMETADATA1", f"title={_escape(plan.manifest.title)}"]
-        for start, end, title in chapters(plan, records):
-            meta += ["[CHAPTER]", "TIMEBASE=1/1000", f"START={start}", f"END={end}", f"title={_escape(title)}"]
-        (work / "chapters.txt").write_text("\n".join(meta) + "\n", encoding="utf-8")
-        subtitles = joined_subtitles(plan, records)
-        srt_path = work / "lesson.srt"
-        srt_path.write_text(subtitles, encoding="utf-8")
+    work = folder / ".join"
+    work.mkdir()
+    video = folder / plan.lesson_video.name
+    pictures = work / f"pictures{plan.ext}"
+    assemble.join([plan.out_dir / r.video for _, r in records], pictures, plan.quality.fps)
+    audio = narration_track(records, work / f"narration{'.ogg' if plan.ext == '.webm' else '.m4a'}", plan.voice)
+    meta = [";FFMETADATA1", f"title={_escape(plan.manifest.title)}"]
+    for start, end, title in chapters(plan, records):
+        meta += ["[CHAPTER]", "TIMEBASE=1/1000", f"START={start}", f"END={end}", f"title={_escape(title)}"]
+    (work / "chapters.txt").write_text("\n".join(meta) + "\n", encoding="utf-8")
+    subtitles = joined_subtitles(plan, records)
+    srt_path = work / "lesson.srt"
+    srt_path.write_text(subtitles, encoding="utf-8")
 
-        out = atomic.temp_path(plan.lesson_video, "join")
-        cmd = ["ffmpeg", "-v", "error", "-y", "-i", str(pictures), "-i", str(work / "chapters.txt")]
-        container = {".mp4": "mp4", ".mov": "mov", ".webm": "webm"}[plan.ext]
-        with_subs = bool(subtitles.strip())
-        maps = ["-map", "0:v"]
-        if audio is not None:
-            cmd += ["-i", str(audio)]
-            maps += ["-map", "2:a"]
-        if with_subs:
-            cmd += ["-i", str(srt_path)]
-            maps += ["-map", f"{3 if audio is not None else 2}:s"]
-        cmd += maps
-        cmd += ["-map_metadata", "1", "-map_chapters", "1", "-c", "copy", "-copyts", "-avoid_negative_ts", "disabled"]
-        if with_subs:
-            cmd += [
-                "-c:s",
-                "webvtt" if container == "webm" else "mov_text",
-                "-metadata:s:s:0",
-                "language=eng",
-                "-metadata:s:s:0",
-                "title=Narration",
-            ]
-        if container != "webm":
-            cmd += ["-movflags", "+faststart"]
-        cmd += ["-f", container, str(out)]
-        proc = subprocess.run(cmd, capture_output=True, text=True)
-        if proc.returncode != 0:
-            out.unlink(missing_ok=True)
-            raise RuntimeError(f"ffmpeg could not join the lesson: {proc.stderr.strip()[-600:]}")
-        atomic.replace(out, plan.lesson_video)
-        if subtitles.strip():
-            atomic.write_text(plan.lesson_subtitles, subtitles)
-        atomic.write_text(plan.lesson_record, json.dumps({"fingerprint": fp}) + "\n")
-        return plan.lesson_video
-    finally:
-        for child in work.glob("*"):
-            child.unlink(missing_ok=True)
-        work.rmdir()
+    cmd = ["ffmpeg", "-v", "error", "-y", "-i", str(pictures), "-i", str(work / "chapters.txt")]
+    container = {".mp4": "mp4", ".mov": "mov", ".webm": "webm"}[plan.ext]
+    with_subs = bool(subtitles.strip())
+    maps = ["-map", "0:v"]
+    if audio is not None:
+        cmd += ["-i", str(audio)]
+        maps += ["-map", "2:a"]
+    if with_subs:
+        cmd += ["-i", str(srt_path)]
+        maps += ["-map", f"{3 if audio is not None else 2}:s"]
+    cmd += maps
+    cmd += ["-map_metadata", "1", "-map_chapters", "1", "-c", "copy", "-copyts", "-avoid_negative_ts", "disabled"]
+    if with_subs:
+        cmd += [
+            "-c:s",
+            "webvtt" if container == "webm" else "mov_text",
+            "-metadata:s:s:0",
+            "language=eng",
+            "-metadata:s:s:0",
+            "title=Narration",
+        ]
+    if container != "webm":
+        cmd += ["-movflags", "+faststart"]
+    cmd += ["-f", container, str(video)]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"ffmpeg could not join the lesson: {proc.stderr.strip()[-600:]}")
+    os.chmod(video, atomic.FILE_MODE)
+    if with_subs:
+        (folder / plan.lesson_subtitles.name).write_text(subtitles, encoding="utf-8")
+    return video

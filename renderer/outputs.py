@@ -6,23 +6,23 @@
 * clips/NN-name/KK-beat.<ext> (+ .srt, .vtt) and clips.json (with --sections):
   one narrated clip per beat, its captions, and their index;
 * slides/ (with --slides): decks of those clips, see slides.py.
+
+Each is a renderer/publish.py product: built in a staging folder, swapped in,
+and rebuilt only when stale or with --force.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-import os
-import shutil
 from pathlib import Path
 
 from common import atomic
-from renderer import cache
+from renderer import cache, publish, templates
 from renderer.plan import Entry, Plan
 
-FONT_PATHS = (
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
-)
+FONT = templates.data("fonts.json")  # the outputs' text font (assets/fonts.json)
+FONT_PATHS = (FONT["files"]["regular"], FONT["files"]["bold"])
 
 THUMB_W = 320
 PER_ROW = 6
@@ -39,6 +39,32 @@ def current_records(plan: Plan) -> list[tuple[Entry, cache.Record]]:
         if cache.is_current(plan, entry, record, cache.fingerprint(plan, entry)):
             found.append((entry, record))
     return found
+
+
+def theme(plan: Plan):
+    """The colours of the run's theme (scenes/style.py), for the page and the decks."""
+    from scenes.style import THEMES
+
+    return THEMES[plan.theme]
+
+
+def style_values(plan: Plan) -> dict[str, str]:
+    """What the page's and the deck's stylesheets (assets/) leave open: theme colours, font, video shape."""
+    t = theme(plan)
+    return {
+        "bg": t.background,
+        "text": t.text,
+        "muted": t.muted,
+        "panel": t.panel,
+        "accent": t.grad,
+        "focus": t.highlight,
+        "link": t.w,
+        "error": t.L,
+        "font": f'"{FONT["family"]}"',
+        "font_mono": f'"{FONT["mono"]}"',
+        "width": str(plan.quality.width),
+        "height": str(plan.quality.height),
+    }
 
 
 def _font(size: int, bold: bool = False):
@@ -98,20 +124,69 @@ def contact_sheet(plan: Plan, records: list[tuple[Entry, cache.Record]], dest: P
         sheet.save(tmp, format="PNG")
 
 
-def publish_clips(plan: Plan, records: list[tuple[Entry, cache.Record]]) -> int:
-    """Lay out clips/NN-name/ for ``records`` and rewrite clips.json. Returns the clip count."""
-    for entry, record in records:
+def clips(plan: Plan, entry: Entry, record: cache.Record) -> publish.Product:
+    """clips/NN-name/: the section's beat clips and their captions (hard links to its store)."""
+    folder = str(plan.clips_marker(entry).parent.relative_to(plan.out_dir))
+
+    def build(stage: Path) -> None:
         store = plan.out_dir / record.store
-        tmp = plan.clips_dir / f".tmp-{entry.stem}-{os.getpid()}"
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
+        (stage / folder).mkdir(parents=True)
         for clip in record.clips:
             for key in ("file", "srt", "vtt"):
                 if clip.get(key):
-                    atomic.link_or_copy(store / clip[key], tmp / clip[key])
-        atomic.replace_dir(tmp, plan.clips_dir / entry.stem)
-        atomic.write_text(plan.clips_dir / entry.stem / ".fingerprint", clips_marker(record))
-    return write_clips_index(plan)
+                    atomic.link_or_copy(store / clip[key], stage / folder / clip[key])
+
+    return publish.Product(
+        name=f"clips {entry.stem}",
+        marker=plan.clips_marker(entry),
+        fingerprint=lambda: clips_marker(record),
+        outputs=(folder,),
+        build=build,
+        reused=lambda: None,  # the index's note speaks for every section's clips
+        kept="the previous clips are kept",
+    )
+
+
+def clips_index(plan: Plan, records: list[tuple[Entry, cache.Record]]) -> publish.Product:
+    """clips.json, the index of every published clip of the up-to-date sections ``records``."""
+
+    def note() -> str:
+        count = len(json.loads(index_text(plan, records)))
+        return f"clips: {count} beat clips in {plan.clips_dir}, index {plan.clips_index}"
+
+    def build(stage: Path) -> str:
+        (stage / plan.clips_index.name).write_text(index_text(plan, records), encoding="utf-8")
+        return note()
+
+    return publish.Product(
+        name="clips",
+        marker=plan.clips_index_marker,
+        fingerprint=lambda: hashlib.sha256(index_text(plan, records).encode()).hexdigest(),
+        outputs=(plan.clips_index.name,),
+        build=build,
+        reused=note,
+    )
+
+
+def sheet(plan: Plan, records: list[tuple[Entry, cache.Record]]) -> publish.Product:
+    """contact-sheet.png of ``records``."""
+    from renderer import join
+
+    def build(stage: Path) -> str:
+        contact_sheet(plan, records, stage / plan.contact_sheet.name)
+        return note()
+
+    def note() -> str:
+        return f"contact sheet: {plan.contact_sheet} ({len(records)} section{'s' if len(records) != 1 else ''})"
+
+    return publish.Product(
+        name="contact sheet",
+        marker=plan.contact_sheet_marker,
+        fingerprint=lambda: join.fingerprint(plan, records),
+        outputs=(plan.contact_sheet.name,),
+        build=build,
+        reused=note,
+    )
 
 
 def clips_marker(record: cache.Record) -> str:
@@ -119,20 +194,17 @@ def clips_marker(record: cache.Record) -> str:
     return f"{record.fingerprint} {record.clips_recipe}".strip()
 
 
-def published(plan: Plan) -> list[tuple[Entry, cache.Record]]:
-    """The up-to-date sections whose clips are published under clips/, in lesson order."""
-    found = []
-    for entry, record in current_records(plan):
-        marker = plan.clips_dir / entry.stem / ".fingerprint"
-        if marker.exists() and marker.read_text().strip() == clips_marker(record):
-            found.append((entry, record))
-    return found
+def published(plan: Plan, records: list[tuple[Entry, cache.Record]] | None = None) -> list[tuple[Entry, cache.Record]]:
+    """The up-to-date sections (``records``, when the caller has them) whose clips are
+    published under clips/, in lesson order."""
+    records = current_records(plan) if records is None else records
+    return [(e, r) for e, r in records if publish.read(plan.clips_marker(e)) == clips_marker(r)]
 
 
-def write_clips_index(plan: Plan) -> int:
-    """clips.json: every published clip whose section is up to date, in lesson order."""
+def index_text(plan: Plan, records: list[tuple[Entry, cache.Record]]) -> str:
+    """clips.json: every published clip of the up-to-date sections ``records``, in lesson order."""
     index = []
-    for entry, record in published(plan):
+    for entry, record in published(plan, records):
         for k, clip in enumerate(record.clips):
             item = {
                 "section": clip["name"],
@@ -149,5 +221,4 @@ def write_clips_index(plan: Plan) -> int:
                 if clip.get(key):
                     item[key] = f"clips/{entry.stem}/{clip[key]}"
             index.append(item)
-    atomic.write_text(plan.clips_index, json.dumps(index, indent=2, ensure_ascii=False) + "\n")
-    return len(index)
+    return json.dumps(index, indent=2, ensure_ascii=False) + "\n"

@@ -273,9 +273,30 @@ class Plan:
     def lesson_subtitles(self) -> Path:
         return self.out_dir / "lesson.srt"
 
+    # -- the published products' markers: the fingerprint of what is published (renderer/publish.py)
     @property
-    def lesson_record(self) -> Path:
-        return self.out_dir / ".cache" / "lesson.json"
+    def lesson_marker(self) -> Path:
+        return self.out_dir / ".cache" / "lesson.fingerprint"
+
+    @property
+    def page_marker(self) -> Path:
+        return self.out_dir / ".cache" / "page.fingerprint"
+
+    @property
+    def slides_marker(self) -> Path:
+        return self.out_dir / ".cache" / "slides.fingerprint"
+
+    @property
+    def contact_sheet_marker(self) -> Path:
+        return self.out_dir / ".cache" / "contact-sheet.fingerprint"
+
+    @property
+    def clips_index_marker(self) -> Path:
+        return self.out_dir / ".cache" / "clips-index.fingerprint"
+
+    def clips_marker(self, e: Entry) -> Path:
+        """Inside the section's clips folder, so it goes with the folder it describes."""
+        return self.clips_dir / e.stem / ".fingerprint"
 
     @property
     def lesson_lock(self) -> Path:

@@ -16,8 +16,9 @@ up-to-date section): nothing is rendered twice. Into ``<variant>/slides/``::
 
 The decks are built together in a hidden folder beside ``slides/`` and swapped
 in only when all three are complete, so a failed build keeps the previous
-decks. They are rebuilt only when a section (or this module, or the pinned
-reveal.js) changed: ``.cache/slides.fingerprint`` remembers what they show.
+decks (renderer/publish.py). They are rebuilt only when a section (or this
+module, its templates in assets/slides/, or the pinned reveal.js) changed:
+``.cache/slides.fingerprint`` remembers what they show.
 """
 
 from __future__ import annotations
@@ -35,24 +36,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from common import atomic
-from renderer import cache, media, outputs
+from renderer import cache, media, outputs, publish, templates
 from renderer.plan import ROOT, Entry, Plan
+from renderer.templates import Raw
 
 RECIPE = "slides-1"
 DECKS = ("lesson.html", "lesson.pptx", "handout.pdf")
 
-# reveal.js from the npm registry, fetched once with `npm pack` into .cache/npm/.
-REVEAL_PACKAGE = "reveal.js"
-REVEAL_VERSION = "6.0.2"
-REVEAL_INTEGRITY = "sha512-JYIg5D9aoxoaLeb84O+OvAwsKWdIavVgEDScxtYEXFCT6t6TQrhNtSgogcjdCpdLsWglhJn3zyE3fUOwiH5KEg=="
-# file in the package -> file under slides/reveal/
-REVEAL_FILES = {
-    "dist/reveal.js": "reveal.js",
-    "dist/reveal.css": "reveal.css",
-    "dist/reset.css": "reset.css",
-    "dist/plugin/notes.js": "plugin/notes.js",
-    "LICENSE": "LICENSE",
-}
+# reveal.js from the npm registry, fetched once with `npm pack` into .cache/npm/ (the pin: assets/slides/reveal.json).
+_REVEAL = templates.data("slides/reveal.json")
+REVEAL_PACKAGE, REVEAL_VERSION, REVEAL_INTEGRITY = _REVEAL["package"], _REVEAL["version"], _REVEAL["integrity"]
+REVEAL_FILES: dict[str, str] = _REVEAL["files"]  # file in the package -> file under slides/reveal/
+TEMPLATES = ("slides", "fonts.json")  # what the decks are drawn from, under assets/
 NPM_CACHE = ROOT / ".cache" / "npm"
 
 MIME = {".mp4": "video/mp4", ".mov": "video/quicktime", ".webm": "video/webm"}
@@ -112,66 +107,54 @@ def collect(plan: Plan, records: list[tuple[Entry, cache.Record]]) -> list[Slide
 
 
 def fingerprint(plan: Plan, records: list[tuple[Entry, cache.Record]]) -> str:
-    h = hashlib.sha256()
-    for key, value in (
+    h = publish.digest(
         ("recipe", RECIPE),
         ("code", cache.file_hash(Path(__file__))),
         ("reveal", f"{REVEAL_VERSION} {REVEAL_INTEGRITY}"),
         ("theme", plan.theme),
         ("voice", plan.voice),
         ("title", plan.manifest.title),
-    ):
-        h.update(f"{key}={value}\n".encode())
+        ("templates", templates.digest(*TEMPLATES)),
+    )
     for entry, record in records:
         h.update(f"{entry.stem}:{entry.label}={outputs.clips_marker(record)}\n".encode())
     return h.hexdigest()
 
 
-def marker(plan: Plan) -> Path:
-    return plan.out_dir / ".cache" / "slides.fingerprint"
+def product(plan: Plan, records: list[tuple[Entry, cache.Record]]) -> publish.Product:
+    """The three decks of the up-to-date sections whose clips are published (renderer/publish.py builds them)."""
+
+    def slides() -> list[Slide]:
+        return collect(plan, outputs.published(plan, records))
+
+    def build(stage: Path) -> str:
+        started, shown = time.monotonic(), slides()
+        write_decks(plan, shown, stage / "slides")
+        sizes = ", ".join(f"{name} {publish.size(stage / 'slides' / name)}" for name in DECKS)
+        return f"slides: {plan.slides_dir} ({len(shown)} slides, built in {publish.since(started):.1f} s: {sizes})"
+
+    return publish.Product(
+        name="slides",
+        marker=plan.slides_marker,
+        fingerprint=lambda: fingerprint(plan, outputs.published(plan, records)),
+        outputs=("slides",),
+        required=tuple(f"slides/{name}" for name in DECKS),
+        build=build,
+        reused=lambda: f"slides: {plan.slides_dir} (reused, {len(slides())} slides)",
+        skip=lambda: None if slides() else "slides: no beat clips to make decks of",
+        kept="the previous decks are kept",
+    )
 
 
-def is_current(plan: Plan, fp: str) -> bool:
-    try:
-        recorded = marker(plan).read_text().strip()
-    except OSError:
-        return False
-    return recorded == fp and all((plan.slides_dir / name).exists() for name in DECKS)
-
-
-def build(plan: Plan, records: list[tuple[Entry, cache.Record]]) -> str:
-    """Build the three decks of ``records`` unless they are current; returns a note for the summary."""
-    slides = collect(plan, records)
-    if not slides:
-        return "slides: no beat clips to make decks of"
-    fp = fingerprint(plan, records)
-    if not plan.force and is_current(plan, fp):
-        return f"slides: {plan.slides_dir} (reused, {len(slides)} slides)"
-    started = time.monotonic()
-    # Everything is written into a staging folder swapped in whole when complete,
-    # so the decks themselves are written plainly.
-    tmp = plan.out_dir / f".slides.tmp-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    try:
-        vendor_reveal(tmp / "reveal")
-        for slide in slides:
-            atomic.link_or_copy(slide.clip, tmp / slide.media)
-            atomic.link_or_copy(still(slide.clip), tmp / slide.still)
-        write_html(plan, slides, tmp / "lesson.html")
-        write_pptx(plan, slides, tmp, tmp / "lesson.pptx")
-        write_handout(plan, slides, tmp, tmp / "handout.pdf")
-        atomic.replace_dir(tmp, plan.slides_dir)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    atomic.write_text(marker(plan), fp)
-    sizes = ", ".join(f"{name} {_size(plan.slides_dir / name)}" for name in DECKS)
-    return f"slides: {plan.slides_dir} ({len(slides)} slides, built in {time.monotonic() - started:.1f} s: {sizes})"
-
-
-def _size(path: Path) -> str:
-    size = path.stat().st_size
-    return f"{size / 2**20:.1f} MiB" if size >= 2**20 else f"{size / 2**10:.0f} KiB"
+def write_decks(plan: Plan, slides: list[Slide], folder: Path) -> None:
+    """The decks, reveal.js and the slides' media and stills, into ``folder``."""
+    vendor_reveal(folder / "reveal")
+    for slide in slides:
+        atomic.link_or_copy(slide.clip, folder / slide.media)
+        atomic.link_or_copy(still(slide.clip), folder / slide.still)
+    write_html(plan, slides, folder / "lesson.html")
+    write_pptx(plan, slides, folder, folder / "lesson.pptx")
+    write_handout(plan, slides, folder, folder / "handout.pdf")
 
 
 # -- the pieces ------------------------------------------------------------------
@@ -245,103 +228,29 @@ def vendor_reveal(folder: Path) -> None:
             target.write_bytes(data.read())
 
 
-def _theme(plan: Plan):
-    from scenes.style import THEMES
-
-    return THEMES[plan.theme]
-
-
 def write_html(plan: Plan, slides: list[Slide], dest: Path) -> None:
-    t = _theme(plan)
-    esc = html.escape
-    # Silent by default, for a teacher who speaks over the clips; ?narrated (or the
-    # "Narrated" button) plays each clip's narration and moves on when it ends.
-    video_flags = 'data-autoplay playsinline preload="auto" muted'
-    narrated = plan.voice != "none"
-    toggle = (
-        '<button id="narrated" type="button" aria-pressed="false" '
-        'aria-label="Self-paced: play the narration and advance when each clip ends">Narrated</button>'
-        if narrated
-        else ""
-    )
+    """The reveal.js deck (assets/slides/): silent by default, for a teacher who speaks over
+    the clips; ?narrated (or the "Narrated" button) plays each clip's narration and moves on when it ends."""
+    parts = templates.parts("slides/parts.html")
     sections = []
     for s in slides:
         if s.clip.suffix == ".gif":
-            clip = f'<img class="clip" src="{esc(s.media)}" alt="{esc(s.narration)}">'
+            clip = templates.fill(parts["gif"], src=s.media, narration=s.narration)
         else:
-            clip = f'<video class="clip" {video_flags} src="{esc(s.media)}" poster="{esc(s.still)}"></video>'
+            clip = templates.fill(parts["video"], src=s.media, poster=s.still)
         sections.append(
-            f'<section data-lesson-section="{esc(s.stem)}" data-beat="{esc(s.beat)}">\n'
-            f'  <header><h2>{esc(s.title)}</h2><span class="where">{esc(s.where)}</span></header>\n'
-            f"  {clip}\n"
-            f'  <aside class="notes">{esc(s.narration)}</aside>\n'
-            f"</section>"
+            templates.fill(
+                parts["slide"], stem=s.stem, beat=s.beat, title=s.title, where=s.where, clip=clip, narration=s.narration
+            )
         )
-    page = f"""<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>{esc(plan.manifest.title)}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="reveal/reset.css">
-<link rel="stylesheet" href="reveal/reveal.css">
-<style>
-  html, body, .reveal-viewport {{ background: {t.background}; color: {t.text}; }}
-  .reveal {{ font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; color: {t.text}; }}
-  .reveal .slides section {{ height: 100%; }}
-  .reveal header {{ display: flex; justify-content: space-between; align-items: baseline;
-                    gap: 24px; height: 64px; padding: 0 8px; }}
-  .reveal h2 {{ margin: 0; font-size: 40px; font-weight: bold; color: {t.text}; white-space: nowrap;
-                overflow: hidden; text-overflow: ellipsis; }}
-  .reveal .where {{ font-size: 22px; color: {t.muted}; white-space: nowrap; }}
-  .reveal .clip {{ display: block; width: 1120px; height: 630px; margin: 0 auto; object-fit: contain; }}
-  .reveal .controls, .reveal .progress {{ color: {t.grad}; }}
-  #narrated {{ position: fixed; bottom: 8px; left: 96px; z-index: 40; font: 14px "DejaVu Sans", sans-serif;
-               padding: 6px 12px; border-radius: 6px; border: 2px solid {t.muted}; cursor: pointer;
-               background: {t.panel}; color: {t.text}; }}
-  #narrated[aria-pressed="true"] {{ border-color: {t.grad}; color: {t.grad}; }}
-  #narrated:focus-visible {{ outline: 3px solid {t.highlight}; outline-offset: 2px; }}
-  .reveal .slide-number {{ background: transparent; color: {t.muted}; font-size: 16px;
-                          right: auto; left: 12px; bottom: 12px; }}
-</style>
-</head>
-<body>
-{toggle}
-<div class="reveal"><div class="slides">
-{chr(10).join(sections)}
-</div></div>
-<script src="reveal/reveal.js"></script>
-<script src="reveal/plugin/notes.js"></script>
-<script>
-  // Speaker view: press S. Everything is loaded from this folder; no network.
-  Reveal.initialize({{
-    width: 1280, height: 720, margin: 0.02, center: false, hash: true,
-    controls: true, progress: true, slideNumber: "c/t", transition: "fade",
-    autoPlayMedia: true, plugins: [RevealNotes]
-  }});
-  // Self-paced: the clips speak, and the deck advances when the shown clip ends.
-  const toggle = document.getElementById("narrated");
-  let narrated = false;
-  function setNarrated(on) {{
-    narrated = on;
-    if (toggle) toggle.setAttribute("aria-pressed", String(on));
-    for (const v of document.querySelectorAll(".slides video")) v.muted = !on;
-    const shown = Reveal.getCurrentSlide() && Reveal.getCurrentSlide().querySelector("video");
-    if (on && shown) shown.play().catch(() => {{}});
-  }}
-  for (const v of document.querySelectorAll(".slides video")) {{
-    v.addEventListener("ended", () => {{
-      if (narrated && v.closest("section.present") && !Reveal.isLastSlide()) Reveal.next();
-    }});
-  }}
-  if (toggle) {{
-    toggle.addEventListener("click", () => setNarrated(!narrated));
-    Reveal.on("ready", () => setNarrated(new URLSearchParams(location.search).has("narrated")));
-  }}
-</script>
-</body>
-</html>
-"""
+    page = templates.fill(
+        "slides/deck.html",
+        title=plan.manifest.title,
+        style=templates.style("slides/deck.css", **outputs.style_values(plan)),
+        toggle=templates.fill(parts["narrated"]) if plan.voice != "none" else Raw(""),
+        slides=Raw("\n".join(sections)),
+        script=Raw(templates.text("slides/deck.js")),
+    )
     dest.write_text(page, encoding="utf-8")
 
 
@@ -351,7 +260,7 @@ def write_pptx(plan: Plan, slides: list[Slide], folder: Path, dest: Path) -> Non
     from pptx.enum.text import PP_ALIGN
     from pptx.util import Emu, Inches, Pt
 
-    t = _theme(plan)
+    t = outputs.theme(plan)
     prs = Presentation()
     prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
     prs.core_properties.title = plan.manifest.title
@@ -370,7 +279,7 @@ def write_pptx(plan: Plan, slides: list[Slide], folder: Path, dest: Path) -> Non
         para.alignment = align
         run = para.add_run()
         run.text = value
-        run.font.size, run.font.bold, run.font.name = Pt(size), bold, "DejaVu Sans"
+        run.font.size, run.font.bold, run.font.name = Pt(size), bold, outputs.FONT["family"]
         run.font.color.rgb = RGBColor.from_string(color.lstrip("#").upper())
 
     for s in slides:
@@ -418,7 +327,7 @@ def write_handout(plan: Plan, slides: list[Slide], folder: Path, dest: Path) -> 
     from reportlab.pdfgen import canvas
     from reportlab.platypus import Paragraph
 
-    regular, bold = "DejaVuSans", "DejaVuSans-Bold"
+    regular, bold = outputs.FONT["pdf_names"]["regular"], outputs.FONT["pdf_names"]["bold"]
     for name, path in zip((regular, bold), outputs.FONT_PATHS):
         if name not in pdfmetrics.getRegisteredFontNames():
             pdfmetrics.registerFont(TTFont(name, path))

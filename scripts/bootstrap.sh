@@ -80,6 +80,34 @@ bootstrap_python() {
   echo "$want" >"$stamp"
 }
 
+# For the tests only: ESLint for the page's and the deck's scripts (assets/**/*.js), the
+# versions pinned in scripts/eslint/package-lock.json (with their integrity), installed
+# once with npm ci into .cache/eslint/ (15 MB, about 10 s) and again only when the lock changes.
+ESLINT_DIR="$ROOT/.cache/eslint"
+ESLINT="$ESLINT_DIR/node_modules/eslint/bin/eslint.js"
+
+bootstrap_js_lint() {
+  local stamp="$ESLINT_DIR/.lock-sha256" want
+  want="$(sha256sum "$ROOT/scripts/eslint/package-lock.json" | cut -d' ' -f1)"
+  if [ -f "$ESLINT" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    return 0
+  fi
+  echo "setup: installing the pinned ESLint into $ESLINT_DIR (once)" >&2
+  mkdir -p "$ESLINT_DIR" && cp "$ROOT/scripts/eslint/package.json" "$ROOT/scripts/eslint/package-lock.json" "$ESLINT_DIR/" &&
+    (cd "$ESLINT_DIR" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2) || {
+      echo "error: npm ci could not install ESLint (scripts/eslint/package-lock.json); see above" >&2
+      return 1
+    }
+  echo "$want" >"$stamp"
+}
+
+# ./test.sh's check of the scripts, as ruff's of the Python.
+lint_js() {
+  (cd "$ROOT" && NODE_PATH="$ESLINT_DIR/node_modules" node "$ESLINT" --config scripts/eslint/eslint.config.cjs \
+    --max-warnings 0 "assets/**/*.js")
+}
+
 bootstrap() {
-  bootstrap_system && bootstrap_python
+  bootstrap_system && bootstrap_python || return 1
+  if [ "${BOOTSTRAP_TESTS:-0}" = 1 ]; then bootstrap_js_lint || return 1; fi
 }

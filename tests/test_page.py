@@ -440,6 +440,23 @@ def test_no_youtube_chapters_when_the_lesson_cannot_have_them(durations):
     assert page.youtube_chapters(chapters, total) is None
 
 
+def test_templates_escape_values_once_and_keep_the_json_block_closed():
+    import json
+    from string import Template
+
+    from renderer import templates
+
+    piece = Template('<a title="$title">$body</a>')
+    filled = templates.fill(piece, title="\"<&>'", body=templates.Raw("<b>x</b>"))
+    assert filled == '<a title="&quot;&lt;&amp;&gt;&#x27;"><b>x</b></a>'
+    assert templates.fill(Template("$x"), x=filled) == filled  # a filled piece is not escaped again
+    block = templates.script_json({"vtt": "a</script><script>alert(1)"})
+    assert "</" not in block and json.loads(block) == {"vtt": "a</script><script>alert(1)"}
+    # The pieces' ids, as the page and the deck ask for them.
+    assert {"chapter", "line", "row", "downloads", "watch-script"} <= set(templates.parts("page/parts.html"))
+    assert set(templates.parts("slides/parts.html")) == {"slide", "video", "gif", "narrated"}
+
+
 def test_stamps():
     from renderer import page
 

@@ -461,6 +461,30 @@ def test_a_sections_fingerprint_covers_its_inputs():
         cache._file_hashes.clear()
 
 
+def test_page_and_deck_templates_rebuild_their_products_not_the_sections():
+    """assets/page and assets/slides are inputs of the page and the decks only: a template
+    edit must not render every section again."""
+    from renderer import cache, cli, page, slides, templates
+
+    plan = cli.make_plan(cli.build_parser().parse_args(["-q", "low", "--voice", "none"]))
+    entry = plan.manifest.by_name("derivative")
+    assets = ROOT / "assets"
+    assert not [p for p in cache.inputs(plan, entry) if p.is_relative_to(assets / "page")]
+    assert not [p for p in cache.inputs(plan, entry) if p.is_relative_to(assets / "slides")]
+    fp, page_fp, deck_fp = (
+        cache.fingerprint(plan, entry),
+        templates.digest(*page.TEMPLATES),
+        templates.digest(*slides.TEMPLATES),
+    )
+    for edited, product in ((assets / "page" / "page.js", page), (assets / "slides" / "deck.css", slides)):
+        cache._file_hashes[edited.resolve()] = "edited"
+        try:
+            assert cache.fingerprint(plan, entry) == fp, edited
+            assert templates.digest(*product.TEMPLATES) != (page_fp if product is page else deck_fp), edited
+        finally:
+            cache._file_hashes.clear()
+
+
 # -- the lesson renderer: parts, reuse inside a section, outside runners -------------------
 def framemd5(path: Path, stream: str) -> list[str]:
     out = subprocess.run(
@@ -565,3 +589,39 @@ def test_print_jobs_run_by_gnu_parallel_then_joined(tmp_path):
         section = section_report(report, name)
         assert section["status"] == "rendered" and not section["plays"].get("rendered")
     assert_plays(lesson.variant / "lesson.mp4", min_duration=2.0)
+
+
+def test_force_rewrites_everything_published(tmp_path):
+    """--force means everything (issue 19): every clip, poster, deck, page and lesson file is
+    written again, even when the fingerprints say it is current. Here the encoder setting
+    changes the clips' bytes but no fingerprint: the published clips must be the new ones."""
+    lesson = Lesson(tmp_path)
+    args = ("-q", "low", "--voice", "none", "--slides")
+    proc, _ = lesson.render(*args)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    out = lesson.variant
+    bookkeeping = {".cache", ".work", ".locks", "logs"}
+
+    def published() -> dict[str, tuple[int, int]]:
+        return {
+            str(p.relative_to(out)): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in out.rglob("*")
+            if p.is_file() and p.relative_to(out).parts[0] not in bookkeeping
+        }
+
+    before = published()
+    for name in ("index.html", "lesson.mp4", "contact-sheet.png", "clips.json", "posters/00-alpha.png"):
+        assert name in before, name
+    assert [n for n in before if n.startswith("clips/01-beta/")] and [n for n in before if n.startswith("slides/")]
+    proc, report = lesson.render("--force", *args, env=dict(os.environ, BACKPROP_X264="crf=51"))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert statuses(report) == {"alpha": "rendered", "beta": "rendered"}
+    after = published()
+    assert sorted(after) == sorted(before)
+    assert not [n for n in before if after[n] == before[n]], "not written again under --force"
+    assert not [n for n in report["notes"] if "reused" in n], report["notes"]
+    # The published clips are the ones the forced render just made, not the old ones.
+    for entry in ("00-alpha", "01-beta"):
+        record = json.loads((out / ".cache" / f"{entry}.json").read_text())
+        for clip in record["clips"]:
+            assert digest(out / "clips" / entry / clip["file"]) == digest(out / record["store"] / clip["file"])
