@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from narration import VOICE_ENV_VAR
-from renderer import atomic, join, outputs, page, parts, preflight, report, schedule, slides
+from renderer import atomic, join, outputs, page, parts, preflight, report, schedule, scorm, slides
 from renderer.job import Part, Result
 from renderer.plan import (
     DEFAULT_FORMAT,
@@ -164,6 +164,13 @@ def build_parser() -> argparse.ArgumentParser:
         "offline), lesson.pptx and handout.pdf; implies --sections",
     )
     p.add_argument(
+        "--package",
+        default=None,
+        metavar="KIND",
+        help="also package the lesson page for an LMS: scorm (SCORM 1.2 -> package/lesson-scorm12.zip; "
+        "Moodle, Canvas, Blackboard, Brightspace, Open edX import it and track it)",
+    )
+    p.add_argument(
         "--transparent",
         action="store_true",
         help="videos and clips with an alpha channel: MOV (QuickTime Animation, RGBA), "
@@ -229,6 +236,15 @@ def make_plan(args: argparse.Namespace) -> Plan:
         raise UsageError(
             "--transparent works with --format mp4 or mov (MOV, QuickTime Animation RGBA) or webm (VP9), not gif"
         )
+    if args.package is not None:
+        if args.package not in scorm.KINDS:
+            raise UsageError(f"unknown package {args.package!r}; valid packages: {', '.join(scorm.KINDS)}")
+        if args.format not in ("mp4", "webm") or args.transparent:  # what the LMS's browser plays
+            raise UsageError(
+                "--package needs a lesson video browsers play: --format mp4 (default) or webm, without --transparent"
+            )
+        if getattr(args, "watch", False) or args.part is not None or not args.join:
+            raise UsageError("--package packages the whole lesson's page: not with --watch, --part or --no-join")
     if args.jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {args.jobs}")
     if args.parts is not None and args.parts < 1:
@@ -275,6 +291,7 @@ def make_plan(args: argparse.Namespace) -> Plan:
         force=args.force,
         sections=args.sections or args.slides,
         slides=args.slides,
+        package=args.package,
         join=args.join and only_part is None,
         parts=args.parts,
         only_part=only_part,
@@ -380,6 +397,8 @@ def finish(plan: Plan, results: list[Result], reporter: report.Reporter) -> list
             notes.append(page.build(plan, records))
         except Exception as exc:  # the page is an extra: the videos are done
             notes.append(f"page: FAILED ({type(exc).__name__}: {exc}); the previous page is kept")
+        if plan.package:  # from the page just built or reused (or the previous one, if that failed)
+            notes.append(scorm.note(plan))
     return notes
 
 

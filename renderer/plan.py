@@ -163,6 +163,7 @@ class Plan:
     force: bool = False
     sections: bool = False
     slides: bool = False  # slide decks of the beats (implies sections)
+    package: str | None = None  # --package scorm: the lesson as an LMS package (renderer/scorm.py)
     join: bool = True
     parts: int | None = None  # --parts N: split every section into N parts (default: chosen from history)
     only_part: Any = None  # --part A:B: render just these beats of one section (a renderer.job.Part)
