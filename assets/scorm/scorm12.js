@@ -196,9 +196,9 @@
     absorb();
     evaluate();
     save();
-    call("LMSCommit", "");
     state.commits += 1;
     state.lastCommit = why;
+    call("LMSCommit", "");
   }
   function finish() {
     if (finished) return;
