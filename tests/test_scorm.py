@@ -357,6 +357,58 @@ def test_in_a_scorm12_runtime_it_reports_status_score_location_and_resumes(site,
 
 
 @pytest.mark.clients
+def test_mastery_score_decides_passed_or_failed_and_suspend_data_fits(site, served):
+    from playwright.sync_api import sync_playwright
+
+    root, base = served
+    outside, errors = [], []
+    total = sum(site.durations)
+    # From an earlier visit: 92 % of the lesson played, and 600 scattered pieces of 0.1 s
+    # (as a long lesson skimmed would leave: far more than 4096 characters of ranges);
+    # nothing answered; the LMS sets a mastery score of 60.
+    pieces = [[0.0, round(0.92 * total, 1)]] + [[20 + k * 0.5, 20.1 + k * 0.5] for k in range(600)]
+    previous = {
+        "core": {"lesson_status": "incomplete", "lesson_location": "1.0", "entry": "resume"},
+        "student_data": {"mastery_score": "60"},
+        "suspend_data": json.dumps({"v": 1, "w": pieces, "a": {}}),
+    }
+    assert len(previous["suspend_data"]) > 4096
+    with sync_playwright() as p:
+        browser, context = _browser(p, base, outside, errors)
+        try:
+            tab, sco, frame = _open(context, base, errors, previous=previous)
+            tab.wait_for_function("() => API.cmi.core.lesson_status === 'completed'", timeout=5_000)
+            frame.evaluate(
+                f"""() => {{
+                const block = document.createElement("script");  // the checkpoints as a JSON block this time
+                block.type = "application/json"; block.id = "lesson-checkpoints";
+                block.textContent = JSON.stringify({json.dumps([{"id": c} for c in CHECKPOINTS])});
+                document.body.append(block);
+                document.dispatchEvent(new CustomEvent("lesson:answer",
+                  {{detail: {{id: "predict-slope", correct: true, answer: 0.42}}}}));
+            }}"""
+            )
+            core = _core(tab)
+            assert (core["lesson_status"], core["score"]["raw"]) == ("completed", "50")  # one of two answered
+            frame.evaluate(
+                """() => document.dispatchEvent(new CustomEvent("lesson:answer",
+                  {detail: {id: "predict-sum", correct: false, answer: "3"}}))"""
+            )
+            core = _core(tab)
+            assert (core["lesson_status"], core["score"]["raw"]) == ("failed", "50")  # both answered, 50 < 60
+            suspend = tab.evaluate("API.cmi.suspend_data")
+            assert len(suspend) <= 4096
+            kept = json.loads(suspend)
+            assert kept["w"][0] == pieces[0] and kept["w"][-1][1] == pytest.approx(pieces[-1][1])
+            assert len(kept["w"]) < len(pieces)  # the closest pieces joined: nothing played is lost
+            assert set(kept["a"]) == set(CHECKPOINTS)
+        finally:
+            browser.close()
+    assert not errors, errors
+    assert not outside, outside
+
+
+@pytest.mark.clients
 def test_without_an_lms_the_packaged_page_works_as_before(site, served):
     from playwright.sync_api import sync_playwright
 

@@ -15,8 +15,9 @@
 //   cmi.suspend_data         JSON {v, w: the played time ranges, a: the answers}
 //   cmi.core.session_time    the time since the page opened (HH:MM:SS.SS)
 //   cmi.interactions.n.*     one per checkpoint answered (id, response, result)
-// LMSCommit on a chapter change, a pause, the end, an answer, a status change and when
-// the tab is hidden; LMSFinish when the page is left (pagehide).
+// LMSCommit on opening, on a chapter change, a pause, the end, an answer, a status change,
+// when the tab is hidden, and once a minute while it plays; LMSFinish when the page is left
+// (pagehide).
 //
 // The checkpoints' contract (issue 20): the page lists their ids in window.LESSON_CHECKPOINTS
 // (ids, or objects with an id) or a JSON block <script type="application/json"
@@ -29,6 +30,9 @@
   const MAX_SUSPEND = 4096; // cmi.suspend_data is a CMIString4096
   const LESSON_SHARE = 0.9; // completed when this share of the lesson has been played ...
   const CHAPTER_SHARE = 0.5; // ... or this share of every chapter
+  // While it plays, at least once a minute: an LMS may lose the last commit when the page is
+  // closed (browsers refuse a synchronous request then).
+  const PROGRESS_MS = 60000;
   const state = (window.lessonScorm = { connected: false, status: "", watched: 0, seen: [], commits: 0, answers: {} });
 
   function search(win) {
@@ -191,6 +195,7 @@
     set("cmi.core.session_time", timespan(Date.now() - opened));
   }
   let finished = false;
+  let committed = Date.now();
   function commit(why) {
     if (finished) return;
     absorb();
@@ -198,6 +203,7 @@
     save();
     state.commits += 1;
     state.lastCommit = why;
+    committed = Date.now();
     call("LMSCommit", "");
   }
   function finish() {
@@ -243,6 +249,7 @@
       chapter = k;
       commit("chapter");
     } else if (evaluate()) commit("status");
+    else if (!video.paused && Date.now() - committed > PROGRESS_MS) commit("progress");
   });
   video.addEventListener("seeked", () => set("cmi.core.lesson_location", round(video.currentTime).toFixed(1)));
   video.addEventListener("pause", () => {
@@ -253,7 +260,6 @@
     if (document.visibilityState === "hidden") commit("hidden");
   });
   window.addEventListener("pagehide", finish);
-  window.addEventListener("beforeunload", finish);
 
   // -- resume where the student left off --------------------------------------------------------
   function resume() {
