@@ -334,7 +334,8 @@ def job_commands(plan: Plan, args: argparse.Namespace) -> tuple[list[str], str]:
         for part in parts.choose(plan, e, total - costs[e.name]):
             job = common + ["--jobs", "1", "--no-join", "--part", part.label, e.name]
             commands.append(f"cd {root} && ./render.sh {shlex.join(job)}")
-    return commands, f"cd {root} && ./render.sh {shlex.join([a for a in common if a != '--force'])}"
+    then = [a for a in common if a != "--force"] + (["--package", args.package] if args.package else [])
+    return commands, f"cd {root} && ./render.sh {shlex.join(then)}"
 
 
 def finish(plan: Plan, results: list[Result], reporter: report.Reporter) -> list[str]:

@@ -226,30 +226,53 @@ def test_bad_package_arguments_exit_2(args, message, capsys):
 
 
 # -- the package in a SCORM 1.2 runtime ---------------------------------------------------
-def _browser(p, base: str, outside: list, errors: list):
-    host = urlparse(base).netloc
+class Browser:
+    """Chromium that reaches only the server; its page errors, and what it tried to reach outside."""
 
-    def route(r):
-        if urlparse(r.request.url).netloc == host:
-            r.continue_()
-        else:
-            outside.append(r.request.url)
-            r.abort()
+    def __init__(self, base: str) -> None:
+        self.base, self.errors, self.outside = base, [], []
 
-    browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    context = browser.new_context(viewport={"width": 1280, "height": 860})
-    context.route("**/*", route)
-    # In every frame, before its scripts: what the bridge hands the page on resume.
-    context.add_init_script("document.addEventListener('lesson:restore', (e) => { window.restored = e.detail; })")
-    return browser, context
+    def __enter__(self):
+        from playwright.sync_api import sync_playwright
+
+        host = urlparse(self.base).netloc
+
+        def route(r):
+            if urlparse(r.request.url).netloc == host:
+                r.continue_()
+            else:
+                self.outside.append(r.request.url)
+                r.abort()
+
+        self._p = sync_playwright().start()
+        self._browser = self._p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        self.context = self._browser.new_context(viewport={"width": 1280, "height": 860})
+        self.context.route("**/*", route)
+        # In every frame, before its scripts: what the bridge hands the page on resume.
+        self.context.add_init_script(
+            "document.addEventListener('lesson:restore', (e) => { window.restored = e.detail; })"
+        )
+        return self
+
+    def __exit__(self, kind, exc, tb) -> None:
+        self._browser.close()
+        self._p.stop()
+        if kind is None:
+            assert not self.errors, self.errors
+            assert not self.outside, self.outside
+
+    def page(self):
+        tab = self.context.new_page()
+        tab.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        return tab
 
 
-def _open(context, base: str, errors: list, previous: dict | None = None):
-    tab = context.new_page()
-    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+def _open(b: Browser, previous: dict | None = None):
+    """The harness (the LMS) with the package in its iframe, once the bridge has found the API."""
+    tab = b.page()
     if previous is not None:
         tab.add_init_script(f"window.PREVIOUS_CMI = {json.dumps(previous)};")
-    tab.goto(f"{base}/harness.html")
+    tab.goto(f"{b.base}/harness.html")
     tab.wait_for_function(
         "() => { const w = document.getElementById('sco').contentWindow;"
         " return w.lessonScorm && w.lessonScorm.connected && w.document.getElementById('video').readyState >= 1; }",
@@ -273,95 +296,81 @@ def _play_until(frame, t: float) -> None:
 
 @pytest.mark.clients
 def test_in_a_scorm12_runtime_it_reports_status_score_location_and_resumes(site, served, tmp_path):
-    from playwright.sync_api import sync_playwright
-
-    root, base = served
-    outside, errors = [], []
     (a, b), (len_a, len_b) = site.offsets, site.durations
-    with sync_playwright() as p:
-        browser, context = _browser(p, base, outside, errors)
-        try:
-            tab, sco, frame = _open(context, base, errors)
-            calls = lambda: tab.evaluate("calls")  # noqa: E731
-            assert [c["name"] for c in calls()][:2] == ["LMSInitialize", "LMSCommit"]  # the attempt is on record
-            assert _core(tab)["lesson_status"] == "incomplete"
-            # The second chapter first, by its button, more than half of it played.
-            sco.locator("#chapters li").nth(1).locator("button").click()
-            _play_until(frame, b + 0.6 * len_b)
-            core = _core(tab)
-            assert core["lesson_status"] == "incomplete"  # one chapter of two seen, 36 % of the time
-            where = float(core["lesson_location"])
-            assert where == pytest.approx(frame.evaluate("document.getElementById('video').currentTime"), abs=0.1)
-            assert {"chapter", "pause"} <= {c["why"] for c in calls()}
-            # Then the first chapter: every chapter seen -> completed (with 60 % of the time played).
-            sco.locator("#chapters li").nth(0).locator("button").click()
-            _play_until(frame, a + 0.6 * len_a)
-            tab.wait_for_function("() => API.cmi.core.lesson_status === 'completed'", timeout=5_000)
-            assert frame.evaluate("lessonScorm.seen") == [True, True]
-            assert frame.evaluate("lessonScorm.watched") < 0.9 * (len_a + len_b)
-            # A predict checkpoint answered (issue 20's contract, a synthetic event); the first answer counts.
-            frame.evaluate(
-                f"""() => {{
-                window.LESSON_CHECKPOINTS = {json.dumps(CHECKPOINTS)};
-                for (const [correct, answer] of [[true, "0.42"], [false, "9"]])
-                  document.dispatchEvent(new CustomEvent("lesson:answer",
-                    {{detail: {{id: "predict-slope", correct, answer}}}}));
-            }}"""
-            )
-            core = _core(tab)
-            assert (core["score"]["raw"], core["score"]["min"], core["score"]["max"]) == ("50", "0", "100")
-            assert calls()[-1]["why"] == "answer"
-            interactions = tab.evaluate("() => JSON.parse(JSON.stringify(API.cmi.interactions.childArray))")
-            assert len(interactions) == 1
-            assert (interactions[0]["id"], interactions[0]["result"], interactions[0]["student_response"]) == (
-                "predict-slope",
-                "correct",
-                "0.42",
-            )
-            suspend = json.loads(tab.evaluate("API.cmi.suspend_data"))
-            assert suspend["a"] == {"predict-slope": {"c": 1, "r": "0.42"}}
-            assert len(tab.evaluate("API.cmi.suspend_data")) <= 4096
-            watched = sum(e - s for s, e in suspend["w"])
-            assert 0.55 * (len_a + len_b) < watched < 0.9 * (len_a + len_b)
-            tab.screenshot(path=str(tmp_path / "harness.png"))
-            # Leaving the page finishes the session.
-            tab.evaluate("document.getElementById('sco').src = 'about:blank'")
-            tab.wait_for_function("() => calls.some((c) => c.name === 'LMSFinish')", timeout=5_000)
-            core = _core(tab)
-            assert re.fullmatch(r"\d{2,4}:\d\d:\d\d(\.\d{1,2})?", core["session_time"]), core["session_time"]
-            assert core["session_time"] != "00:00:00" and core["exit"] == ""
-            saved = {
-                "core": {k: core[k] for k in ("lesson_location", "lesson_status")} | {"entry": "resume"},
-                "suspend_data": tab.evaluate("API.cmi.suspend_data"),
-            }
-            location = float(core["lesson_location"])
-            assert location == pytest.approx(a + 0.6 * len_a, abs=0.6)
-            tab.close()
+    with Browser(served[1]) as browser:
+        tab, sco, frame = _open(browser)
+        calls = lambda: tab.evaluate("calls")  # noqa: E731
+        assert [c["name"] for c in calls()][:2] == ["LMSInitialize", "LMSCommit"]  # the attempt is on record
+        assert _core(tab)["lesson_status"] == "incomplete"
+        # The second chapter first, by its button, more than half of it played.
+        sco.locator("#chapters li").nth(1).locator("button").click()
+        _play_until(frame, b + 0.6 * len_b)
+        core = _core(tab)
+        assert core["lesson_status"] == "incomplete"  # one chapter of two seen, 36 % of the time
+        where = float(core["lesson_location"])
+        assert where == pytest.approx(frame.evaluate("document.getElementById('video').currentTime"), abs=0.1)
+        assert {"chapter", "pause"} <= {c["why"] for c in calls()}
+        # Then the first chapter: every chapter seen -> completed (with 60 % of the time played).
+        sco.locator("#chapters li").nth(0).locator("button").click()
+        _play_until(frame, a + 0.6 * len_a)
+        tab.wait_for_function("() => API.cmi.core.lesson_status === 'completed'", timeout=5_000)
+        assert frame.evaluate("lessonScorm.seen") == [True, True]
+        assert frame.evaluate("lessonScorm.watched") < 0.9 * (len_a + len_b)
+        # A predict checkpoint answered (issue 20's contract, a synthetic event); the first answer counts.
+        frame.evaluate(
+            f"""() => {{
+            window.LESSON_CHECKPOINTS = {json.dumps(CHECKPOINTS)};
+            for (const [correct, answer] of [[true, "0.42"], [false, "9"]])
+              document.dispatchEvent(new CustomEvent("lesson:answer",
+                {{detail: {{id: "predict-slope", correct, answer}}}}));
+        }}"""
+        )
+        core = _core(tab)
+        assert (core["score"]["raw"], core["score"]["min"], core["score"]["max"]) == ("50", "0", "100")
+        assert calls()[-1]["why"] == "answer"
+        interactions = tab.evaluate("() => JSON.parse(JSON.stringify(API.cmi.interactions.childArray))")
+        assert len(interactions) == 1
+        assert (interactions[0]["id"], interactions[0]["result"], interactions[0]["student_response"]) == (
+            "predict-slope",
+            "correct",
+            "0.42",
+        )
+        suspend = json.loads(tab.evaluate("API.cmi.suspend_data"))
+        assert suspend["a"] == {"predict-slope": {"c": 1, "r": "0.42"}}
+        assert len(tab.evaluate("API.cmi.suspend_data")) <= 4096
+        watched = sum(e - s for s, e in suspend["w"])
+        assert 0.55 * (len_a + len_b) < watched < 0.9 * (len_a + len_b)
+        tab.screenshot(path=str(tmp_path / "harness.png"))
+        # Leaving the page finishes the session.
+        tab.evaluate("document.getElementById('sco').src = 'about:blank'")
+        tab.wait_for_function("() => calls.some((c) => c.name === 'LMSFinish')", timeout=5_000)
+        core = _core(tab)
+        assert re.fullmatch(r"\d{2,4}:\d\d:\d\d(\.\d{1,2})?", core["session_time"]), core["session_time"]
+        assert core["session_time"] != "00:00:00" and core["exit"] == ""
+        saved = {
+            "core": {k: core[k] for k in ("lesson_location", "lesson_status")} | {"entry": "resume"},
+            "suspend_data": tab.evaluate("API.cmi.suspend_data"),
+        }
+        location = float(core["lesson_location"])
+        assert location == pytest.approx(a + 0.6 * len_a, abs=0.6)
+        tab.close()
 
-            # The next visit: the LMS hands the data back; the page resumes at the location.
-            tab, sco, frame = _open(context, base, errors, previous=saved)
-            frame.wait_for_function(
-                f"() => Math.abs(document.getElementById('video').currentTime - {location}) < 0.15", timeout=5_000
-            )
-            assert frame.evaluate("window.restored") == {
-                "answers": {"predict-slope": {"correct": True, "answer": "0.42"}},
-                "location": location,
-            }
-            assert _core(tab)["lesson_status"] == "completed"  # never back to incomplete
-            assert sco.locator("#chapters li.current .name").inner_text() == "01 First tiny section"
-        finally:
-            browser.close()
+        # The next visit: the LMS hands the data back; the page resumes at the location.
+        tab, sco, frame = _open(browser, previous=saved)
+        frame.wait_for_function(
+            f"() => Math.abs(document.getElementById('video').currentTime - {location}) < 0.15", timeout=5_000
+        )
+        assert frame.evaluate("window.restored") == {
+            "answers": {"predict-slope": {"correct": True, "answer": "0.42"}},
+            "location": location,
+        }
+        assert _core(tab)["lesson_status"] == "completed"  # never back to incomplete
+        assert sco.locator("#chapters li.current .name").inner_text() == "01 First tiny section"
     assert (tmp_path / "harness.png").stat().st_size > 20_000
-    assert not errors, errors
-    assert not outside, outside
 
 
 @pytest.mark.clients
 def test_mastery_score_decides_passed_or_failed_and_suspend_data_fits(site, served):
-    from playwright.sync_api import sync_playwright
-
-    root, base = served
-    outside, errors = [], []
     total = sum(site.durations)
     # From an earlier visit: 92 % of the lesson played, and 600 scattered pieces of 0.1 s
     # (as a long lesson skimmed would leave: far more than 4096 characters of ranges);
@@ -373,65 +382,49 @@ def test_mastery_score_decides_passed_or_failed_and_suspend_data_fits(site, serv
         "suspend_data": json.dumps({"v": 1, "w": pieces, "a": {}}),
     }
     assert len(previous["suspend_data"]) > 4096
-    with sync_playwright() as p:
-        browser, context = _browser(p, base, outside, errors)
-        try:
-            tab, sco, frame = _open(context, base, errors, previous=previous)
-            tab.wait_for_function("() => API.cmi.core.lesson_status === 'completed'", timeout=5_000)
-            frame.evaluate(
-                f"""() => {{
-                const block = document.createElement("script");  // the checkpoints as a JSON block this time
-                block.type = "application/json"; block.id = "lesson-checkpoints";
-                block.textContent = JSON.stringify({json.dumps([{"id": c} for c in CHECKPOINTS])});
-                document.body.append(block);
-                document.dispatchEvent(new CustomEvent("lesson:answer",
-                  {{detail: {{id: "predict-slope", correct: true, answer: 0.42}}}}));
-            }}"""
-            )
-            core = _core(tab)
-            assert (core["lesson_status"], core["score"]["raw"]) == ("completed", "50")  # one of two answered
-            frame.evaluate(
-                """() => document.dispatchEvent(new CustomEvent("lesson:answer",
-                  {detail: {id: "predict-sum", correct: false, answer: "3"}}))"""
-            )
-            core = _core(tab)
-            assert (core["lesson_status"], core["score"]["raw"]) == ("failed", "50")  # both answered, 50 < 60
-            suspend = tab.evaluate("API.cmi.suspend_data")
-            assert len(suspend) <= 4096
-            kept = json.loads(suspend)
-            assert kept["w"][0] == pieces[0] and kept["w"][-1][1] == pytest.approx(pieces[-1][1])
-            assert len(kept["w"]) < len(pieces)  # the closest pieces joined: nothing played is lost
-            assert set(kept["a"]) == set(CHECKPOINTS)
-        finally:
-            browser.close()
-    assert not errors, errors
-    assert not outside, outside
+    with Browser(served[1]) as browser:
+        tab, _, frame = _open(browser, previous=previous)
+        tab.wait_for_function("() => API.cmi.core.lesson_status === 'completed'", timeout=5_000)
+        frame.evaluate(
+            f"""() => {{
+            const block = document.createElement("script");  // the checkpoints as a JSON block this time
+            block.type = "application/json"; block.id = "lesson-checkpoints";
+            block.textContent = JSON.stringify({json.dumps([{"id": c} for c in CHECKPOINTS])});
+            document.body.append(block);
+            document.dispatchEvent(new CustomEvent("lesson:answer",
+              {{detail: {{id: "predict-slope", correct: true, answer: 0.42}}}}));
+        }}"""
+        )
+        core = _core(tab)
+        assert (core["lesson_status"], core["score"]["raw"]) == ("completed", "50")  # one of two answered
+        frame.evaluate(
+            """() => document.dispatchEvent(new CustomEvent("lesson:answer",
+              {detail: {id: "predict-sum", correct: false, answer: "3"}}))"""
+        )
+        core = _core(tab)
+        assert (core["lesson_status"], core["score"]["raw"]) == ("failed", "50")  # both answered, 50 < 60
+        suspend = tab.evaluate("API.cmi.suspend_data")
+        assert len(suspend) <= 4096
+        kept = json.loads(suspend)
+        assert kept["w"][0] == pieces[0] and kept["w"][-1][1] == pytest.approx(pieces[-1][1])
+        assert len(kept["w"]) < len(pieces)  # the closest pieces joined: nothing played is lost
+        assert set(kept["a"]) == set(CHECKPOINTS)
 
 
 @pytest.mark.clients
 def test_without_an_lms_the_packaged_page_works_as_before(site, served):
-    from playwright.sync_api import sync_playwright
-
-    root, base = served
-    outside, errors = [], []
-    with sync_playwright() as p:
-        browser, context = _browser(p, base, outside, errors)
-        try:
-            tab = context.new_page()
-            tab.on("pageerror", lambda exc: errors.append(str(exc)))
-            tab.goto(f"{base}/sco/index.html")
-            tab.wait_for_function("() => document.getElementById('video').readyState >= 1", timeout=20_000)
-            assert tab.evaluate("window.lessonScorm.connected") is False
-            tab.locator("#chapters li").nth(1).locator("button").click()
-            tab.wait_for_function(
-                f"() => Math.abs(document.getElementById('video').currentTime - {site.offsets[1]}) < 0.1",
-                timeout=5_000,
-            )
-            assert tab.locator("#chapters li.current .name").inner_text() == "02 Second tiny section"
-        finally:
-            browser.close()
-    assert not errors, errors
-    assert not outside, outside
+    _, base = served
+    with Browser(base) as browser:
+        tab = browser.page()
+        tab.goto(f"{base}/sco/index.html")
+        tab.wait_for_function("() => document.getElementById('video').readyState >= 1", timeout=20_000)
+        assert tab.evaluate("window.lessonScorm.connected") is False
+        tab.locator("#chapters li").nth(1).locator("button").click()
+        tab.wait_for_function(
+            f"() => Math.abs(document.getElementById('video').currentTime - {site.offsets[1]}) < 0.1",
+            timeout=5_000,
+        )
+        assert tab.locator("#chapters li.current .name").inner_text() == "02 Second tiny section"
 
 
 def test_runtime_is_the_pinned_one(served):
@@ -447,3 +440,14 @@ def test_the_schemas_come_from_the_pinned_package(site, tmp_path):
     with zipfile.ZipFile(site.zip) as z:
         for name in scorm.SCHEMA_FILES:
             assert z.read(name) == (tmp_path / name).read_bytes(), name
+
+
+def test_print_jobs_packages_in_the_join_command_only(capsys, tmp_path):
+    from renderer import cli
+
+    args = ["--manifest", "tests/fixtures/manifest.py:LESSON", "--out", str(tmp_path), *ARGS, "--print-jobs"]
+    assert cli.main(args) == 0
+    out, err = capsys.readouterr()
+    jobs = out.splitlines()
+    assert jobs and all("--part" in j and "--package" not in j for j in jobs)  # a part has no page to package
+    assert err.rstrip().endswith("--package scorm")
