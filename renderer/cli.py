@@ -53,6 +53,8 @@ examples:
   ./render.sh --slides -q low          slide decks of those clips -> renders/low/slides/: lesson.html
                                        (reveal.js, offline), lesson.pptx, handout.pdf
   ./render.sh --slides --theme light   the same decks, dark text on white -> renders/high-light/slides/
+  ./render.sh --package scorm          + package/lesson-scorm12.zip: the lesson page as a SCORM 1.2
+                                       package for an LMS (Moodle, Canvas, ...), which tracks it
   ./render.sh --sections --transparent clips with an alpha channel (MOV, QuickTime Animation RGBA)
   ./render.sh --format gif -q low      GIFs, for places that take no video
   ./render.sh --jobs 1                 one section at a time (default: one per core)
@@ -75,6 +77,7 @@ outputs (in --out, default renders/, one folder per variant):
   <variant>/clips/, clips.json       with --sections: one narrated clip per beat (+ .srt, .vtt), the index
   <variant>/slides/                  with --slides: lesson.html (open it from disk; S: speaker
                                      notes), lesson.pptx, handout.pdf; one slide per beat
+  <variant>/package/lesson-scorm12.zip  with --package scorm: the page, its files, imsmanifest.xml
   <variant>/logs/NN-<name>.log       the full log of each section's last render
   variant = quality[-theme][-silent|-espeak][-p<params hash>][-transparent][-format],
             e.g. high, low-light, high-silent

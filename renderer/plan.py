@@ -16,6 +16,7 @@ Output layout (``--out`` defaults to ``renders/``)::
         clips/NN-<name>/KK-<beat>.mp4  with --sections: one narrated clip per beat (+ .srt, .vtt) ...
         clips.json                     ... and their index (section, scene, file, duration)
         slides/                        with --slides: lesson.html (+ reveal/, media/, stills/), lesson.pptx, handout.pdf
+        package/lesson-scorm12.zip     with --package scorm: the page as a SCORM 1.2 package (renderer/scorm.py)
         logs/NN-<name>.log             the full manim log of the section's last render
         .cache/ .work/ .locks/         bookkeeping (fingerprints, TeX caches, locks)
 
