@@ -21,6 +21,7 @@ Its bytes depend only on those inputs (sorted entries, fixed times).
 from __future__ import annotations
 
 import hashlib
+import shutil
 import time
 import zipfile
 from html.parser import HTMLParser
@@ -242,9 +243,9 @@ def build(plan: Plan) -> str:
         for name in SCHEMA_FILES:
             _add(z, name, (schemas / name).read_bytes())
         _add(z, PAGE, inject(text).encode())
-        _add(z, BRIDGE.name, BRIDGE.read_bytes())
+        _add(z, BRIDGE.name, BRIDGE)
         for rel in sorted(files[2:]):
-            _add(z, rel, (plan.out_dir / rel).read_bytes())
+            _add(z, rel, plan.out_dir / rel)
     atomic.write_text(marker(plan), fp)
     size = dest.stat().st_size
     shown = f"{size / 2**20:.1f} MiB" if size >= 2**20 else f"{size / 2**10:.0f} KiB"
@@ -262,11 +263,17 @@ def note(plan: Plan) -> str:
         return f"package: FAILED ({type(exc).__name__}: {exc}); the previous package is kept"
 
 
-def _add(z: zipfile.ZipFile, name: str, data: bytes) -> None:
+def _add(z: zipfile.ZipFile, name: str, data: bytes | Path) -> None:
+    """One entry: bytes, or a file streamed in (a lesson video can be larger than memory should hold)."""
     info = zipfile.ZipInfo(name, ZIP_TIME)
     info.external_attr = 0o644 << 16
     info.compress_type = zipfile.ZIP_STORED if Path(name).suffix.lower() in STORED else zipfile.ZIP_DEFLATED
-    z.writestr(info, data)
+    if isinstance(data, bytes):
+        z.writestr(info, data)
+        return
+    info.file_size = data.stat().st_size  # known up front: ZIP64 when it needs it
+    with open(data, "rb") as src, z.open(info, "w") as dst:
+        shutil.copyfileobj(src, dst, 1 << 20)
 
 
 def _read(p: Path) -> str | None:
