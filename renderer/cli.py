@@ -11,7 +11,7 @@ from pathlib import Path
 
 from common import atomic
 from narration import VOICE_ENV_VAR
-from renderer import gc, join, outputs, page, parts, preflight, publish, report, schedule, slides
+from renderer import gc, join, outputs, page, parts, preflight, publish, report, schedule, scorm, slides
 from renderer.job import Part, Result
 from renderer.plan import (
     DEFAULT_FORMAT,
@@ -53,6 +53,8 @@ examples:
   ./render.sh --slides -q low          slide decks of those clips -> renders/low/slides/: lesson.html
                                        (reveal.js, offline), lesson.pptx, handout.pdf
   ./render.sh --slides --theme light   the same decks, dark text on white -> renders/high-light/slides/
+  ./render.sh --package scorm          + package/lesson-scorm12.zip: the lesson page as a SCORM 1.2
+                                       package for an LMS (Moodle, Canvas, ...), which tracks it
   ./render.sh --sections --transparent clips with an alpha channel (MOV, QuickTime Animation RGBA)
   ./render.sh --format gif -q low      GIFs, for places that take no video
   ./render.sh --jobs 1                 one section at a time (default: one per core)
@@ -75,6 +77,7 @@ outputs (in --out, default renders/, one folder per variant):
   <variant>/clips/, clips.json       with --sections: one narrated clip per beat (+ .srt, .vtt), the index
   <variant>/slides/                  with --slides: lesson.html (open it from disk; S: speaker
                                      notes), lesson.pptx, handout.pdf; one slide per beat
+  <variant>/package/lesson-scorm12.zip  with --package scorm: the page, its files, imsmanifest.xml
   <variant>/logs/NN-<name>.log       the full log of each section's last render
   variant = quality[-theme][-silent|-espeak][-p<params hash>][-transparent][-format],
             e.g. high, low-light, high-silent
@@ -164,6 +167,13 @@ def build_parser() -> argparse.ArgumentParser:
         "offline), lesson.pptx and handout.pdf; implies --sections",
     )
     p.add_argument(
+        "--package",
+        default=None,
+        metavar="KIND",
+        help="also package the lesson page for an LMS: scorm (SCORM 1.2 -> package/lesson-scorm12.zip; "
+        "Moodle, Canvas, Blackboard, Brightspace, Open edX import it and track it)",
+    )
+    p.add_argument(
         "--transparent",
         action="store_true",
         help="videos and clips with an alpha channel: MOV (QuickTime Animation, RGBA), "
@@ -236,6 +246,15 @@ def make_plan(args: argparse.Namespace) -> Plan:
         raise UsageError(
             "--transparent works with --format mp4 or mov (MOV, QuickTime Animation RGBA) or webm (VP9), not gif"
         )
+    if args.package is not None:
+        if args.package not in scorm.KINDS:
+            raise UsageError(f"unknown package {args.package!r}; valid packages: {', '.join(scorm.KINDS)}")
+        if args.format not in ("mp4", "webm") or args.transparent:  # what the LMS's browser plays
+            raise UsageError(
+                "--package needs a lesson video browsers play: --format mp4 (default) or webm, without --transparent"
+            )
+        if getattr(args, "watch", False) or args.part is not None or not args.join:
+            raise UsageError("--package packages the whole lesson's page: not with --watch, --part or --no-join")
     if args.jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {args.jobs}")
     if args.parts is not None and args.parts < 1:
@@ -282,6 +301,7 @@ def make_plan(args: argparse.Namespace) -> Plan:
         force=args.force,
         sections=args.sections or args.slides,
         slides=args.slides,
+        package=args.package,
         join=args.join and only_part is None,
         parts=args.parts,
         only_part=only_part,
@@ -324,7 +344,8 @@ def job_commands(plan: Plan, args: argparse.Namespace) -> tuple[list[str], str]:
         for part in parts.choose(plan, e, total - costs[e.name]):
             job = common + ["--jobs", "1", "--no-join", "--part", part.label, e.name]
             commands.append(f"cd {root} && ./render.sh {shlex.join(job)}")
-    return commands, f"cd {root} && ./render.sh {shlex.join([a for a in common if a != '--force'])}"
+    then = [a for a in common if a != "--force"] + (["--package", args.package] if args.package else [])
+    return commands, f"cd {root} && ./render.sh {shlex.join(then)}"
 
 
 def finish(plan: Plan, results: list[Result], reporter: report.Reporter) -> list[str]:
@@ -359,8 +380,11 @@ def products(plan: Plan, records: list) -> list[publish.Product | str]:
             *items,
             f"lesson video: not updated{kept}: these sections are not rendered or failed: {', '.join(missing)}",
         ]
-    # The page shows the lesson video (and the clips and decks above).
-    return [*items, join.product(plan, records), page.product(plan, records)]
+    # The page shows the lesson video (and the clips and decks above); the package holds the page.
+    items += [join.product(plan, records), page.product(plan, records)]
+    if plan.package:
+        items.append(scorm.product(plan))
+    return items
 
 
 def _sigterm(signum, frame):

@@ -16,6 +16,7 @@ Output layout (``--out`` defaults to ``renders/``)::
         clips/NN-<name>/KK-<beat>.mp4  with --sections: one narrated clip per beat (+ .srt, .vtt) ...
         clips.json                     ... and their index (section, scene, file, duration)
         slides/                        with --slides: lesson.html (+ reveal/, media/, stills/), lesson.pptx, handout.pdf
+        package/lesson-scorm12.zip     with --package scorm: the page as a SCORM 1.2 package (renderer/scorm.py)
         logs/NN-<name>.log             the full manim log of the section's last render
         .cache/ .work/ .locks/         bookkeeping (fingerprints, TeX caches, locks)
 
@@ -165,6 +166,7 @@ class Plan:
     force: bool = False
     sections: bool = False
     slides: bool = False  # slide decks of the beats (implies sections)
+    package: str | None = None  # --package scorm: the lesson as an LMS package (renderer/scorm.py)
     join: bool = True
     parts: int | None = None  # --parts N: split every section into N parts (default: chosen from history)
     only_part: Any = None  # --part A:B: render just these beats of one section (a renderer.job.Part)

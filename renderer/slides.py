@@ -23,21 +23,14 @@ module, its templates in assets/slides/, or the pinned reveal.js) changed:
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import html
-import os
-import shutil
-import subprocess
-import tarfile
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from common import atomic
-from renderer import cache, media, outputs, publish, templates
-from renderer.plan import ROOT, Entry, Plan
+from renderer import cache, media, npm, outputs, publish, templates
+from renderer.plan import Entry, Plan
 from renderer.templates import Raw
 
 RECIPE = "slides-1"
@@ -48,7 +41,6 @@ _REVEAL = templates.data("slides/reveal.json")
 REVEAL_PACKAGE, REVEAL_VERSION, REVEAL_INTEGRITY = _REVEAL["package"], _REVEAL["version"], _REVEAL["integrity"]
 REVEAL_FILES: dict[str, str] = _REVEAL["files"]  # file in the package -> file under slides/reveal/
 TEMPLATES = ("slides", "fonts.json")  # what the decks are drawn from, under assets/
-NPM_CACHE = ROOT / ".cache" / "npm"
 
 MIME = {".mp4": "video/mp4", ".mov": "video/quicktime", ".webm": "video/webm"}
 
@@ -167,65 +159,25 @@ def still(clip: Path) -> Path:
     return png
 
 
-def integrity(path: Path) -> str:
-    """The npm registry's ``dist.integrity`` of a tarball (Subresource Integrity, sha512)."""
-    return "sha512-" + base64.b64encode(hashlib.sha512(path.read_bytes()).digest()).decode()
+integrity = npm.integrity  # the registry's dist.integrity of a tarball
+REVEAL = npm.Pin(REVEAL_PACKAGE, REVEAL_VERSION, REVEAL_INTEGRITY)
 
 
 def reveal_cache() -> Path:
-    return NPM_CACHE / f"{REVEAL_PACKAGE}-{REVEAL_VERSION}.tgz"
+    return REVEAL.path
 
 
 def reveal_is_cached() -> bool:
-    dest = reveal_cache()
-    return dest.exists() and integrity(dest) == REVEAL_INTEGRITY
+    return REVEAL.is_cached()
 
 
 def reveal_tarball() -> Path:
     """The pinned reveal.js package, fetched once with npm and checked against its integrity."""
-    dest = reveal_cache()
-    if reveal_is_cached():
-        return dest
-    npm = shutil.which("npm")
-    if npm is None:
-        raise SlidesError(
-            f"npm is needed once to fetch {REVEAL_PACKAGE}@{REVEAL_VERSION} for the HTML deck: "
-            "apt-get install -y npm (./test.sh and render.sh's set-up install it)"
-        )
-    with atomic.locked(NPM_CACHE / ".fetch.lock"):
-        if reveal_is_cached():
-            return dest
-        with tempfile.TemporaryDirectory(dir=NPM_CACHE, prefix=".pack-") as tmp:
-            env = dict(
-                os.environ, npm_config_fund="false", npm_config_audit="false", npm_config_update_notifier="false"
-            )
-            proc = subprocess.run(
-                [npm, "pack", f"{REVEAL_PACKAGE}@{REVEAL_VERSION}", "--pack-destination", tmp],
-                cwd=tmp,
-                env=env,
-                capture_output=True,
-                text=True,
-                stdin=subprocess.DEVNULL,
-            )
-            got = Path(tmp) / dest.name
-            if proc.returncode != 0 or not got.exists():
-                raise SlidesError(f"npm pack {REVEAL_PACKAGE}@{REVEAL_VERSION} failed: {proc.stderr.strip()[-500:]}")
-            found = integrity(got)
-            if found != REVEAL_INTEGRITY:
-                raise SlidesError(f"{got.name}: integrity {found} is not the pinned {REVEAL_INTEGRITY}")
-            os.replace(got, dest)
-    return dest
+    return REVEAL.fetch("the HTML deck")
 
 
 def vendor_reveal(folder: Path) -> None:
-    with tarfile.open(reveal_tarball(), "r:gz") as tar:
-        for src, dst in REVEAL_FILES.items():
-            data = tar.extractfile(f"package/{src}")
-            if data is None:
-                raise SlidesError(f"{REVEAL_PACKAGE}@{REVEAL_VERSION} has no {src}")
-            target = folder / dst
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data.read())
+    REVEAL.extract(REVEAL_FILES, folder, "the HTML deck")
 
 
 def write_html(plan: Plan, slides: list[Slide], dest: Path) -> None:
