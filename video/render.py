@@ -343,6 +343,12 @@ class LessonRenderer(CairoRenderer):
             return
         if not self.writing:
             return
+        start, _ = self.beat_range
+        count = len(getattr(scene, "beats", []))
+        if start and start >= count:  # nothing drawn: a record of no beats would join as 0 s of video
+            # One short line: the renderer's summary shows the log's last error line.
+            label = os.environ.get(BEATS_ENV_VAR)
+            raise RuntimeError(f"the section has {count} beats; --part {label} starts past them")
         wall, cpu = self._started
         self.timing.wall = time.perf_counter() - wall
         self.timing.cpu = time.thread_time() - cpu
