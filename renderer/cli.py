@@ -237,7 +237,7 @@ def make_plan(args: argparse.Namespace) -> Plan:
 
     if args.theme not in THEMES:
         raise UsageError(f"unknown theme {args.theme!r}; valid themes: {', '.join(THEMES)}")
-    args.voice = args.voice.lower()  # --voice Piper, BACKPROP_VOICE=PIPER
+    args.voice = args.voice.strip().lower()  # --voice Piper, BACKPROP_VOICE=PIPER (as narration reads it)
     if args.voice not in voices():
         raise UsageError(f"unknown voice {args.voice!r}; valid voices: {', '.join(voices())}")
     if args.transparent and args.format == "gif":
