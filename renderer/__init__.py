@@ -22,3 +22,16 @@ The modules, in the order a run goes through them:
   report    progress lines while rendering and the summary table at the end
   atomic    temp-file-then-os.replace writes and fcntl locks
 """
+
+from contextlib import suppress as _suppress
+from pathlib import Path as _Path
+
+_ROOT = _Path(__file__).resolve().parents[1]
+
+
+def syntax_error(exc: SyntaxError) -> str:
+    """'fix the syntax error in FILE line N: <the line>' for a file Python could not parse."""
+    where = exc.filename or "?"
+    with _suppress(ValueError):  # outside the project: the full path
+        where = str(_Path(where).resolve().relative_to(_ROOT))
+    return f"fix the syntax error in {where} line {exc.lineno}: {(exc.text or '').strip()}  ({exc.msg})"

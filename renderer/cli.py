@@ -6,12 +6,14 @@ import argparse
 import os
 import shlex
 import signal
+import socket
 import sys
+import tempfile
 from pathlib import Path
 
 from common import atomic
 from narration import VOICE_ENV_VAR
-from renderer import gc, join, outputs, page, parts, preflight, publish, report, schedule, scorm, slides
+from renderer import gc, join, outputs, page, parts, preflight, publish, report, schedule, scorm, slides, syntax_error
 from renderer.job import Part, Result
 from renderer.plan import (
     DEFAULT_FORMAT,
@@ -186,6 +188,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="render even the sections whose inputs did not change, drawing every play again",
     )
     p.add_argument(
+        "--rejoin",
+        action="store_true",
+        help="after the jobs of --print-jobs --force (it prints this join): join the sections again from "
+        "the parts they drew and rebuild every product from them (videos, posters, clips, lesson, page); "
+        "a section whose parts are not all there is drawn again whole, as with --force",
+    )
+    p.add_argument(
         "--no-join",
         dest="join",
         action="store_false",
@@ -205,7 +214,9 @@ def build_parser() -> argparse.ArgumentParser:
         "on every save of a scene, the core, the narration, the style or the manifest "
         "(low quality unless -q is given); Ctrl-C stops",
     )
-    p.add_argument("--port", type=int, default=0, metavar="N", help="the port of --watch's page (default: a free one)")
+    p.add_argument(
+        "--port", type=int, default=0, metavar="N", help="with --watch: the port of its page (default 0: a free one)"
+    )
     p.add_argument("--json-report", default=None, metavar="FILE", help="also write the summary as JSON to FILE")
     p.add_argument(
         "--gc",
@@ -236,10 +247,14 @@ def make_plan(args: argparse.Namespace) -> Plan:
         raise UsageError(f"unknown quality {args.quality!r}; valid qualities: {', '.join(QUALITIES)}")
     if args.format not in FORMATS:
         raise UsageError(f"unknown format {args.format!r}; valid formats: {', '.join(FORMATS)}")
-    from scenes.style import THEMES
+    try:
+        from scenes.style import THEMES
+    except SyntaxError as exc:
+        raise UsageError(syntax_error(exc)) from None
 
     if args.theme not in THEMES:
         raise UsageError(f"unknown theme {args.theme!r}; valid themes: {', '.join(THEMES)}")
+    args.voice = args.voice.strip().lower()  # --voice Piper, BACKPROP_VOICE=PIPER (as narration reads it)
     if args.voice not in voices():
         raise UsageError(f"unknown voice {args.voice!r}; valid voices: {', '.join(voices())}")
     if args.transparent and args.format == "gif":
@@ -259,14 +274,20 @@ def make_plan(args: argparse.Namespace) -> Plan:
         raise UsageError(f"--jobs must be at least 1, got {args.jobs}")
     if args.parts is not None and args.parts < 1:
         raise UsageError(f"--parts must be at least 1, got {args.parts}")
-    if getattr(args, "watch", False):
-        if args.print_jobs or args.part is not None or args.list or args.sections or args.slides:
-            raise UsageError(
-                "--watch renders and serves the sections' videos; it does not go with --list, "
-                "--print-jobs, --part, --sections or --slides"
-            )
-        if not 0 <= args.port < 65536:
-            raise UsageError(f"--port must be 0 (a free port) to 65535, got {args.port}")
+    watching = getattr(args, "watch", False)
+    if watching and (args.print_jobs or args.part is not None or args.list or args.sections or args.slides):
+        raise UsageError(
+            "--watch renders and serves the sections' videos; it does not go with --list, "
+            "--print-jobs, --part, --sections or --slides"
+        )
+    if not 0 <= args.port < 65536:
+        raise UsageError(f"--port {args.port} is out of range: give 1 to 65535, or 0 for a free port")
+    if args.port and not watching:
+        raise UsageError(f"--port {args.port} is the port of --watch's page: add --watch, or leave --port out")
+    if watching and args.port:
+        _check_port(args.port)
+    if args.rejoin and (args.print_jobs or args.part is not None or watching):
+        raise UsageError("--rejoin joins what the jobs of --print-jobs drew: run it alone, after them")
     only_part = None
     if args.part is not None:
         if len(args.names) != 1:
@@ -283,9 +304,16 @@ def make_plan(args: argparse.Namespace) -> Plan:
         params = current().with_overrides(args.sets)
     except ParameterError as exc:
         raise UsageError(str(exc)) from None
+    # render.sh cd's to the project; RENDER_CWD (if it sets it) is where the user was.
+    cwd = Path(os.environ.get("RENDER_CWD") or ".")
+    writes = not (args.list or args.print_jobs)
+    if args.json_report:
+        args.json_report = str((cwd / args.json_report).resolve())
+        if writes:
+            _check_report(Path(args.json_report))
     wanted = set(args.names)
     selected = [e for e in manifest.entries if not wanted or e.name in wanted]
-    return Plan(
+    plan = Plan(
         manifest=manifest,
         selected=selected,
         quality=QUALITIES[args.quality],
@@ -295,10 +323,10 @@ def make_plan(args: argparse.Namespace) -> Plan:
         params_default=params.is_default(),
         fmt=args.format,
         transparent=args.transparent,
-        # render.sh cd's to the project; RENDER_CWD (if it sets it) is where the user was.
-        out_root=(Path(os.environ.get("RENDER_CWD") or ".") / args.out).resolve(),
+        out_root=(cwd / args.out).resolve(),
         jobs=args.jobs,
-        force=args.force,
+        force=args.force or args.rejoin,  # --rejoin rebuilds every product, as --force does
+        rejoin=args.rejoin,
         sections=args.sections or args.slides,
         slides=args.slides,
         package=args.package,
@@ -306,6 +334,75 @@ def make_plan(args: argparse.Namespace) -> Plan:
         parts=args.parts,
         only_part=only_part,
     )
+    if writes:
+        _check_folder(plan.out_root, "--out")
+    if only_part is not None:
+        _check_part(plan, plan.selected[0], only_part)
+    return plan
+
+
+def _nearest(path: Path) -> Path:
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
+
+
+def _check_folder(folder: Path, option: str, what: str = "a folder") -> None:
+    """``folder`` exists or can be made, and files can be written in it (before any render)."""
+    found = _nearest(folder)
+    if not found.is_dir():
+        raise UsageError(f"{option} {folder}: {found} is a file, not a folder; give {option} {what} you can write to")
+    try:  # the folder itself, or one in its nearest existing parent: both are what the render will do
+        os.rmdir(tempfile.mkdtemp(prefix=".render-check-", dir=found))
+    except OSError as exc:
+        raise UsageError(
+            f"{option} {folder}: cannot write in {found} ({exc.strerror or exc}); give {option} {what} you can write to"
+        ) from None
+
+
+def _check_report(path: Path) -> None:
+    if path.is_dir():
+        raise UsageError(f"--json-report {path} is a folder; give it a file name, e.g. {path / 'report.json'}")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise UsageError(f"--json-report {path}: the file is not writable; give another file name")
+    _check_folder(path.parent, "--json-report", "a file in a folder")
+
+
+def _check_port(port: int) -> None:
+    """--watch's port is free now (watch.serve binds it the same way, after the first render's set-up)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as http.server does
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError as exc:
+            raise UsageError(
+                f"--port {port}: cannot serve on 127.0.0.1:{port} ({exc.strerror or exc}); "
+                "another program may be using it: choose another port, or --port 0 for a free one"
+            ) from None
+
+
+def _check_part(plan: Plan, entry, part: Part) -> None:
+    """--part A:B within the section's beats, when they are known: from the record of
+    the section's current render (its inputs unchanged). A section not rendered with
+    these inputs has an unknown count (a dry pass would cost a render): the part is
+    tried, and the renderer stops with the count if A is past the last beat."""
+    from renderer import cache
+
+    record = cache.load(plan, entry)
+    if record is None or not record.beats or record.fingerprint != cache.fingerprint(plan, entry):
+        print(
+            f"{PROG}: note: {entry.name} has not been rendered with these inputs, so its beat count is "
+            f"not known yet; --part {part.label} is tried as given",
+            file=sys.stderr,
+        )
+        return
+    count = len(record.beats)
+    if part.start >= count or (part.stop is not None and part.stop > count):
+        where = "starts" if part.start >= count else "ends"
+        raise UsageError(
+            f"--part {part.label} {where} past {entry.name}'s {count} beats (0 to {count - 1}); "
+            f"give A:B with 0 <= A < B <= {count}, or A: (from beat A to the end)"
+        )
 
 
 def list_sections(plan: Plan) -> str:
@@ -344,7 +441,10 @@ def job_commands(plan: Plan, args: argparse.Namespace) -> tuple[list[str], str]:
         for part in parts.choose(plan, e, total - costs[e.name]):
             job = common + ["--jobs", "1", "--no-join", "--part", part.label, e.name]
             commands.append(f"cd {root} && ./render.sh {shlex.join(job)}")
-    then = [a for a in common if a != "--force"] + (["--package", args.package] if args.package else [])
+    # The join must not draw again what the forced jobs just drew, but every product made of
+    # those plays must be rebuilt from them: --rejoin.
+    then = [a for a in common if a != "--force"] + (["--rejoin"] if args.force else [])
+    then += (["--package", args.package] if args.package else []) + list(args.names)
     return commands, f"cd {root} && ./render.sh {shlex.join(then)}"
 
 
@@ -449,7 +549,11 @@ def _render(plan: Plan, args: argparse.Namespace) -> int:
         notes.append(grown)
     report.summary(results, plan.out_dir, wall, notes)
     if args.json_report:
-        atomic.write_text(Path(args.json_report), report.to_json(results, plan.out_dir, wall, notes))
+        try:
+            atomic.write_text(Path(args.json_report), report.to_json(results, plan.out_dir, wall, notes))
+        except OSError as exc:  # checked before the render; something changed since
+            print(f"{PROG}: error: --json-report {args.json_report}: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_INTERRUPTED if interrupted else EXIT_FAILED
     if interrupted:
         return EXIT_INTERRUPTED
     failed = any(r.status == "failed" for r in results) or any("FAILED" in n for n in notes)

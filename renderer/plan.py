@@ -38,6 +38,7 @@ from typing import Any
 
 from common.contract import SceneContract
 from narration import VOICE_ENV_VAR
+from renderer import syntax_error
 from scenes.manifest import Section
 from video.store import Store
 
@@ -131,19 +132,43 @@ def load_manifest(spec: str | None = None) -> Manifest:
             mod_spec.loader.exec_module(module)
         else:
             module = importlib.import_module(target)
-        sections: Sequence[Any] = getattr(module, attr)
-    except (ImportError, AttributeError, OSError, SyntaxError) as exc:
+    except SyntaxError as exc:
+        raise ManifestError(f"cannot load the manifest {spec!r}: {syntax_error(exc)}") from None
+    except (ImportError, AttributeError, OSError) as exc:
         raise ManifestError(f"cannot load the manifest {spec!r}: {exc}") from None
+    if not hasattr(module, attr):
+        raise ManifestError(f"the manifest {spec!r}: {target} has no {attr}; give MODULE:ATTR of a tuple of sections")
+    sections: Sequence[Any] = getattr(module, attr)
+    check_sections(spec, attr, sections)
     entries = tuple(
         Entry(**{f.name: getattr(s, f.name) for f in fields(Section)}, index=i) for i, s in enumerate(sections)
     )
-    if not entries:
-        raise ManifestError(f"the manifest {spec!r} has no sections")
     source = Path(module.__file__).resolve() if getattr(module, "__file__", None) else None
     shared = getattr(module, "SHARED_INPUTS", None)
     if shared is not None:
         shared = tuple(sorted(p.resolve() for pattern in shared for p in ROOT.glob(pattern) if p.is_file()))
     return Manifest(spec, entries, source, getattr(module, "TITLE", "Backpropagation, step by step"), shared)
+
+
+def check_sections(spec: str, attr: str, sections: Any) -> None:
+    """A manifest's list is a tuple (or list) of distinct ``Section``s; else ManifestError saying what is wrong."""
+    fix = f"make {attr} a tuple of Section(...) from scenes.manifest"
+    if not isinstance(sections, (tuple, list)):
+        raise ManifestError(f"the manifest {spec!r}: {attr} is a {type(sections).__name__}, not a tuple; {fix}")
+    if not sections:
+        raise ManifestError(f"the manifest {spec!r} has no sections; {fix}")
+    seen: set[str] = set()
+    for i, section in enumerate(sections):
+        if not isinstance(section, Section):
+            raise ManifestError(
+                f"the manifest {spec!r}: item {i} of {attr} is a {type(section).__name__} "
+                f"({section!r:.60}), not a Section; {fix}"
+            )
+        if section.name in seen:
+            raise ManifestError(
+                f"the manifest {spec!r}: the section name {section.name!r} is used twice; give each section its own"
+            )
+        seen.add(section.name)
 
 
 def params_hash(params_json: str) -> str:
@@ -170,6 +195,7 @@ class Plan:
     join: bool = True
     parts: int | None = None  # --parts N: split every section into N parts (default: chosen from history)
     only_part: Any = None  # --part A:B: render just these beats of one section (a renderer.job.Part)
+    rejoin: bool = False  # --rejoin: join the sections from their parts (drawn by --print-jobs --force jobs)
     env: dict[str, str] = field(default_factory=dict)  # extra environment for every scene
 
     # -- naming ------------------------------------------------------------

@@ -137,7 +137,8 @@ def _section(
             )
         if procs.cancelled.is_set():
             return Result(entry, "skipped", error="interrupted", log=plan.log(entry))
-        found = None if plan.force else parts.existing(plan, entry, fp)
+        # --rejoin: the forced jobs of --print-jobs drew the parts; join them, don't draw again.
+        found = None if plan.force and not plan.rejoin else parts.existing(plan, entry, fp)
         if found is not None:  # rendered already (--print-jobs): join it, if its plays are whole
             missing, damaged = store_problems(plan, entry, found)
             if damaged:

@@ -534,6 +534,30 @@ def test_a_section_in_parts_equals_the_section_in_one(lesson, first):
         assert after[key] == before[key], key
 
 
+def test_print_jobs_force_then_its_join_rebuilds_the_products_without_drawing(lesson, first):
+    """The jobs of --print-jobs --force draw every play again; the join they print
+    (--rejoin) rebuilds the section and the lesson from those plays and draws nothing."""
+    out = lesson.variant
+    video, joined = out / "01-beta.mp4", out / "lesson.mp4"
+    before = {"frames": framemd5(video, "v"), "video": video.stat().st_ino, "lesson": joined.stat().st_ino}
+    cmd, _ = lesson.command(*ARGS, "--print-jobs", "--force", "beta")
+    printed = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True)
+    for job in printed.stdout.splitlines():
+        ran = subprocess.run(["bash", "-c", job], capture_output=True, text=True, timeout=300)
+        assert ran.returncode == 0 and "0 reused" in ran.stderr, ran.stdout + ran.stderr
+    then = printed.stderr.splitlines()[-1].removeprefix("#   ")
+    assert then.endswith(" --rejoin beta") and "--force" not in then
+    report_file = lesson.out.parent / "report-rejoin.json"
+    ran = subprocess.run(
+        ["bash", "-c", f"{then} --json-report {shlex.quote(str(report_file))}"], capture_output=True, text=True
+    )
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    beta = section_report(json.loads(report_file.read_text()), "beta")
+    assert beta["status"] == "rendered" and beta["plays"]["rendered"] == 0  # joined from the jobs' plays
+    assert video.stat().st_ino != before["video"] and joined.stat().st_ino != before["lesson"]  # both rebuilt
+    assert framemd5(video, "v") == before["frames"]
+
+
 def test_an_edit_draws_again_only_the_plays_whose_picture_changed(tmp_path):
     lesson = Lesson(tmp_path)
     proc, report = lesson.render(*ARGS)

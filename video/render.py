@@ -414,6 +414,12 @@ class LessonRenderer(CairoRenderer):
         if not self.writing:
             return
         self.check_sources("when the scene ended")
+        start, _ = self.beat_range
+        count = len(getattr(scene, "beats", []))
+        if start and start >= count:  # nothing drawn: a record of no beats would join as 0 s of video
+            # One short line: the renderer's summary shows the log's last error line.
+            label = self.contract.beats
+            raise RuntimeError(f"the section has {count} beats; --part {label} starts past them")
         wall, cpu = self._started
         self.timing.wall = time.perf_counter() - wall
         self.timing.cpu = time.thread_time() - cpu
