@@ -6,7 +6,7 @@ A section's fingerprint hashes the *contents* of everything its video depends on
 * the shared scene code: scenes/lesson.py, scenes/style.py, scenes/manifest.py
   (and the manifest file in use, when it is another one);
 * every backprop_core/*.py, narration/*.py and video/*.py (the lesson
-  renderer), and every file under assets/ but the page's and the decks' (PRODUCT_ASSETS);
+  renderer), and every file under assets/ but the page's, the decks' and the package's (PRODUCT_ASSETS);
 * manim.cfg and requirements.lock (the pinned versions);
   (a manifest may name its own shared files instead of the lesson's, with
   ``SHARED_INPUTS``: the test fixtures do, so their renders don't depend on
@@ -49,7 +49,7 @@ ALWAYS = ("manim.cfg", "requirements.lock")
 # What under assets/ only the published products read: the page's, the decks' and their
 # font. Not a section's input (a template edit rebuilds the page, not every section);
 # the page and the decks hash them into their own fingerprints (renderer/templates.py).
-PRODUCT_ASSETS = ("assets/page", "assets/slides", "assets/fonts.json")
+PRODUCT_ASSETS = ("assets/page", "assets/slides", "assets/scorm", "assets/fonts.json")
 
 # Each input file read once per process (until forget_hashes): (its fingerprint hash, the
 # hash of its bytes). The part processes are told the second (common/contract.py ``sources``)
