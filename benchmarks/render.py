@@ -54,15 +54,16 @@ SKIP = {".git", ".venv", "renders", "media", ".pytest_cache", ".hypothesis", "__
 QUALITY = {"high": ("h", "1080p60"), "low": ("l", "480p15")}
 
 
-def copy_project(dest: Path) -> Path:
-    """The project's files (not .git, .venv, outputs) in ``dest``, with .venv and the narration cache linked."""
+def copy_project(dest: Path, narration: bool = True) -> Path:
+    """The project's files (not .git, .venv, outputs) in ``dest``, with .venv linked, and the
+    narration cache too unless ``narration`` is False (a fresh clone's first render)."""
     proj = dest / "project"
     shutil.copytree(
         ROOT, proj, ignore=lambda d, names: {n for n in names if n in SKIP or n.endswith(".pyc")}, symlinks=True
     )
     os.symlink(ROOT / ".venv", proj / ".venv")
     (proj / ".cache").mkdir()
-    if (ROOT / ".cache" / "narration").exists():
+    if narration and (ROOT / ".cache" / "narration").exists():
         os.symlink(ROOT / ".cache" / "narration", proj / ".cache" / "narration")
     return proj
 

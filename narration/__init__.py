@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import os
+import resource
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,7 +58,12 @@ PROCESSING = {
 }
 
 # What this process did (tests and the benchmark read it).
-STATS = {"synthesised": 0, "cache_hits": 0, "synth_seconds": 0.0, "audio_seconds": 0.0}
+STATS = {"synthesised": 0, "cache_hits": 0, "synth_seconds": 0.0, "synth_cpu": 0.0, "audio_seconds": 0.0}
+
+
+def _cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)  # piper's own threads too
+    return r.ru_utime + r.ru_stime
 
 
 def voice_from_env() -> Voice:
@@ -93,12 +99,13 @@ def synthesize_sentence(text: str, voice: Voice) -> Path:
     if path.exists():
         STATS["cache_hits"] += 1
         return path
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu()
     samples, rate = voice.synthesize(text)
     samples = audio.normalise(audio.trim(samples, rate), rate)
     atomic_write_bytes(path, _wav_bytes(samples, rate))
     STATS["synthesised"] += 1
     STATS["synth_seconds"] += time.perf_counter() - started
+    STATS["synth_cpu"] += _cpu() - cpu
     STATS["audio_seconds"] += len(samples) / rate
     return path
 

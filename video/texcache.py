@@ -29,6 +29,8 @@ from manim import RIGHT, config
 from manim.mobject.svg.svg_mobject import SVGMobject
 from manim.mobject.text import tex_mobject
 
+from video import counters
+
 _compile = tex_mobject.tex_to_svg_file
 
 
@@ -49,7 +51,7 @@ def _compile_locked(expression, environment=None, tex_template=None):
         return _compile(expression, environment, tex_template)
     body = tex_template.body if tex_template is not None else ""
     with _locked(f"tex\0{environment}\0{expression}\0{body}"):
-        return _compile(expression, environment, tex_template)
+        return counters.latex(_compile, expression, environment, tex_template)
 
 
 def _read_svg_in_memory(self):
@@ -69,5 +71,6 @@ def share(tex_dir: Path | str) -> None:
     """Use ``tex_dir`` as this process's LaTeX cache, safely shared with others."""
     config.tex_dir = str(tex_dir)
     config.no_latex_cleanup = True
+    counters.install()
     tex_mobject.tex_to_svg_file = _compile_locked
     SVGMobject.generate_mobject = _read_svg_in_memory
