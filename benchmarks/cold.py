@@ -80,16 +80,30 @@ def split(run: dict, jobs: int) -> dict:
     """The run's CPU seconds by kind of work, and its idle cores and critical path."""
     t = {
         k: 0.0
-        for k in ("startup", "latex", "narration", "pango", "construction", "drawing", "converting", "encoding", "keys")
+        for k in (
+            "startup",
+            "latex",
+            "latex dry pass (pre-pass)",
+            "narration",
+            "pango",
+            "construction",
+            "drawing",
+            "converting",
+            "encoding",
+            "keys",
+        )
     }
     latex_count, narration_lines, texts, manim_cpu = 0, 0, 0, 0.0
-    spans = []
+    spans, prepass_span = [], None
     for p in run["procs"]:
         timing = {}
         if p["record"] and Path(p["record"]).exists():
             timing = json.loads(Path(p["record"]).read_text()).get("timing", {})
         own = p["cpu"]
         manim_cpu += own + p["children_cpu"]
+        dry = p["latex"].get("dry_cpu", 0.0)
+        t["latex dry pass (pre-pass)"] += dry
+        latex_count += p["latex"].get("batched", 0)
         t["startup"] += p["startup_cpu"]
         t["latex"] += p["latex"]["cpu"]  # latex and dvisvgm: child processes
         latex_count += p["latex"]["compiled"]
@@ -99,13 +113,18 @@ def split(run: dict, jobs: int) -> dict:
         texts += p["pango"]["texts"]
         for k in ("drawing", "converting", "encoding", "keys"):
             t[k] += timing.get(k, 0.0)
-        counted = p["startup_cpu"] + p["narration"].get("synth_cpu", 0.0) + p["pango"]["seconds"]
+        counted = p["startup_cpu"] + p["narration"].get("synth_cpu", 0.0) + p["pango"]["seconds"] + dry
         counted += sum(timing.get(k, 0.0) for k in ("drawing", "converting", "encoding", "keys"))
         t["construction"] += max(0.0, own - counted)
         t.setdefault("other children", 0.0)
         t["other children"] += max(0.0, p["children_cpu"] - p["latex"]["cpu"])
-        name = next((a for a in reversed(p["argv"]) if not a.startswith("-")), "?")
-        spans.append((p["started"] - run["started"], p["ended"] - run["started"], name, p["beats"]))
+        prepass = any("texbatch" in a for a in p["argv"])
+        name = "pre-pass" if prepass else next((a for a in reversed(p["argv"]) if not a.startswith("-")), "?")
+        span = (p["started"] - run["started"], p["ended"] - run["started"], name, p["beats"])
+        if prepass:
+            prepass_span = span
+        else:
+            spans.append(span)
     t["render.sh (joining, posters, clips, contact sheet, lesson, page)"] = max(0.0, run["cpu"] - manim_cpu)
     spans.sort()
     last_end = max((e for _, e, _, _ in spans), default=0.0)
@@ -130,6 +149,7 @@ def split(run: dict, jobs: int) -> dict:
         "manim_processes": len(spans),
         "longest_process": {"section": longest[2], "beats": longest[3], "seconds": round(longest[1] - longest[0], 1)},
         "after_last_process": round(run["wall"] - last_end, 1),
+        "prepass": None if prepass_span is None else [round(prepass_span[0], 1), round(prepass_span[1], 1)],
         "timeline": [{"section": n, "beats": b, "start": round(s, 1), "end": round(e, 1)} for s, e, n, b in spans],
         "video_seconds": round(sum(s.get("duration") or 0 for s in run["report"]["sections"]), 1),
         "exit": run["code"],
@@ -169,6 +189,7 @@ def print_table(results: dict) -> None:
     )
     row("  its section", [results[w]["longest_process"]["section"] for w in ways])
     row("  then, after the last process (s)", [results[w]["after_last_process"] for w in ways])
+    row("pre-pass ran (s from the start)", [str(results[w]["prepass"] or "-") for w in ways])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,7 +14,7 @@ import itertools
 import threading
 import time
 
-from renderer import atomic, cache, parts
+from renderer import atomic, cache, parts, prepass
 from renderer.job import Part, Processes, Result, assemble_section, play_counts, render_part, start_log
 from renderer.plan import Entry, Plan
 from renderer.report import Reporter
@@ -69,6 +69,9 @@ def render(plan: Plan, reporter: Reporter) -> tuple[list[Result], bool]:
         results[entry.name] = result
         reporter.finished(k, result)
 
+    # A first render's formulas and narration, made ahead of the drawing, beside it (renderer/prepass.py).
+    ahead = prepass.start(plan, order)
+
     threads = [threading.Thread(target=work, args=(e,), name=f"section-{e.name}", daemon=True) for e in order]
     for t in threads:
         t.start()
@@ -83,6 +86,8 @@ def render(plan: Plan, reporter: Reporter) -> tuple[list[Result], bool]:
         procs.cancel()
         for t in threads:
             t.join()
+    finally:
+        prepass.stop(ahead)
     reporter.close()
     return [results[e.name] for e in plan.selected if e.name in results], interrupted
 

@@ -34,12 +34,21 @@ from video import counters
 _compile = tex_mobject.tex_to_svg_file
 
 
-@contextlib.contextmanager
-def _locked(name: str):
+def lock_name(expression, environment=None, tex_template=None) -> str:
+    body = tex_template.body if tex_template is not None else ""
+    return f"tex\0{environment}\0{expression}\0{body}"
+
+
+def lock_file(name: str) -> Path:
+    """The lock of one formula (video/texbatch.py takes it too)."""
     locks = Path(config.get_dir("tex_dir")) / "locks"
     locks.mkdir(parents=True, exist_ok=True)
-    key = hashlib.sha256(name.encode()).hexdigest()[:24]
-    with open(locks / f"{key}.lock", "w") as lock:
+    return locks / f"{hashlib.sha256(name.encode()).hexdigest()[:24]}.lock"
+
+
+@contextlib.contextmanager
+def _locked(name: str):
+    with open(lock_file(name), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         yield
 
@@ -49,8 +58,7 @@ def _compile_locked(expression, environment=None, tex_template=None):
         # Not (or no longer, after a tempconfig) a shared cache: manim's own way. Its
         # clean-up would try to delete the locks folder as a file that is not an SVG.
         return _compile(expression, environment, tex_template)
-    body = tex_template.body if tex_template is not None else ""
-    with _locked(f"tex\0{environment}\0{expression}\0{body}"):
+    with _locked(lock_name(expression, environment, tex_template)):
         return counters.latex(_compile, expression, environment, tex_template)
 
 
