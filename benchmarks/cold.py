@@ -156,6 +156,22 @@ def split(run: dict, jobs: int) -> dict:
     }
 
 
+def write_costs(out: Path, args) -> None:
+    """The shipped cost model from this cold render's section records (benchmarks/costs.py's format)."""
+    import costs
+
+    from renderer import parts
+
+    sections = dict(parts.shipped())  # the sections not rendered this time keep their costs
+    for record in sorted(out.glob("*/.cache/[0-9][0-9]-*.json")):
+        data = json.loads(record.read_text())
+        name = record.stem.split("-", 1)[1]
+        sections[name] = {"beat_costs": data["beat_costs"], "seconds": data["render_seconds"]}
+    source = f"benchmarks/cold.py -q {args.quality} --voice {args.voice}, {time.strftime('%Y-%m-%d')}: a cold render"
+    costs.write(sections, source)
+    print(f"  cost model written from {len(sections)} sections' records", flush=True)
+
+
 def print_table(results: dict) -> None:
     ways = list(results)
     print("\n== a cold render (fresh copy: no renders, no .tex, no narration, no history); CPU seconds ==")
@@ -201,6 +217,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ways", default="first-run,new", help="comma-separated: first-run, new (default both)")
     ap.add_argument("--json", default=str(ROOT / "benchmarks" / "cold.json"))
     ap.add_argument("--keep", action="store_true", help="keep the temporary copies")
+    ap.add_argument(
+        "--write-costs",
+        action="store_true",
+        help="write renderer/costs.json from the new way's records (each section's beat costs and render time)",
+    )
     args = ap.parse_args(argv)
     ways = [w.strip() for w in args.ways.split(",") if w.strip()]
     unknown = [w for w in ways if w not in WAYS]
@@ -222,6 +243,8 @@ def main(argv: list[str] | None = None) -> int:
             cmd = ["-q", args.quality, "--voice", args.voice, "--jobs", str(args.jobs), "--out", str(work / "renders")]
             run = run_cold(proj, cmd + args.names, WAYS[way], work)
             results[way] = split(run, args.jobs)
+            if way == "new" and args.write_costs:
+                write_costs(work / "renders", args)
             print(f"  {way}: {run['wall']:.1f} s wall, {run['cpu']:.1f} CPU-s (exit {run['code']})", flush=True)
             if run["code"] != 0:
                 print((work / "render.log").read_text()[-2000:], file=sys.stderr)

@@ -136,7 +136,7 @@ class Collected:
     error: str = ""  # the dry pass stopped here (what it found before is kept)
 
 
-def collect(scene_class, tex_dir: Path) -> Collected:
+def collect(scene_class, tex_dir: Path, frame_rate: int = 15) -> Collected:
     """Build a scene with animations skipped, without drawing and without LaTeX: its formulas
     (those not in ``tex_dir`` yet) and its beats' narration lines."""
     from manim import tempconfig
@@ -152,7 +152,7 @@ def collect(scene_class, tex_dir: Path) -> Collected:
             "dry_run": True,
             "pixel_height": 270,
             "pixel_width": 480,
-            "frame_rate": 15,
+            "frame_rate": frame_rate,
             "media_dir": tmp,
             "text_dir": str(Path(tmp) / "texts"),
             "output_file": str(Path(tmp) / "scene"),
