@@ -12,7 +12,10 @@ newcomer runs it. The ways, run one after the other on the same sections:
 * ``first-run`` (today's): ``BACKPROP_FIRST_RUN=stock``: no pre-pass, no
   shipped cost model: every formula compiled where a scene asks for it, the
   narration synthesised by the scene at each beat, no section split;
-* ``new``: ``./render.sh`` as shipped.
+* ``+model``: the shipped cost model only (renderer/costs.json: the order
+  and the split);
+* ``+latex``: and the pre-pass's formulas in batches (renderer/prepass.py);
+* ``new``: ``./render.sh`` as shipped: and the narration ahead.
 
 Every manim process of the run writes its counters (video/counters.py); with
 the part records' timings they split the run's CPU seconds into: start-up
@@ -44,9 +47,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from render import copy_project  # noqa: E402
+from render import compare_pictures, copy_project  # noqa: E402
 
-WAYS = {"first-run": {"BACKPROP_FIRST_RUN": "stock"}, "new": {}}
+WAYS = {
+    "first-run": {"BACKPROP_FIRST_RUN": "stock"},
+    "+model": {"BACKPROP_FIRST_RUN": "model"},
+    "+latex": {"BACKPROP_FIRST_RUN": "latex"},
+    "new": {},
+}
 
 
 def run_cold(proj: Path, args: list[str], env_extra: dict, work: Path) -> dict:
@@ -93,7 +101,7 @@ def split(run: dict, jobs: int) -> dict:
             "keys",
         )
     }
-    latex_count, narration_lines, texts, manim_cpu = 0, 0, 0, 0.0
+    latex_count, batched, narration_lines, texts, manim_cpu = 0, 0, 0, 0, 0.0
     spans, prepass_span = [], None
     for p in run["procs"]:
         timing = {}
@@ -103,7 +111,7 @@ def split(run: dict, jobs: int) -> dict:
         manim_cpu += own + p["children_cpu"]
         dry = p["latex"].get("dry_cpu", 0.0)
         t["latex dry pass (pre-pass)"] += dry
-        latex_count += p["latex"].get("batched", 0)
+        batched += p["latex"].get("batched", 0)
         t["startup"] += p["startup_cpu"]
         t["latex"] += p["latex"]["cpu"]  # latex and dvisvgm: child processes
         latex_count += p["latex"]["compiled"]
@@ -142,6 +150,7 @@ def split(run: dict, jobs: int) -> dict:
         "cpu": round(run["cpu"], 1),
         "cpu_split": {k: round(v, 1) for k, v in t.items()},
         "latex_formulas": latex_count,
+        "latex_batched": batched,
         "narration_sentences": narration_lines,
         "pango_texts": texts,
         "idle_core_seconds": round(jobs * run["wall"] - run["cpu"], 1),
@@ -193,7 +202,8 @@ def print_table(results: dict) -> None:
     row("CPU, all processes", [results[w]["cpu"] for w in ways])
     for key in results[ways[0]]["cpu_split"]:
         row(f"  {key}", [results[w]["cpu_split"].get(key, 0.0) for w in ways])
-    row("  LaTeX formulas compiled (count)", [results[w]["latex_formulas"] for w in ways])
+    row("  LaTeX formulas compiled by the scenes (count)", [results[w]["latex_formulas"] for w in ways])
+    row("  LaTeX formulas compiled in batches (count)", [results[w].get("latex_batched", 0) for w in ways])
     row("  sentences synthesised (count)", [results[w]["narration_sentences"] for w in ways])
     row("  Pango texts (count)", [results[w]["pango_texts"] for w in ways])
     row("idle core-seconds (jobs x wall - CPU)", [results[w]["idle_core_seconds"] for w in ways])
@@ -214,7 +224,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-q", "--quality", default="high", choices=("low", "medium", "high"))
     ap.add_argument("--voice", default="piper")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    ap.add_argument("--ways", default="first-run,new", help="comma-separated: first-run, new (default both)")
+    ap.add_argument(
+        "--ways", default="first-run,new", help=f"comma-separated, of {', '.join(WAYS)} (default first-run,new)"
+    )
     ap.add_argument("--json", default=str(ROOT / "benchmarks" / "cold.json"))
     ap.add_argument("--keep", action="store_true", help="keep the temporary copies")
     ap.add_argument(
@@ -234,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
         f"jobs {args.jobs}, sections {' '.join(args.names) or 'all'}, in {tmp}",
         flush=True,
     )
-    results = {}
+    results, videos = {}, {}
     try:
         for way in ways:
             work = tmp / way
@@ -243,15 +255,33 @@ def main(argv: list[str] | None = None) -> int:
             cmd = ["-q", args.quality, "--voice", args.voice, "--jobs", str(args.jobs), "--out", str(work / "renders")]
             run = run_cold(proj, cmd + args.names, WAYS[way], work)
             results[way] = split(run, args.jobs)
+            videos[way] = {s["name"]: s.get("video") for s in run["report"]["sections"]}
             if way == "new" and args.write_costs:
                 write_costs(work / "renders", args)
             print(f"  {way}: {run['wall']:.1f} s wall, {run['cpu']:.1f} CPU-s (exit {run['code']})", flush=True)
             if run["code"] != 0:
                 print((work / "render.log").read_text()[-2000:], file=sys.stderr)
+        pictures = {}
+        if len(ways) > 1:  # the pictures of each way against the first way's
+            base = videos[ways[0]]
+            for way in ways[1:]:
+                for name, video in videos[way].items():
+                    if video and base.get(name):
+                        values = compare_pictures(base[name], video, tmp / "frames" / way / name)
+                        pictures[f"{way}/{name}"] = {
+                            "ssim_min": round(min(values), 4) if values else None,
+                            "frames": len(values),
+                            "size_ratio": round(Path(video).stat().st_size / Path(base[name]).stat().st_size, 3),
+                        }
     finally:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
     print_table(results)
+    for key, value in pictures.items():
+        print(
+            f"pictures {key} against {ways[0]}: SSIM min {value['ssim_min']} over {value['frames']} beats' last "
+            f"frames, size {value['size_ratio']}x"
+        )
     fig = {
         "machine": f"{platform.node()}, {os.cpu_count()} cores",
         "load_average_at_end": os.getloadavg(),
@@ -261,6 +291,7 @@ def main(argv: list[str] | None = None) -> int:
         "sections": args.names or "all",
         "finished": time.strftime("%Y-%m-%d %H:%M:%S"),
         "ways": results,
+        "pictures": pictures,
     }
     Path(args.json).write_text(json.dumps(fig, indent=1) + "\n")
     print(f"(written to {args.json}; load average at the end {os.getloadavg()[0]:.1f})")

@@ -9,16 +9,19 @@ would each synthesise the same earlier lines.
 So ``start`` runs one more process beside the section renders
 (``python -m video.texbatch``, video/texbatch.py): a dry pass of each such
 section in the order the sections start, its formulas compiled in batches
-into the shared LaTeX cache, then every line of those sections synthesised
-into the narration cache. Both caches are locked per item: a scene that gets
+into the shared LaTeX cache, then (at the lowest priority, so on cores the
+drawing leaves idle) every line of those sections synthesised into the
+narration cache. Both caches are locked per item: a scene that gets
 to a formula or a sentence first makes it itself, and the pre-pass passes
 over it; one that asks while the pre-pass is making it waits and then finds
 it made. The output is the same either way (the same SVGs, the same WAVs).
 
 Sections with a render history (an edit, ``--force``, nothing changed) get no
 pre-pass: their formulas and lines are cached already, and a dry pass would
-cost more than it saves. ``BACKPROP_FIRST_RUN=stock`` turns it off (the
-benchmark's baseline: benchmarks/cold.py).
+cost more than it saves. ``BACKPROP_FIRST_RUN`` takes the new first run
+apart for benchmarks/cold.py: ``stock`` (no pre-pass, no shipped costs: the
+baseline), ``model`` (the shipped costs only), ``latex`` (and the formulas,
+not the narration).
 """
 
 from __future__ import annotations
@@ -33,14 +36,18 @@ from renderer.plan import ROOT, Entry, Plan
 FIRST_RUN_ENV_VAR = "BACKPROP_FIRST_RUN"
 
 
+def _mode() -> str:
+    return os.environ.get(FIRST_RUN_ENV_VAR, "").strip().lower()
+
+
 def stock() -> bool:
     """``BACKPROP_FIRST_RUN=stock``: a first render as before (no pre-pass, no shipped costs)."""
-    return os.environ.get(FIRST_RUN_ENV_VAR, "").strip().lower() == "stock"
+    return _mode() == "stock"
 
 
 def wanted(plan: Plan, order: list[Entry]) -> list[Entry]:
     """The sections (in start order) a pre-pass helps: never rendered under this output root."""
-    if stock() or plan.only_part is not None:
+    if _mode() in ("stock", "model") or plan.only_part is not None:
         return []
     return [e for e in order if parts.history(plan, e) is None]
 
@@ -59,7 +66,7 @@ def start(plan: Plan, order: list[Entry]) -> subprocess.Popen | None:
         "--tex-dir",
         str(plan.tex_dir),
         "--voice",
-        plan.voice,
+        "none" if _mode() == "latex" else plan.voice,
         *[f"{e.path}:{e.scene}" for e in todo],
     ]
     with open(log_path, "w", encoding="utf-8") as log:

@@ -370,6 +370,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.voice != "none":
         import narration
 
+        # The lowest priority from here: the sections' processes synthesise what they reach first
+        # themselves, so this only fills cores they leave idle (and the lines of later sections).
+        os.nice(19)
         voice = narration.get_voice(args.voice)
         for spec, got in found:
             started = time.perf_counter()
