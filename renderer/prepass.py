@@ -26,7 +26,9 @@ not the narration).
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 
@@ -88,5 +90,6 @@ def stop(proc: subprocess.Popen | None) -> None:
     if proc is None:
         return
     if proc.poll() is None:
-        proc.terminate()
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGTERM)  # its latex or dvisvgm too (its own session)
     proc.wait()
