@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/render.py                     # the whole lesson at 1080p60, narrated (about 45 min)
     .venv/bin/python benchmarks/render.py worked-example      # just these sections
     .venv/bin/python benchmarks/render.py --quick             # at 480p15 (a few minutes)
+    .venv/bin/python benchmarks/render.py --cold              # a fresh clone's first render, profiled (cold.py)
 
 It works on a copy of the project in a temporary folder (sharing .venv), so it
 can edit scenes there. Both ways start cold (no LaTeX cache, no videos); the
@@ -54,15 +55,16 @@ SKIP = {".git", ".venv", "renders", "media", ".pytest_cache", ".hypothesis", "__
 QUALITY = {"high": ("h", "1080p60"), "low": ("l", "480p15")}
 
 
-def copy_project(dest: Path) -> Path:
-    """The project's files (not .git, .venv, outputs) in ``dest``, with .venv and the narration cache linked."""
+def copy_project(dest: Path, narration: bool = True) -> Path:
+    """The project's files (not .git, .venv, outputs) in ``dest``, with .venv linked, and the
+    narration cache too unless ``narration`` is False (a fresh clone's first render)."""
     proj = dest / "project"
     shutil.copytree(
         ROOT, proj, ignore=lambda d, names: {n for n in names if n in SKIP or n.endswith(".pyc")}, symlinks=True
     )
     os.symlink(ROOT / ".venv", proj / ".venv")
     (proj / ".cache").mkdir()
-    if (ROOT / ".cache" / "narration").exists():
+    if narration and (ROOT / ".cache" / "narration").exists():
         os.symlink(ROOT / ".cache" / "narration", proj / ".cache" / "narration")
     return proj
 
@@ -205,7 +207,18 @@ def main() -> int:
     ap.add_argument("--encoders", action="store_true", help="also try x264 presets on worked-example")
     ap.add_argument("--json", default=str(ROOT / "benchmarks" / "results.json"))
     ap.add_argument("--keep", action="store_true", help="keep the temporary project copy")
+    ap.add_argument(
+        "--cold",
+        action="store_true",
+        help="the first render on a fresh copy instead, today's way against the new one, with the profile "
+        "of its CPU seconds (benchmarks/cold.py)",
+    )
     args = ap.parse_args()
+    if args.cold:
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+        import cold
+
+        return cold.main([*args.names, "-q", "low" if args.quick else "high", "--voice", args.voice])
 
     from scenes.manifest import LESSON
 

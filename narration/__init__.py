@@ -14,8 +14,11 @@ unchanged sentence is never synthesised twice.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import io
 import os
+import resource
 import time
 import wave
 from dataclasses import dataclass, field
@@ -43,6 +46,7 @@ __all__ = [
     "get_voice",
     "line_cues",
     "narrate",
+    "prepare",
     "spoken",
     "voice_from_env",
 ]
@@ -59,7 +63,12 @@ PROCESSING = {
 }
 
 # What this process did (tests and the benchmark read it).
-STATS = {"synthesised": 0, "cache_hits": 0, "synth_seconds": 0.0, "audio_seconds": 0.0}
+STATS = {"synthesised": 0, "cache_hits": 0, "synth_seconds": 0.0, "synth_cpu": 0.0, "audio_seconds": 0.0}
+
+
+def _cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)  # piper's own threads too
+    return r.ru_utime + r.ru_stime
 
 
 def voice_from_env() -> Voice:
@@ -98,20 +107,60 @@ def readable(path: Path) -> bool:
     return True
 
 
-def synthesize_sentence(text: str, voice: Voice) -> Path:
-    """The WAV of one spoken sentence: trimmed, loudness-normalised, cached."""
-    path = cache_dir() / f"{key(text=text, voice=voice.name, settings=voice.settings, processing=PROCESSING)}.wav"
+def _sentence_path(text: str, voice: Voice) -> Path:
+    return cache_dir() / f"{key(text=text, voice=voice.name, settings=voice.settings, processing=PROCESSING)}.wav"
+
+
+@contextlib.contextmanager
+def _locked(path: Path, wait: bool = True):
+    """One process synthesises a sentence at a time; the others wait, then find it cached.
+    Without ``wait``, yields False at once when another process has it."""
+    locks = path.parent / ".locks"
+    locks.mkdir(exist_ok=True)
+    with open(locks / f"{path.stem}.lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+
+
+def synthesize_sentence(text: str, voice: Voice, wait: bool = True) -> Path | None:
+    """The WAV of one spoken sentence: trimmed, loudness-normalised, cached. (None without
+    ``wait`` when another process is synthesising it now.)"""
+    path = _sentence_path(text, voice)
     if path.exists() and readable(path):
         STATS["cache_hits"] += 1
         return path
-    started = time.perf_counter()
-    samples, rate = voice.synthesize(text)
-    samples = audio.normalise(audio.trim(samples, rate), rate)
-    atomic.write_bytes(path, _wav_bytes(samples, rate))
-    STATS["synthesised"] += 1
-    STATS["synth_seconds"] += time.perf_counter() - started
-    STATS["audio_seconds"] += len(samples) / rate
+    with _locked(path, wait) as mine:
+        if not mine:
+            return None
+        if path.exists() and readable(path):  # made by the process we waited for
+            STATS["cache_hits"] += 1
+            return path
+        started, cpu = time.perf_counter(), _cpu()
+        samples, rate = voice.synthesize(text)
+        samples = audio.normalise(audio.trim(samples, rate), rate)
+        atomic.write_bytes(path, _wav_bytes(samples, rate))
+        STATS["synthesised"] += 1
+        STATS["synth_seconds"] += time.perf_counter() - started
+        STATS["synth_cpu"] += _cpu() - cpu
+        STATS["audio_seconds"] += len(samples) / rate
     return path
+
+
+def prepare(text: str, voice: Voice) -> int:
+    """Synthesise a line's sentences into the cache ahead of the scene that speaks it, passing
+    over any another process is synthesising now; returns how many it synthesised."""
+    if voice.silent:
+        return 0
+    before = STATS["synthesised"]
+    for s in sentences(" ".join(text.split())):
+        said = spoken(s)
+        if said.strip(" .,:;!?"):
+            synthesize_sentence(said, voice, wait=False)
+    return STATS["synthesised"] - before
 
 
 def narrate(text: str, voice: Voice | None = None) -> LineAudio:

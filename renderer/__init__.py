@@ -6,8 +6,10 @@ The modules, in the order a run goes through them:
   preflight the system tools a render needs (LaTeX, dvisvgm, ffmpeg), checked before any work
   plan      what to render: the manifest, quality presets, the output folder and its file names
   cache     incremental rendering: each section's input fingerprint and its stored record
-  parts     a section split into beat ranges, from the previous render's cost per beat
+  parts     a section split into beat ranges, from the previous render's cost per beat (or the
+            shipped model, costs.json, for a section never rendered)
   schedule  the parts side by side in priority slots (costliest first), each section joined
+  prepass   a first render's formulas (in batches) and narration, made beside the drawing
   job       one part: a manim subprocess (the LaTeX cache shared), then the section assembled
             from its play files and moved into place atomically under a per-section lock
   media     ffprobe/ffmpeg helpers (probe, duration, last frame)

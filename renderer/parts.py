@@ -8,19 +8,48 @@ processes (or machines) and joined without re-encoding (video/assemble.py).
 The split needs to know the beats: how many, and what each costs. That comes
 from the section's previous render (its record keeps a cost per beat), in
 this variant or, failing that, in another one under the same output folder.
-A section never rendered before is rendered whole. Sections start longest
-first, by the same history.
+A section never rendered before takes its costs from the model shipped with
+the code (renderer/costs.json, written by benchmarks/costs.py), so a first
+render is split like a later one; a section in neither is rendered whole.
+Sections start longest first, by the same costs.
 """
 
 from __future__ import annotations
 
+import functools
+import json
 import math
+from pathlib import Path
 
 from renderer import cache
 from renderer.job import Part
 from renderer.plan import Entry, Plan
 
 WHOLE = [Part(0, None)]
+COSTS = Path(__file__).with_name("costs.json")
+
+
+@functools.cache
+def shipped() -> dict:
+    """The shipped cost model: section name -> {"beat_costs": [...], "seconds": ...}."""
+    try:
+        return json.loads(COSTS.read_text(encoding="utf-8"))["sections"]
+    except (OSError, ValueError, KeyError):
+        return {}
+
+
+def estimate(plan: Plan, entry: Entry) -> tuple[list[float], float] | None:
+    """(cost per beat, seconds) of a section: from its history, else from the shipped model
+    (not with BACKPROP_FIRST_RUN=stock, nor for another lesson's sections: their scenes differ)."""
+    record = history(plan, entry)
+    if record is not None:
+        return record.beat_costs, record.render_seconds
+    from renderer.prepass import stock
+
+    model = shipped().get(entry.name)
+    if model is None or stock() or entry.path.parent != Path(__file__).parents[1] / "scenes":
+        return None
+    return model["beat_costs"], model["seconds"]
 
 
 def history(plan: Plan, entry: Entry) -> cache.Record | None:
@@ -38,8 +67,8 @@ def history(plan: Plan, entry: Entry) -> cache.Record | None:
 
 def cost(plan: Plan, entry: Entry) -> float:
     """An estimate of the section's render time (seconds; 0 if unknown)."""
-    record = history(plan, entry)
-    return record.render_seconds if record is not None else 0.0
+    known = estimate(plan, entry)
+    return known[1] if known is not None else 0.0
 
 
 def split(costs: list[float], count: int) -> list[Part]:
@@ -63,15 +92,16 @@ def choose(plan: Plan, entry: Entry, others_cost: float) -> list[Part]:
     """The parts of one section. ``others_cost``: the estimated cost of the
     other sections of this run (a section that is a large share of the run is
     split, so that it does not finish alone at the end)."""
-    record = history(plan, entry)
-    if record is None or len(record.beat_costs) < 2:
+    known = estimate(plan, entry)
+    if known is None or len(known[0]) < 2:
         return list(WHOLE)
+    costs, mine = known
     if plan.parts:
-        return split(record.beat_costs, plan.parts)
-    mine = record.render_seconds or 1.0
+        return split(costs, plan.parts)
+    mine = mine or 1.0
     # About two pieces of work per job at least, none longer than that share.
     share = (mine + others_cost) / (2 * plan.jobs)
-    return split(record.beat_costs, min(plan.jobs, math.ceil(mine / share)))
+    return split(costs, min(plan.jobs, math.ceil(mine / share)))
 
 
 def existing(plan: Plan, entry: Entry, fingerprint: str) -> list[dict] | None:

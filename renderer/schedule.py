@@ -15,7 +15,7 @@ import threading
 import time
 
 from common import atomic
-from renderer import cache, parts
+from renderer import cache, parts, prepass
 from renderer.job import (
     SOURCES_CHANGED,
     Part,
@@ -81,6 +81,9 @@ def render(plan: Plan, reporter: Reporter) -> tuple[list[Result], bool]:
         results[entry.name] = result
         reporter.finished(k, result)
 
+    # A first render's formulas and narration, made ahead of the drawing, beside it (renderer/prepass.py).
+    ahead = prepass.start(plan, order)
+
     threads = [threading.Thread(target=work, args=(e,), name=f"section-{e.name}", daemon=True) for e in order]
     for t in threads:
         t.start()
@@ -95,6 +98,8 @@ def render(plan: Plan, reporter: Reporter) -> tuple[list[Result], bool]:
         procs.cancel()
         for t in threads:
             t.join()
+    finally:
+        prepass.stop(ahead)
     reporter.close()
     return [results[e.name] for e in plan.selected if e.name in results], interrupted
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -404,6 +405,11 @@ def test_render_sh_renders_the_real_section_derivative(real_render):
     assert Path(data["sections"][0]["video"]) == video
     assert_plays(video, duration=data["sections"][0]["duration"], min_duration=10.0)
     assert (base / "renders" / "low" / "posters" / "01-derivative.png").exists()
+    # A first render: its formulas were typeset in batches beside the drawing (renderer/prepass.py).
+    prepass = (base / "renders" / "low" / "logs" / "prepass.log").read_text()
+    found = re.search(r"(\d+) formulas new, (\d+) compiled in batches", prepass)
+    assert found and int(found.group(2)) > 0, prepass
+    assert not list((base / "renders" / ".tex").glob(".batch-*")), "a batch's work folder was left behind"
 
 
 # -- what a fingerprint covers (no rendering) ------------------------------------

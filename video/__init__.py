@@ -9,6 +9,8 @@ parallel, and the section joined from its parts without re-encoding.
     assemble.py  a section (or one beat's clip) from the play files, with narration and captions
     store.py     the play store: play files with the record of what was written
     texcache.py  one LaTeX cache shared by processes, locked per formula
+    texbatch.py  a scene's formulas found by a dry pass and typeset in batches (a first render)
+    counters.py  what each process spent on LaTeX, narration, Pango (benchmarks/cold.py)
     speedups.py  copies of SVG mobjects share their parsed paths
 """
 

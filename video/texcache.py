@@ -30,15 +30,26 @@ from manim import RIGHT, config
 from manim.mobject.svg.svg_mobject import SVGMobject
 from manim.mobject.text import tex_mobject
 
+from video import counters
+
 _compile = tex_mobject.tex_to_svg_file
+
+
+def lock_name(expression, environment=None, tex_template=None) -> str:
+    body = tex_template.body if tex_template is not None else ""
+    return f"tex\0{environment}\0{expression}\0{body}"
+
+
+def lock_file(name: str) -> Path:
+    """The lock of one formula (video/texbatch.py takes it too)."""
+    locks = Path(config.get_dir("tex_dir")) / "locks"
+    locks.mkdir(parents=True, exist_ok=True)
+    return locks / f"{hashlib.sha256(name.encode()).hexdigest()[:24]}.lock"
 
 
 @contextlib.contextmanager
 def _locked(name: str):
-    locks = Path(config.get_dir("tex_dir")) / "locks"
-    locks.mkdir(parents=True, exist_ok=True)
-    key = hashlib.sha256(name.encode()).hexdigest()[:24]
-    with open(locks / f"{key}.lock", "w") as lock:
+    with open(lock_file(name), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         yield
 
@@ -48,15 +59,14 @@ def _compile_locked(expression, environment=None, tex_template=None):
         # Not (or no longer, after a tempconfig) a shared cache: manim's own way. Its
         # clean-up would try to delete the locks folder as a file that is not an SVG.
         return _compile(expression, environment, tex_template)
-    body = tex_template.body if tex_template is not None else ""
-    with _locked(f"tex\0{environment}\0{expression}\0{body}"):
-        svg = _compile(expression, environment, tex_template)
+    with _locked(lock_name(expression, environment, tex_template)):
+        svg = counters.latex(_compile, expression, environment, tex_template)
         if _whole(svg):
             return svg
         # A cached result cut short (a crash, a full disk, a partial copy): made again, never trusted.
         for suffix in (".svg", ".dvi", ".xdv", ".tex"):
             Path(svg).with_suffix(suffix).unlink(missing_ok=True)
-        return _compile(expression, environment, tex_template)
+        return counters.latex(_compile, expression, environment, tex_template)
 
 
 def _whole(svg: Path) -> bool:
@@ -85,5 +95,6 @@ def share(tex_dir: Path | str) -> None:
     """Use ``tex_dir`` as this process's LaTeX cache, safely shared with others."""
     config.tex_dir = str(tex_dir)
     config.no_latex_cleanup = True
+    counters.install()
     tex_mobject.tex_to_svg_file = _compile_locked
     SVGMobject.generate_mobject = _read_svg_in_memory
