@@ -255,6 +255,7 @@ PROJECT_PARTS = (
     "video",
     "narration",
     "renderer",
+    "assets",
     "manim.cfg",
     "requirements.lock",
 )
