@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 from narration import captions
-from renderer import atomic, cache, join, outputs
+from renderer import atomic, cache, join, notebook, outputs
 from renderer.cache import Record
 from renderer.plan import Entry, Plan
 
@@ -133,6 +133,7 @@ def fingerprint(plan: Plan, records: list[tuple[Entry, Record]]) -> str:
         ("voice", plan.voice),
         ("lesson", join.fingerprint(plan, records)),
         ("decks", _read(slides.marker(plan)) if _decks(plan) else ""),
+        ("notebook", notebook.fingerprint(plan)),  # NOTEBOOK HOOK (issue 20): its code, checkpoints, explorers
     ):
         h.update(f"{key}={value}\n".encode())
     for entry, record in outputs.published(plan):  # the downloads list their clips
@@ -399,6 +400,9 @@ def write_html(
 </section>"""
     )
     data = json.dumps(info, ensure_ascii=False).replace("</", "<\\/")
+    # NOTEBOOK HOOK (issue 20): step mode, checkpoints, explorers; placed below as nb.style,
+    # nb.controls, nb.panel, nb.explorers and nb.script (the code is assets/page/notebook.js and .css).
+    nb = notebook.page_parts(plan, parts, watch)
 
     page = f"""<!doctype html>
 <html lang="en">
@@ -464,6 +468,7 @@ def write_html(
     h3 {{ color: #000; break-after: avoid; }}
   }}
 </style>
+{nb.style}
 </head>
 <body>
 <a class="skip" href="#transcript">Skip to the transcript</a>
@@ -487,10 +492,13 @@ def write_html(
       <button type="button" id="prev" aria-label="Previous chapter">Previous chapter</button>
       <button type="button" id="next" aria-label="Next chapter">Next chapter</button>
       <button type="button" id="cc" aria-pressed="true" aria-label="Captions">Captions</button>
+      {nb.controls}
       <span id="time">0:00 / {stamp(total)}</span>
     </div>
     <p class="keys">Keys: Space play or pause · ← → 5 s · Shift+← → previous or next chapter</p>
+{nb.panel}
   </div>
+{nb.explorers}
   <nav id="chapters" aria-labelledby="chapters-title">
     <h2 id="chapters-title">Chapters</h2>
     <ol>
@@ -621,6 +629,7 @@ def write_html(
 }})();
 </script>
 {watch_script}
+{nb.script}
 </body>
 </html>
 """

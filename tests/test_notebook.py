@@ -1,0 +1,181 @@
+"""The notebook on the lesson page (issue 20), opened in headless Chromium from disk.
+
+The notebook lesson (tests/fixtures/notebook.py: the real derivative, partials and
+worked-example sections) is rendered once at low quality, silent; its page is then
+driven as a viewer would: step mode, the checkpoints, the explorers. Marked ``clients``.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.test_render import Lesson
+from tests.test_slides import CHROMIUM, CHROMIUM_ARGS, _inside
+
+ARGS = ["-q", "low", "--voice", "none"]
+VIDEO = "document.getElementById('video')"
+
+
+class NotebookLesson(Lesson):
+    def __init__(self, base) -> None:
+        super().__init__(base)
+        self.spec = f"{self.dir / 'notebook.py'}:LESSON"
+
+    def render(self, *args: str, **kw):
+        kw.setdefault("timeout", 900)
+        return super().render(*args, **kw)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    lesson = NotebookLesson(tmp_path_factory.mktemp("notebook"))
+    proc, report = lesson.render(*ARGS)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return lesson
+
+
+@pytest.fixture
+def tab(site):
+    from playwright.sync_api import sync_playwright
+
+    errors, outside = [], []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(offline=True, viewport={"width": 1280, "height": 900})
+
+        def route(r):
+            if _inside(r.request.url, site.variant):
+                r.continue_()
+            else:
+                outside.append(r.request.url)
+                r.abort()
+
+        context.route("**/*", route)
+        page = context.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.open = lambda query="": _goto(page, site, query)
+        yield page
+        browser.close()
+    assert not errors, errors
+    assert not outside, outside
+
+
+def _goto(page, site, query: str) -> None:
+    page.goto(site.variant.joinpath("index.html").as_uri() + query)
+    page.wait_for_function(f"() => {VIDEO}.readyState >= 1", timeout=20_000)
+
+
+def _seek(tab, t: float) -> None:
+    tab.evaluate(
+        f"t => new Promise(ok => {{ const v = {VIDEO};"
+        " v.addEventListener('seeked', () => setTimeout(ok, 30), {once: true}); v.currentTime = t; })",
+        t,
+    )
+
+
+def _beats(tab) -> list[dict]:
+    return tab.evaluate("window.lessonNotebook.beats().map(b => ({start: b.start, end: b.end, label: b.label}))")
+
+
+def _paused(tab, timeout=20_000) -> float:
+    tab.wait_for_function(
+        f"() => {VIDEO}.paused && (document.getElementById('nb-next') || "
+        "document.querySelector('#nb-checkpoint form'))",
+        timeout=timeout,
+    )
+    return tab.evaluate(f"{VIDEO}.currentTime")
+
+
+@pytest.mark.clients
+def test_step_mode_pauses_at_every_beats_end_and_steps_on(site, tab):
+    tab.open("?step")
+    frame = 1 / 15
+    beats = _beats(tab)
+    names = [
+        b["name"]
+        for s in ("00-derivative", "01-partials", "02-worked-example")
+        for b in json.loads((site.variant / f"{s}.beats.json").read_text())
+    ]
+    assert len(beats) == len(names)
+    assert beats[1]["label"] == "The tangent"  # from the beat's name, "the-tangent"
+    assert tab.get_attribute("#nb-step", "aria-pressed") == "true"
+    for k, b in enumerate(beats[:-1]):
+        _seek(tab, max(b["start"], b["end"] - 0.5))
+        tab.evaluate(f"{VIDEO}.play()")
+        t = _paused(tab)
+        if tab.locator("#nb-checkpoint form").count():  # a checkpoint asks first
+            tab.click("text=Skip")
+            tab.click("#nb-continue")
+        assert b["end"] - frame <= t <= b["end"], (k, b, t)
+        assert tab.locator("#transcript .line.nb-here").count() == 1
+        assert tab.inner_text("#nb-next") == f"Step ▸ (next: {beats[k + 1]['label']})"
+    # Step ▸ plays the next beat, and stops at its end; ← replays it.
+    b0, b1 = beats[0], beats[1]
+    _seek(tab, b0["end"] - 0.3)
+    tab.evaluate(f"{VIDEO}.play()")
+    _paused(tab)
+    tab.click("#nb-next")
+    tab.wait_for_function(f"() => !{VIDEO}.paused && {VIDEO}.currentTime >= {b1['start']}", timeout=5_000)
+    _seek(tab, b1["end"] - 0.3)
+    assert b1["end"] - frame <= _paused(tab) <= b1["end"]
+    tab.evaluate("document.activeElement.blur()")
+    tab.keyboard.press("ArrowLeft")  # replay this beat
+    tab.wait_for_function(f"() => !{VIDEO}.paused && {VIDEO}.currentTime < {b1['start'] + 1}", timeout=5_000)
+    tab.click("#nb-step")  # off: it plays straight on
+    assert tab.get_attribute("#nb-step", "aria-pressed") == "false"
+
+
+def _checkpoint(tab, cid: str) -> dict:
+    checks = tab.evaluate("JSON.parse(document.getElementById('lesson-checkpoints').textContent)")
+    c = next(c for c in checks if c["id"] == cid)
+    beat = [
+        b
+        for b in tab.evaluate("window.lessonNotebook.beats().map(b => [b.stem, b.index, b.end])")
+        if b[:2] == [c["stem"], c["beat"]]
+    ][0]
+    _seek(tab, beat[2] - 0.5)
+    tab.evaluate(f"{VIDEO}.play()")
+    tab.wait_for_selector("#nb-checkpoint form", timeout=10_000)
+    return c
+
+
+@pytest.mark.clients
+def test_the_derivative_checkpoint_marks_16_right_and_17_wrong(tab):
+    tab.open()
+    assert tab.get_attribute("#nb-questions", "aria-pressed") == "true"  # on by default
+    tab.evaluate("window.answers = []; document.addEventListener('lesson:answer', e => answers.push(e.detail))")
+    c = _checkpoint(tab, "derivative-predict")
+    assert tab.evaluate(f"{VIDEO}.paused")
+    assert "2.100" in tab.inner_text("#nb-question") and "within 2%" in tab.inner_text("#nb-checkpoint")
+    tab.fill("#nb-answer", "1.7")
+    tab.keyboard.press("Enter")
+    assert tab.inner_text("#nb-reply").startswith("Not quite. The answer: 1.600.")
+    assert "1.500 + 1.000 · 0.100 = 1.600" in tab.inner_text("#nb-reply")
+    tab.click("#nb-continue")
+    tab.wait_for_function(f"() => !{VIDEO}.paused", timeout=5_000)  # plays on
+    tab.evaluate("delete window.lessonNotebook.results['derivative-predict']")  # ask again
+    _checkpoint(tab, "derivative-predict")
+    tab.fill("#nb-answer", "1.6")
+    tab.click("text=Check")
+    assert tab.inner_text("#nb-reply").startswith("Right.")
+    assert tab.evaluate("answers") == [
+        {"id": c["id"], "correct": False, "answer": 1.7},
+        {"id": c["id"], "correct": True, "answer": 1.6},
+    ]
+    assert "1 of 2 right" in tab.inner_text("#nb-status")
+    # "Watch straight through" turns them off: the next checkpoint plays through.
+    _checkpoint(tab, "worked-example-change")
+    tab.click("text=Watch straight through")
+    assert tab.get_attribute("#nb-questions", "aria-pressed") == "false"
+    tab.wait_for_function(f"() => !{VIDEO}.paused", timeout=5_000)
+
+
+def test_the_page_lists_the_checkpoint_ids_for_a_bridge(site):
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup((site.variant / "index.html").read_text(), "html.parser")
+    checks = json.loads(soup.select_one("script#lesson-checkpoints").string)
+    assert [c["id"] for c in checks] == ["derivative-predict", "worked-example-change"]
+    assert checks[0]["answer"] == pytest.approx(1.6)
