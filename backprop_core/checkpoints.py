@@ -36,7 +36,7 @@ class Checkpoint:
         return asdict(self)
 
 
-def _t(text: str) -> str:
+def page_text(text: str) -> str:
     """A number or formula the core prints in LaTeX, as page text."""
     return plain(text).replace(r"\cdot", "·").replace(r"\,", " ").replace("\\", "")
 
@@ -72,7 +72,7 @@ def checkpoints(p: Params) -> tuple[Checkpoint, ...]:
             answer=d.predicted.value,
             answer_text=d.predicted.text,
             working=(
-                f"f(x + Δx) ≈ f(x) + f′(x)·Δx = {_t(d.predicted.substituted)} = {d.predicted.text} "
+                f"f(x + Δx) ≈ f(x) + f′(x)·Δx = {page_text(d.predicted.substituted)} = {d.predicted.text} "
                 f"(the true f({after_x}) is {d.actual.text})."
             ),
         ),
@@ -86,7 +86,7 @@ def checkpoints(p: Params) -> tuple[Checkpoint, ...]:
             ),
             answer=c.predicted_change.value,
             answer_text=c.predicted_change.text,
-            working=f"Δy ≈ dy/dx · Δx = {_t(c.predicted_change.substituted)} = {c.predicted_change.text}.",
+            working=f"Δy ≈ dy/dx · Δx = {page_text(c.predicted_change.substituted)} = {c.predicted_change.text}.",
         ),
         _number(
             id="network-walk-gradient",
@@ -99,8 +99,8 @@ def checkpoints(p: Params) -> tuple[Checkpoint, ...]:
             answer=b.dL_dw1.value,
             answer_text=b.dL_dw1.text,
             working=(
-                f"∂L/∂w₁ = ∂L/∂z₁ · ∂z₁/∂w₁ = {_t(b.dL_dw1.substituted)} = {b.dL_dw1.text}: "
-                f"the five boxes {' · '.join(_t(q.factor) for q in b.boxes)} multiplied."
+                f"∂L/∂w₁ = ∂L/∂z₁ · ∂z₁/∂w₁ = {page_text(b.dL_dw1.substituted)} = {b.dL_dw1.text}: "
+                f"the five boxes {' · '.join(page_text(q.factor) for q in b.boxes)} multiplied."
             ),
         ),
         Checkpoint(
@@ -109,7 +109,7 @@ def checkpoints(p: Params) -> tuple[Checkpoint, ...]:
             after="the-update-rule",
             question=(
                 f"At w₁ = {first.w1_before.text} the slope ∂L/∂w₁ is {first.slope.text}. "
-                f"Will the first step, {_t(first.w1.substituted)}, lower the loss?"
+                f"Will the first step, {page_text(first.w1.substituted)}, lower the loss?"
             ),
             kind="choice",
             choices=("yes", "no"),

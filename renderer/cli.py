@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from narration import VOICE_ENV_VAR
-from renderer import atomic, join, outputs, page, parts, preflight, report, schedule, slides
+from renderer import atomic, explorers, join, outputs, page, parts, preflight, report, schedule, slides
 from renderer.job import Part, Result
 from renderer.plan import (
     DEFAULT_FORMAT,
@@ -375,6 +375,7 @@ def finish(plan: Plan, results: list[Result], reporter: report.Reporter) -> list
             except RuntimeError as exc:
                 notes.append(f"lesson video: FAILED: {exc}")
                 return notes
+        notes += explorers.build(plan)  # NOTEBOOK HOOK (issue 20): the explorers the page shows
         # The page shows the lesson video just joined or reused (and the clips and decks above).
         try:
             notes.append(page.build(plan, records))

@@ -8,10 +8,11 @@ driven as a viewer would: step mode, the checkpoints, the explorers. Marked ``cl
 from __future__ import annotations
 
 import json
+import subprocess
 
 import pytest
 
-from tests.test_render import Lesson
+from tests.test_render import ROOT, Lesson
 from tests.test_slides import CHROMIUM, CHROMIUM_ARGS, _inside
 
 ARGS = ["-q", "low", "--voice", "none"]
@@ -23,9 +24,14 @@ class NotebookLesson(Lesson):
         super().__init__(base)
         self.spec = f"{self.dir / 'notebook.py'}:LESSON"
 
-    def render(self, *args: str, **kw):
-        kw.setdefault("timeout", 900)
-        return super().render(*args, **kw)
+    @property
+    def variant(self):
+        return self.out / "low-silent"  # beside it: renders/.tex, the LaTeX the real sections typeset
+
+    def render(self, *args: str):
+        cmd, report = self.command(*args)
+        proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=1200)  # partials: minutes
+        return proc, json.loads(report.read_text()) if report.exists() else {}
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +112,7 @@ def test_step_mode_pauses_at_every_beats_end_and_steps_on(site, tab):
         tab.evaluate(f"{VIDEO}.play()")
         t = _paused(tab)
         if tab.locator("#nb-checkpoint form").count():  # a checkpoint asks first
-            tab.click("text=Skip")
+            tab.click("#nb-skip")
             tab.click("#nb-continue")
         assert b["end"] - frame <= t <= b["end"], (k, b, t)
         assert tab.locator("#transcript .line.nb-here").count() == 1
@@ -158,7 +164,7 @@ def test_the_derivative_checkpoint_marks_16_right_and_17_wrong(tab):
     tab.evaluate("delete window.lessonNotebook.results['derivative-predict']")  # ask again
     _checkpoint(tab, "derivative-predict")
     tab.fill("#nb-answer", "1.6")
-    tab.click("text=Check")
+    tab.click("#nb-check")
     assert tab.inner_text("#nb-reply").startswith("Right.")
     assert tab.evaluate("answers") == [
         {"id": c["id"], "correct": False, "answer": 1.7},
@@ -167,7 +173,7 @@ def test_the_derivative_checkpoint_marks_16_right_and_17_wrong(tab):
     assert "1 of 2 right" in tab.inner_text("#nb-status")
     # "Watch straight through" turns them off: the next checkpoint plays through.
     _checkpoint(tab, "worked-example-change")
-    tab.click("text=Watch straight through")
+    tab.click("#nb-straight")
     assert tab.get_attribute("#nb-questions", "aria-pressed") == "false"
     tab.wait_for_function(f"() => !{VIDEO}.paused", timeout=5_000)
 
@@ -179,3 +185,60 @@ def test_the_page_lists_the_checkpoint_ids_for_a_bridge(site):
     checks = json.loads(soup.select_one("script#lesson-checkpoints").string)
     assert [c["id"] for c in checks] == ["derivative-predict", "worked-example-change"]
     assert checks[0]["answer"] == pytest.approx(1.6)
+
+
+def _explorer(tab, stem: str) -> dict:
+    e = tab.evaluate(
+        "stem => JSON.parse(document.getElementById('lesson-notebook').textContent).explorers"
+        ".find(e => e.stem === stem)",
+        stem,
+    )
+    tab.click(f"#nb-explorer-{stem} > summary")
+    return e
+
+
+def _shown(tab, stem: str) -> tuple[str, str]:
+    """(the frame on screen, the values read out) once the frame asked for is presented."""
+    stage = f"#nb-explorer-{stem} .nb-stage"
+    tab.wait_for_function(
+        f"() => {{ const s = document.querySelector('{stage}'); return s.dataset.shown === s.dataset.frame; }}",
+        timeout=10_000,
+    )
+    return tab.get_attribute(stage, "data-frame"), tab.inner_text(f"#nb-values-{stem}")
+
+
+@pytest.mark.clients
+def test_the_partials_explorer_follows_a_click_and_the_arrow_keys(tab):
+    tab.open()
+    tab.evaluate(f"{VIDEO}.play()")
+    e = _explorer(tab, "01-partials")
+    assert tab.evaluate(f"{VIDEO}.paused")  # opening it pauses the lesson
+    i, j = e["xs"].index("0.500"), e["ys"].index("0.300")
+    box = tab.locator("#nb-explorer-01-partials .nb-stage").bounding_box()
+    _seek_explorer = (box["x"] + e["xs_at"][i] * box["width"], box["y"] + e["ys_at"][j] * box["height"])
+    tab.keyboard.press("ArrowRight")  # somewhere else first
+    tab.mouse.click(*_seek_explorer)
+    frame, text = _shown(tab, "01-partials")
+    stop = next(s for s in e["stops"] if (s["i"], s["j"]) == (i, j))
+    assert int(frame) == stop["frame"]
+    assert "f = 0.430" in text and "∂f/∂x = 1.000" in text and "∂f/∂y = 1.200" in text
+    # The arrow keys move x (and y), a grid step at a time; the readouts follow.
+    tab.keyboard.press("ArrowRight")
+    _, text = _shown(tab, "01-partials")
+    assert f"x = {e['xs'][i + 1]}" in text and "∂f/∂x = 1.200" in text
+    tab.keyboard.press("ArrowUp")
+    _, text = _shown(tab, "01-partials")
+    assert f"y = {e['ys'][j + 1]}" in text
+    assert tab.get_attribute("#nb-01-partials-x", "aria-valuetext") == f"x = {e['xs'][i + 1]}"
+
+
+@pytest.mark.clients
+def test_the_derivative_explorer_starts_at_the_sections_point_and_follows_its_slider(tab):
+    tab.open()
+    e = _explorer(tab, "00-derivative")
+    frame, text = _shown(tab, "00-derivative")
+    assert "x = 2.000, f(x) = 1.500, f′(x) = 1.000" in text and "f(2.100) ≈ 1.500 + 1.000 · 0.100 = 1.600" in text
+    tab.focus("#nb-00-derivative-x")
+    tab.keyboard.press("ArrowLeft")
+    frame, text = _shown(tab, "00-derivative")
+    assert int(frame) == e["start"] - 1 and "x = 1.900" in text

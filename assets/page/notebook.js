@@ -153,10 +153,13 @@
     }
     const check = button("Check", "Check my answer", null);
     check.type = "submit";
+    check.id = "nb-check";
     const skip = button("Skip", "Skip this question", () => finish(c, {skipped: true}));
+    skip.id = "nb-skip";
     const straight = button("Watch straight through", "Watch straight through: no more questions or steps", () => {
       finish(c, {skipped: true}, true);
     });
+    straight.id = "nb-straight";
     const note = el("p", "", "nb-note");
     note.setAttribute("role", "alert");
     form.append(check, skip, straight);
@@ -245,9 +248,108 @@
     e.preventDefault();
     e.stopPropagation();
   }, true);
+  // -- explorers: the frames manim drew, one per stop; the values are the core's text -----
+  const latencies = [];
+  function explorer(e) {
+    const details = $(`nb-explorer-${e.stem}`);
+    if (!details) return;
+    const body = details.querySelector(".nb-body");
+    const stage = el("div", "", "nb-stage");
+    stage.tabIndex = 0;
+    stage.setAttribute("role", "application");
+    stage.setAttribute("aria-roledescription", "explorer");
+    const frames = document.createElement("video");
+    Object.assign(frames, {muted: true, playsInline: true, preload: "auto", src: e.video});
+    frames.setAttribute("aria-hidden", "true");
+    frames.poster = e.start_still;
+    stage.append(frames);
+    const values = el("p", "", "nb-values");
+    values.setAttribute("aria-live", "polite");
+    values.id = `nb-values-${e.stem}`;
+    stage.setAttribute("aria-describedby", values.id);
+    const sliders = el("div", "", "nb-sliders");
+    const map = e.kind === "map";
+    const at = {};  // "i,j" -> stop (the frames are in the renderer's order)
+    for (const s of e.stops) at[map ? `${s.i},${s.j}` : `${s.frame}`] = s;
+    const pos = map ? e.start.slice() : [e.start];
+    const sizes = map ? [e.columns, e.rows] : [e.stops.length];
+    const ranges = e.names.map((name, k) => {
+      const r = document.createElement("input");
+      Object.assign(r, {type: "range", min: 0, max: sizes[k] - 1, step: 1, value: pos[k]});
+      r.id = `nb-${e.stem}-${name}`;
+      const label = document.createElement("label");
+      label.htmlFor = r.id;
+      label.textContent = name;
+      r.addEventListener("input", () => { pos[k] = +r.value; show(); });
+      sliders.append(label, r);
+      return r;
+    });
+    const stop = () => (map ? at[`${pos[0]},${pos[1]}`] : e.stops[pos[0]]);
+    function show() {
+      const s = stop(), t0 = performance.now();
+      ranges.forEach((r, k) => {
+        r.value = pos[k];
+        r.setAttribute("aria-valuetext", `${e.names[k]} = ${s[e.names[k]]}`);
+      });
+      values.textContent = s.text;
+      stage.dataset.frame = s.frame;
+      frames.currentTime = (s.frame + 0.5) / e.fps;
+      if (frames.requestVideoFrameCallback) {
+        frames.requestVideoFrameCallback(() => { latencies.push(performance.now() - t0); stage.dataset.shown = s.frame; });
+      }
+    }
+    function move(k, by) {
+      pos[k] = Math.max(0, Math.min(sizes[k] - 1, pos[k] + by));
+      show();
+    }
+    // The stop under the pointer: the nearest grid line (the renderer wrote where each one is).
+    function pick(ev) {
+      const r = stage.getBoundingClientRect();
+      const u = (ev.clientX - r.left) / r.width, v = (ev.clientY - r.top) / r.height;
+      const [left, top, right, bottom] = e.box;
+      const pad = 0.01;
+      if (u < left - pad || u > right + pad || v < top - pad || v > bottom + pad) return;
+      const nearest = (list, w) => list.reduce((best, p, k) => (Math.abs(p - w) < Math.abs(list[best] - w) ? k : best), 0);
+      pos[0] = nearest(e.xs_at, u);
+      pos[1] = nearest(e.ys_at, v);
+      show();
+    }
+    if (map) {
+      stage.addEventListener("pointerdown", (ev) => { stage.setPointerCapture(ev.pointerId); pick(ev); });
+      stage.addEventListener("pointermove", (ev) => { if (ev.buttons) pick(ev); });
+    }
+    stage.addEventListener("keydown", (ev) => {
+      const keys = {ArrowLeft: [0, -1], ArrowRight: [0, 1], ArrowUp: [1, 1], ArrowDown: [1, -1]};
+      const k = keys[ev.key];
+      if (!k || (!map && k[0] === 1)) return;
+      move(k[0], k[1]);
+      ev.preventDefault();
+      ev.stopPropagation();
+    });
+    const hint = el("p", map ? "Click or drag on the heatmap, use the sliders, or the arrow keys on the picture."
+                             : "Drag the slider, or use the arrow keys on the picture.", "muted");
+    body.append(stage, values, sliders, hint);
+    details.addEventListener("toggle", () => { if (details.open) { video.pause(); show(); } });
+    show();
+    // Beside its chapter: "Try it".
+    const k = nb.sections.findIndex((s) => s.stem === e.stem);
+    const li = nb.watch ? document.querySelector(`#chapters li[data-section="${e.stem}"]`)
+                        : document.querySelectorAll("#chapters li")[k];
+    if (li) {
+      const tryIt = button(e.title, `${e.title}: ${e.chapter}`, () => {
+        details.open = true;
+        details.scrollIntoView({block: "nearest"});
+        stage.focus();
+      });
+      tryIt.classList.add("nb-try");
+      li.append(tryIt);
+    }
+  }
+  nb.explorers.forEach(explorer);
+
   stepBtn.setAttribute("aria-pressed", String(stepping));
   qBtn.setAttribute("aria-pressed", String(asking));
   if (stepping) offer();
   watchFrames();
-  window.lessonNotebook = {beats, results, tally, setStepping, setAsking};
+  window.lessonNotebook = {beats, results, tally, setStepping, setAsking, latencies};
 })();
