@@ -80,7 +80,8 @@
     const list = beats(), k = beatAt(list, video.currentTime), here = list[k];
     const atEnd = here && video.currentTime >= here.end - frame;
     const next = atEnd ? list[k + 1] : here;
-    const go = button(next ? `Step ▸ (next: ${next.label})` : "The end", next ? `Step: play ${next.label}` : "The end",
+    const word = atEnd ? "next" : "finish";
+    const go = button(next ? `Step ▸ (${word}: ${next.label})` : "The end", next ? `Step: play ${next.label}` : "The end",
       () => stepNext());
     go.id = "nb-next";
     go.disabled = !next;
