@@ -1,4 +1,4 @@
-"""The predict checkpoints' answers are the core's, for the render's parameters."""
+"""The predict checkpoints' answers are the core's, for the render's parameters; the page's notebook parts."""
 
 from __future__ import annotations
 
@@ -57,3 +57,17 @@ def test_the_page_places_them_at_their_beats():
     assert placed["answer"] == network.backward(Params(w1=0.3, loss="half")).dL_dw1.value
     labels = [notebook.beat_label(n, names) for n in names]
     assert labels == ["SETUP", *(f"{k}/13" for k in range(1, 14)), "Forward again"]
+
+
+def test_a_render_without_explorer_files_says_so(tmp_path):
+    import html
+
+    from renderer import cli, notebook
+
+    plan = cli.make_plan(cli.build_parser().parse_args(["--out", str(tmp_path), "-q", "low"]))
+    derivative = next(e for e in plan.manifest.entries if e.name == "derivative")
+    parts = [{"entry": derivative, "title": derivative.label, "beats": [{"name": "stop-at-x"}]}]
+    nb = notebook.page_parts(plan, parts)
+    assert "No explorer for 01 What's a derivative, again? in this render yet" in html.unescape(nb.explorers)
+    assert 'id="nb-step"' in nb.controls and 'id="lesson-checkpoints"' in nb.script
+    assert '"explorers": []' in nb.script

@@ -316,7 +316,11 @@
       show();
     }
     if (map) {
-      stage.addEventListener("pointerdown", (ev) => { stage.setPointerCapture(ev.pointerId); pick(ev); });
+      stage.addEventListener("pointerdown", (ev) => {
+        stage.focus({preventScroll: true});  // the arrow keys go on from the clicked point
+        stage.setPointerCapture(ev.pointerId);
+        pick(ev);
+      });
       stage.addEventListener("pointermove", (ev) => { if (ev.buttons) pick(ev); });
     }
     stage.addEventListener("keydown", (ev) => {
