@@ -13,6 +13,8 @@ import math
 import os
 from dataclasses import dataclass, fields
 
+from .refresher import DERIVATIVE_DX, DERIVATIVE_X, DERIVATIVE_X_RANGE, PARTIALS_POINT, PARTIALS_RANGE
+
 ENV_VAR = "BACKPROP_PARAMS"
 
 LOSS_CHOICES = ("squared", "half")
@@ -28,6 +30,14 @@ NUMERIC_FIELDS: dict[str, tuple[float, float, str]] = {
     "b2": (-5.0, 5.0, "the output unit's bias"),
     "y": (0.0, 1.0, "the target (a sigmoid output lies between 0 and 1)"),
     "lr": (1e-4, 10.0, "the learning rate eta (must be > 0)"),
+    # The seed's sliders: where the refresher's sections (and their explorers) stop.
+    "derivative_x": (
+        DERIVATIVE_X_RANGE[0],
+        DERIVATIVE_X_RANGE[1] - DERIVATIVE_DX,
+        "where the derivative section stops and predicts f(x + 0.1): inside its plot",
+    ),
+    "partials_x": (*PARTIALS_RANGE, "the x of the partials section's point: on its heatmap"),
+    "partials_y": (*PARTIALS_RANGE, "the y of the partials section's point: on its heatmap"),
 }
 
 
@@ -37,11 +47,13 @@ class ParameterError(ValueError):
 
 @dataclass(frozen=True)
 class Params:
-    """Everything a viewer could change about the lesson's network.
+    """Everything a viewer could change about the lesson: its network and the refresher's sliders.
 
     Defaults are the notebook's: x=1.0, w1=0.5, w2=0.8, b1=b2=0, y=1.0.
     The learning rate defaults to 1.0, so the update reads w1 - dL/dw1.
     ``loss`` is "squared" for L=(a2-y)^2 or "half" for L=1/2(a2-y)^2.
+    The refresher's sliders: ``derivative_x`` (the seed's x = 2.00) and the
+    partials' point (``partials_x``, ``partials_y``: the seed's (0.5, 0.3)).
     """
 
     x: float = 1.0
@@ -52,6 +64,9 @@ class Params:
     y: float = 1.0
     lr: float = 1.0
     loss: str = "squared"
+    derivative_x: float = DERIVATIVE_X
+    partials_x: float = PARTIALS_POINT[0]
+    partials_y: float = PARTIALS_POINT[1]
 
     def __post_init__(self) -> None:
         self._check(ranges=True)
@@ -141,6 +156,10 @@ class Params:
                 f"unknown parameter(s) {', '.join(unknown)} in {ENV_VAR}; known: {', '.join(sorted(known))}"
             )
         return cls(**data)
+
+    @property
+    def partials_point(self) -> tuple[float, float]:
+        return (self.partials_x, self.partials_y)
 
     def is_default(self) -> bool:
         return self == Params()

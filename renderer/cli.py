@@ -13,7 +13,21 @@ from pathlib import Path
 
 from common import atomic
 from narration import VOICE_ENV_VAR
-from renderer import gc, join, outputs, page, parts, preflight, publish, report, schedule, scorm, slides, syntax_error
+from renderer import (
+    explorers,
+    gc,
+    join,
+    outputs,
+    page,
+    parts,
+    preflight,
+    publish,
+    report,
+    schedule,
+    scorm,
+    slides,
+    syntax_error,
+)
 from renderer.job import Part, Result
 from renderer.plan import (
     DEFAULT_FORMAT,
@@ -481,7 +495,9 @@ def products(plan: Plan, records: list) -> list[publish.Product | str]:
             f"lesson video: not updated{kept}: these sections are not rendered or failed: {', '.join(missing)}",
         ]
     # The page shows the lesson video (and the clips and decks above); the package holds the page.
-    items += [join.product(plan, records), page.product(plan, records)]
+    items.append(join.product(plan, records))
+    items += explorers.build(plan)  # the explorers the page shows (drawn now, when missing or out of date)
+    items.append(page.product(plan, records))
     if plan.package:
         items.append(scorm.product(plan))
     return items

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from common import atomic
 from narration import captions
-from renderer import cache, join, outputs, publish, templates
+from renderer import cache, join, notebook, outputs, publish, templates
 from renderer.cache import Record
 from renderer.plan import Entry, Plan
 from renderer.templates import Raw
@@ -132,6 +132,7 @@ def fingerprint(plan: Plan, records: list[tuple[Entry, Record]]) -> str:
         ("voice", plan.voice),
         ("lesson", join.fingerprint(plan, records)),
         ("decks", publish.read(plan.slides_marker) if _decks(plan) else ""),
+        ("notebook", notebook.fingerprint(plan)),  # its checkpoints' inputs and the explorers' data
     )
     for entry, record in outputs.published(plan, records):  # the downloads list their clips
         h.update(f"clips {entry.stem}={outputs.clips_marker(record)}\n".encode())
@@ -272,6 +273,15 @@ def write_html(
             "downloads": _downloads(plan, piece, parts, folder),
             "watch_script": Raw(""),
         }
+    # The notebook (issue 20): step mode, checkpoints, explorers (renderer/notebook.py, assets/page/notebook.*).
+    nb = notebook.page_parts(plan, parts, watch)
+    values |= {
+        "nb_style": Raw(nb.style),
+        "nb_controls": Raw(nb.controls),
+        "nb_panel": Raw(nb.panel),
+        "nb_explorers": Raw(nb.explorers),
+        "nb_script": Raw(nb.script),
+    }
     page = templates.fill(
         "page/lesson.html",
         style=templates.style("page/page.css", **outputs.style_values(plan)),

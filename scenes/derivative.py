@@ -141,7 +141,7 @@ class DerivativeScene(LessonScene):
 
     def stop_and_predict(self) -> None:
         t = self.theme
-        p = core.derivative_prediction()
+        p = core.derivative_prediction(self.params.derivative_x)
         self.prediction = p
         with self.beat(
             "stop-at-x",

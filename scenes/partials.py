@@ -183,7 +183,7 @@ class PartialsScene(LessonScene):
             self.play(tracker.animate.set_value(hi - 0.25 * (hi - lo)), run_time=4, rate_func=smooth)
 
     def stop_at_the_point(self) -> None:
-        p = core.partials_at()
+        p = core.partials_at(*self.params.partials_point)
         self.at = p
         with self.beat(
             "stop-at-the-point",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from backprop_core import Params
 from backprop_core import refresher as core
 from backprop_core.numbers import fmt_fixed
 
@@ -39,3 +40,11 @@ def test_the_narration_speaks_the_core_numbers(monkeypatch):
     narration = " ".join(b.narration for b in scene.beats)
     assert p.predicted.text in narration and p.actual.text in narration
     assert p.predicted.text in "\n".join(all_texts(scene))
+
+
+def test_the_stop_point_follows_the_parameter():
+    scene = run_scene("derivative", Params(derivative_x=-0.5))
+    p = core.derivative_prediction(-0.5)
+    stop = {b.name: b for b in scene.beats}["stop-at-x"]
+    assert p.x.text in stop.narration and p.fx.text in stop.texts and p.slope.text in stop.texts
+    assert p.predicted.substituted in "\n".join(all_texts(scene))

@@ -3,10 +3,13 @@ at the notebook's point, and the sanity check reads as partials_at() prints it."
 
 from __future__ import annotations
 
+from backprop_core import Params
 from backprop_core import refresher as core
 from backprop_core.numbers import fmt_fixed
 
 from .harness import all_texts, run_scene
+
+MOVED = Params(partials_x=-0.4, partials_y=0.6)  # --set partials_x=-0.4 --set partials_y=0.6
 
 
 def by_name(scene):
@@ -46,9 +49,8 @@ def test_recipe_and_sanity_check_are_the_cores():
     assert p.df_dx.text in narration and p.df_dy.text in narration and p.f.text in narration
 
 
-def test_the_stop_point_follows_the_core(monkeypatch):
-    monkeypatch.setattr(core, "PARTIALS_POINT", (-0.4, 0.6))
-    scene = run_scene("partials", cached=False)
+def test_the_stop_point_follows_the_parameters():
+    scene = run_scene("partials", MOVED)
     p = core.partials_at(-0.4, 0.6)
     shown = by_name(scene)["stop-at-the-point"].texts
     for q in (p.x, p.y, p.f, p.df_dx, p.df_dy):
@@ -80,6 +82,5 @@ def test_the_landscape_shows_the_cores_point_and_slopes():
     check_landscape(run_scene("partials"), core.partials_at())
 
 
-def test_the_landscape_follows_the_point(monkeypatch):
-    monkeypatch.setattr(core, "PARTIALS_POINT", (-0.4, 0.6))
-    check_landscape(run_scene("partials", cached=False), core.partials_at(-0.4, 0.6))
+def test_the_landscape_follows_the_point():
+    check_landscape(run_scene("partials", MOVED), core.partials_at(-0.4, 0.6))
