@@ -39,13 +39,13 @@
     for (let tries = 0; win && tries < 500; tries++) {
       try {
         if (win.API) return win.API;
-      } catch (e) {
+      } catch {
         // a frame of another origin: look further up
       }
       let parent = null;
       try {
         parent = win.parent;
-      } catch (e) {
+      } catch {
         parent = null;
       }
       if (!parent || parent === win) break;
@@ -57,7 +57,7 @@
   if (!api) {
     try {
       if (window.opener) api = search(window.opener);
-    } catch (e) {
+    } catch {
       api = null;
     }
   }
@@ -66,7 +66,7 @@
   const call = (name, ...args) => {
     try {
       return String(api[name](...args));
-    } catch (e) {
+    } catch {
       return "";
     }
   };
@@ -80,7 +80,7 @@
   let saved = {};
   try {
     saved = JSON.parse(get("cmi.suspend_data") || "{}") || {};
-  } catch (e) {
+  } catch {
     saved = {};
   }
   const number = (x) => typeof x === "number" && isFinite(x);
@@ -128,7 +128,7 @@
     if (!list && block) {
       try {
         list = JSON.parse(block.textContent);
-      } catch (e) {
+      } catch {
         list = null;
       }
     }
@@ -165,7 +165,7 @@
   // -- saving ----------------------------------------------------------------------------------------
   const round = (x) => Math.round(x * 10) / 10;
   function suspendText() {
-    let w = ranges.map(([a, b]) => [round(a), round(b)]);
+    const w = ranges.map(([a, b]) => [round(a), round(b)]);
     let text = JSON.stringify({ v: 1, w, a: answers });
     while (text.length > MAX_SUSPEND && w.length > 1) {
       // Too many ranges: join the two closest (the gap between them counts as played).
