@@ -18,13 +18,9 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
-    Axes,
     Create,
-    DashedLine,
-    Dot,
     FadeIn,
     FadeOut,
-    Line,
     VGroup,
     Write,
 )
@@ -33,9 +29,9 @@ from backprop_core import network
 from backprop_core import refresher as core
 from backprop_core.descent_view import nice_step
 from backprop_core.numbers import fmt
-from backprop_core.quantity import exact
 from scenes import style
 from scenes.components.derivation import Derivation
+from scenes.components.sigmoid_plot import SigmoidPlot
 from scenes.lesson import LessonScene
 
 # The frame's grid: the left and right edges everything lines up on, the top
@@ -120,29 +116,6 @@ class RulesScene(LessonScene):
             self.play(FadeIn(note, shift=UP * 0.15))
 
     # -- the sigmoid -----------------------------------------------------------
-    def _axes(self) -> Axes:
-        t = self.theme
-        axes = Axes(
-            x_range=[self.z_range[0], self.z_range[1] + 0.5, self.z_step],
-            y_range=[0, 1.1, 0.25],
-            x_length=7.4,
-            y_length=4.7,
-            tips=False,
-            axis_config={"color": t.muted, "font_size": style.SMALL},
-            x_axis_config={"include_numbers": True},
-        )
-        axes.to_corner(DOWN + LEFT, buff=style.EDGE).shift(RIGHT * 0.55 + UP * 0.45)
-        # Values on the left edge (not on the y axis in the middle, where the curves pass), with faint guides.
-        for level in (0.25, 0.5, 0.75, 1.0):
-            guide = Line(
-                axes.c2p(self.z_range[0], level), axes.c2p(self.z_range[1], level), color=t.muted, stroke_width=1
-            )
-            guide.set_stroke(opacity=0.35)
-            label = self.math(fmt(exact(level)), size=style.SMALL, color=t.muted)
-            label.next_to(axes.c2p(self.z_range[0], level), LEFT, buff=style.TIGHT)
-            axes.add(guide, label)
-        return axes
-
     def show_sigmoid(self) -> None:
         t = self.theme
         with self.beat(
@@ -151,17 +124,12 @@ class RulesScene(LessonScene):
             "into the range between 0 and 1.",
         ):
             self.play(FadeOut(self.rule_rows), run_time=0.8)
-            self.axes = self._axes()
-            z_label = self.math("z", size=style.LABEL, color=t.z).next_to(self.axes.x_axis, RIGHT, buff=style.TIGHT)
-            self.sigma_curve = self.axes.plot(
-                lambda z: float(core.sigmoid(z)), x_range=self.z_range, color=t.curve, stroke_width=5
-            )
+            plot = self.plot = SigmoidPlot(t, self.z_range, self.z_step, core.sigmoid, core.sigmoid_prime)
             label = self.math(r"\sigma(z) = " + core.SIGMOID_TEX, size=MATH, color=t.curve)
             label.move_to([0, GRID_CURVE_LABELS_Y, 0]).align_to([GRID_RIGHT_X, 0, 0], RIGHT)
-            self.play(Create(self.axes), FadeIn(z_label), run_time=1.5)
-            self.play(Create(self.sigma_curve), Write(label), run_time=2)
+            self.play(Create(plot.axes), FadeIn(plot.z_name), run_time=1.5)
+            self.play(Create(plot.sigma_curve), Write(label), run_time=2)
             self.curve_labels = VGroup(label)
-            self.z_label = z_label
 
     def show_sigmoid_slope(self) -> None:
         t = self.theme
@@ -171,17 +139,14 @@ class RulesScene(LessonScene):
             f"Its slope, sigma prime, is a hump: largest at z = {peak.z.text}, where it is {peak.sigma_prime.text}, "
             "and nearly flat far out on either side.",
         ):
-            self.prime_curve = self.axes.plot(
-                lambda z: float(core.sigmoid_prime(z)), x_range=self.z_range, color=t.grad, stroke_width=5
-            )
             label = self.math(r"\sigma'(z)", size=MATH, color=t.grad)
             label.next_to(self.curve_labels[0], DOWN, buff=style.APART).align_to(self.curve_labels[0], LEFT)
-            peak_dot = Dot(self.axes.c2p(peak.z.value, peak.sigma_prime.value), color=t.grad, radius=0.07)
+            peak_dot = self.plot.dot(peak.z.value, peak.sigma_prime.value, t.grad, radius=0.07)
             peak_tag = self.math(
                 r"\sigma'(" + peak.z.text + ")", "=", peak.sigma_prime.text, size=style.LABEL, color=t.grad
             )
             peak_tag.next_to(label, DOWN, buff=style.NEAR).align_to(label, LEFT)
-            self.play(Create(self.prime_curve), Write(label), run_time=2)
+            self.play(Create(self.plot.prime_curve), Write(label), run_time=2)
             self.play(FadeIn(peak_dot, scale=2), FadeIn(peak_tag))
             self.curve_labels.add(label, peak_tag)
             self.peak_dot = peak_dot
@@ -232,7 +197,8 @@ class RulesScene(LessonScene):
                     self.play(FadeIn(checked))
 
     def _curves(self) -> tuple:
-        return (self.axes, self.sigma_curve, self.prime_curve, self.curve_labels, self.peak_dot, self.z_label)
+        p = self.plot
+        return (p.axes, p.sigma_curve, p.prime_curve, self.curve_labels, self.peak_dot, p.z_name)
 
     def punchline(self) -> None:
         t = self.theme
@@ -262,19 +228,6 @@ class RulesScene(LessonScene):
             self.punch = VGroup(identity, box, words, in_a)
 
     # -- the network's z1 and z2 on the curves -------------------------------------
-    def _point_on_curves(self, point, first: bool) -> tuple:
-        """A z on the curves: the drop from the axis to sigma, the dots on sigma and sigma', the z's tag."""
-        t, axes, zx = self.theme, self.axes, point.z.value
-        on_sigma = axes.c2p(zx, point.sigma.value)
-        on_prime = axes.c2p(zx, point.sigma_prime.value)
-        drop = DashedLine(axes.c2p(zx, 0), on_sigma, color=t.z, stroke_width=2)
-        dots = VGroup(Dot(on_sigma, color=t.a, radius=0.08), Dot(on_prime, color=t.grad, radius=0.08))
-        tag = self.math(point.z.symbol, size=style.LABEL, color=t.z)
-        # Below the axis's numbers, so a z on a labelled value doesn't cover its number; z1 and z2
-        # can sit close together: z1 tagged on the left of its line, z2 on the right.
-        tag.next_to(axes.c2p(zx, 0), DOWN, buff=style.APART).shift((LEFT if first else RIGHT) * 0.3)
-        return drop, dots, tag
-
     def _readout_rows(self, point, a_symbol: str, saturated: bool) -> VGroup:
         """z = ..., a = sigma(z) = ..., sigma'(z) = working = ...: the block at the right."""
         t, z = self.theme, point.z.symbol
@@ -296,7 +249,7 @@ class RulesScene(LessonScene):
 
     def _curves_back(self) -> None:
         self.play(FadeOut(self.punch), run_time=0.8)
-        curves = (self.axes, self.sigma_curve, self.prime_curve, self.z_label)
+        curves = (self.plot.axes, self.plot.sigma_curve, self.plot.prime_curve, self.plot.z_name)
         self.play(*(FadeIn(m) for m in curves), run_time=1.2)
         self.table = VGroup()
 
@@ -315,7 +268,7 @@ class RulesScene(LessonScene):
         ):
             if first:
                 self._curves_back()
-            drop, dots, tag = self._point_on_curves(point, first)
+            drop, dots, tag = self.plot.mark(point, LEFT if first else RIGHT)
             rows = self._readout_rows(point, a_symbol, saturated)
             self.play(Create(drop), FadeIn(tag), run_time=1.0)
             self.play(FadeIn(dots[0], scale=2), FadeIn(rows[0]), FadeIn(rows[1]), run_time=1.0)
