@@ -8,6 +8,7 @@ fixture lesson end to end (parts, reuse after edits, GNU parallel).
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 import av
@@ -461,3 +462,24 @@ def test_a_formula_after_the_shared_cache_was_undone_compiles_the_default_way(tm
         texcache.share(tmp_path / "shared")
         MathTex("a^2")
     assert len(MathTex("b^3").submobjects) == 1
+
+
+def test_a_key_is_the_same_in_every_process():
+    """Exact values (sympy) and parameters hash alike in two processes: Python salts its
+    string hashes per process, and sympy caches such hashes and sets built from them."""
+    code = (
+        "import sympy as sp; from video import digest; from backprop_core import current; "
+        "import backprop_core.network as core; d = digest.Digest(); "
+        "d.add([core.walkthrough(current()), sp.Rational(1, 3) * sp.Symbol('x')]); print(d.hexdigest())"
+    )
+    keys = {
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout for _ in "ab"
+    }
+    assert len(keys) == 1
+
+
+def test_sympy_values_count_by_their_structure():
+    import sympy as sp
+
+    assert key_of(sp.Symbol("x"))[0] != key_of(sp.Symbol("y"))[0]
+    assert key_of(sp.Rational(1, 3))[0] != key_of(sp.Rational(1, 4))[0]

@@ -61,8 +61,9 @@ from common.contract import SceneContract
 # run to run or cost much to walk: a copy's note of its original's id; where
 # an SVG was read from (the file is in a per-process cache folder) and the
 # parsed SVG path (its geometry is in the points, made from it once); the
-# names of an SVG's groups (Pango's carry a per-process surface counter).
-SKIPPED_KEYS = frozenset({"original_id", "file_name", "path_obj", "name", "id_to_vgroup_dict"})
+# names of an SVG's groups (Pango's carry a per-process surface counter); cached hashes
+# (sympy's ``_mhash``): Python salts its string hashes per process, so they differ every run.
+SKIPPED_KEYS = frozenset({"original_id", "file_name", "path_obj", "name", "id_to_vgroup_dict", "_mhash", "_hash"})
 
 # Names through which code reaches attributes its own names do not show: code
 # that names one of these cannot be followed by name (``Digest.reach``).
@@ -292,6 +293,9 @@ class _Pickler(pickle.Pickler):
                 obj.pixel_height,
                 obj.frame_rate,
             )
+        if t.__module__.startswith("sympy.") and _is_sympy(obj):
+            # An exact value: by its structure (its caches hold sets, in an order that differs per process).
+            return _Tag, ("sympy", _srepr(obj))
         self._note_class(t)
         state = getattr(obj, "__dict__", None)
         if state is not None:
@@ -302,7 +306,8 @@ class _Pickler(pickle.Pickler):
             )
         slots = [s for k in t.__mro__ for s in getattr(k, "__slots__", ()) if isinstance(s, str)]
         if slots:
-            return _Tag, ("slots", t.__module__, t.__qualname__), {s: getattr(obj, s, None) for s in slots}
+            state = {s: getattr(obj, s, None) for s in slots if s not in SKIPPED_KEYS}
+            return _Tag, ("slots", t.__module__, t.__qualname__), state
         # No __dict__ or slots (a C object: numpy's Generator, random.Random, complex, range):
         # what pickling would keep of it is its state. (A repr may hold an address.)
         try:
@@ -338,6 +343,18 @@ class _Pickler(pickle.Pickler):
             if file:
                 self.digest.project_modules.add(file)
                 self.digest.classes.setdefault(id(klass), klass)
+
+
+def _is_sympy(obj) -> bool:
+    from sympy import Basic
+
+    return isinstance(obj, Basic)
+
+
+def _srepr(obj) -> str:
+    from sympy import srepr
+
+    return srepr(obj)
 
 
 @cache
