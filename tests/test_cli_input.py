@@ -150,7 +150,7 @@ def test_a_syntax_error_names_the_file_and_line(tmp_path, broken):
     # A copy of the project: the real scenes/style.py is not to be edited by a test.
     copy = tmp_path / "project"
     keep = shutil.ignore_patterns("__pycache__")
-    for name in ("renderer", "scenes", "video", "narration", "backprop_core", "tests/fixtures"):
+    for name in ("renderer", "scenes", "video", "narration", "backprop_core", "common", "assets", "tests/fixtures"):
         shutil.copytree(ROOT / name, copy / name, ignore=keep)
     for name in ("manim.cfg", "requirements.lock"):
         shutil.copy(ROOT / name, copy / name)

@@ -67,5 +67,7 @@ def test_the_package_lists_every_module_each_importing_only_those_above_it():
     assert sorted(listed) == sorted(p.stem for p in folder.glob("*.py") if p.stem != "__init__")
     for k, name in enumerate(listed):
         tree = ast.parse((folder / f"{name}.py").read_text())
-        used = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.level == 1}
+        relative = [n for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.level == 1]
+        # "from .x import y" names x; "from . import x, y" names x and y.
+        used = {m for n in relative for m in ([n.module] if n.module else [a.name for a in n.names])}
         assert used <= set(listed[:k]), f"{name} imports {used - set(listed[:k])}, listed below it"

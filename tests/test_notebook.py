@@ -16,9 +16,8 @@ from tests.test_render import ROOT, Lesson
 from tests.test_slides import CHROMIUM, CHROMIUM_ARGS, _inside
 
 ARGS = ["-q", "low", "--voice", "none"]
-# Three real sections and their explorers rendered: minutes, so with the corner cases in
-# .ci/run's second stage (./test.sh -m corners), not in ./test.sh.
-pytestmark = pytest.mark.corners
+# Three real sections and their explorers rendered: minutes; run with ./test.sh -m notebook.
+pytestmark = pytest.mark.notebook
 VIDEO = "document.getElementById('video')"
 
 
