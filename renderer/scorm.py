@@ -268,6 +268,7 @@ def product(plan: Plan) -> publish.Product:
         build=build,
         reused=lambda: f"package: {path(plan)} (reused)",
         needs=("page",),
+        kept="the previous package is kept",
     )
 
 
