@@ -34,21 +34,45 @@ from video.assemble import AssemblyError
 
 
 class Slots:
-    """``count`` slots, handed out by priority (lowest first), then by arrival."""
+    """``count`` slots, handed out by priority (lowest first), then by arrival.
 
-    def __init__(self, count: int, cancelled: threading.Event) -> None:
+    At the start every section thread first fingerprints, locks and plans (times that
+    vary), so the first to ask is not the costliest. Slots are held back until every
+    expected section has queued its parts or said it needs none (``arrived``), or until
+    ``grace`` seconds have passed (a section waiting on another run's lock)."""
+
+    def __init__(self, count: int, cancelled: threading.Event, expected: int = 0, grace: float = 3.0) -> None:
         self.free = count
         self.cancelled = cancelled
         self._cond = threading.Condition()
         self._waiting: list[tuple] = []
         self._seq = itertools.count()
+        self._pending = expected
+        self._arrived: set[str] = set()
+        self._gate = time.monotonic() + grace
 
-    def acquire(self, priority: tuple) -> bool:
+    def arrived(self, name: str) -> None:
+        """Section ``name`` has queued its parts, or will ask for none; once per section."""
+        with self._cond:
+            if name not in self._arrived:
+                self._arrived.add(name)
+                self._pending -= 1
+                self._cond.notify_all()
+
+    def queue(self, priority: tuple) -> tuple:
+        """A place in the queue now, in the caller's thread; ``acquire`` it later."""
         with self._cond:
             token = (priority, next(self._seq))
             heapq.heappush(self._waiting, token)
-            while not self.cancelled.is_set() and not (self.free and self._waiting[0] == token):
-                self._cond.wait(0.5)
+            return token
+
+    def _open(self) -> bool:
+        return self._pending <= 0 or time.monotonic() >= self._gate
+
+    def acquire(self, token: tuple) -> bool:
+        with self._cond:
+            while not self.cancelled.is_set() and not (self.free and self._open() and self._waiting[0] == token):
+                self._cond.wait(0.1 if not self._open() else 0.5)
             self._waiting.remove(token)
             heapq.heapify(self._waiting)
             self._cond.notify_all()
@@ -66,7 +90,7 @@ class Slots:
 def render(plan: Plan, reporter: Reporter) -> tuple[list[Result], bool]:
     """Reuse, join or render every selected section; returns (results in lesson order, interrupted)."""
     procs = Processes()
-    slots = Slots(plan.jobs, procs.cancelled)
+    slots = Slots(plan.jobs, procs.cancelled, expected=len(plan.selected))
     costs = {e.name: parts.cost(plan, e) for e in plan.selected}
     total = sum(costs.values())
     order = sorted(plan.selected, key=lambda e: (-costs[e.name], e.index))
@@ -78,6 +102,8 @@ def render(plan: Plan, reporter: Reporter) -> tuple[list[Result], bool]:
             result = section(plan, entry, k, procs, slots, reporter, costs[entry.name], total - costs[entry.name])
         except Exception as exc:  # a bug or a full disk must not stop the other sections
             result = Result(entry, "failed", error=f"{type(exc).__name__}: {exc}", log=plan.log(entry))
+        finally:
+            slots.arrived(entry.name)  # reused or failed before queueing: it asks for no slot
         results[entry.name] = result
         reporter.finished(k, result)
 
@@ -175,8 +201,8 @@ def _render(
     outcomes: dict[Part, tuple[dict | None, str]] = {}
     first_start: list[float] = []  # the render time counts from the first part's start, not the queue
 
-    def run(n: int, part: Part) -> None:
-        if not slots.acquire((-cost, entry.index, n)):
+    def run(part: Part, token: tuple) -> None:
+        if not slots.acquire(token):
             outcomes[part] = (None, "interrupted")
             return
         if not first_start:
@@ -190,7 +216,10 @@ def _render(
             reporter.part_finished(entry, part)
 
     def run_all() -> None:
-        threads = [threading.Thread(target=run, args=(n, p), daemon=True) for n, p in enumerate(chosen)]
+        # Queued here, before any thread starts, so the section's parts keep their order.
+        tokens = [slots.queue((-cost, entry.index, n)) for n in range(len(chosen))]
+        slots.arrived(entry.name)
+        threads = [threading.Thread(target=run, args=(p, t), daemon=True) for p, t in zip(chosen, tokens, strict=True)]
         for t in threads:
             t.start()
         for t in threads:
