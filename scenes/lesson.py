@@ -8,6 +8,13 @@
   sentence takes to say plus a short pause: the animation waits for the voice.
   Captions (<= 2 lines of <= 42 characters) follow the audio; manim writes them
   as <video>.srt, and the scene adds <video>.vtt and <video>.beats.json.
+* ``described=`` is the beat's audio description (WCAG 1.2.5/1.2.7): what the
+  picture shows that the narration does not say, "" when it says everything
+  (decided, not forgotten: None is a beat nobody described yet). With
+  ``BACKPROP_DESCRIBED=1`` (``./render.sh --described``) the picture holds on the
+  beat's last frame while the description is spoken after the narration, and the
+  captions show it in brackets; without it, the description is only kept (for the
+  page's descriptions track and transcript).
 * At the end of every beat the scene records what is on screen (texts shown,
   anything outside the frame, texts overlapping: scenes/checks.py) so tests
   can check it without rendering video.
@@ -22,7 +29,8 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
+import os
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from manim import UP, DecimalNumber, MathTex, Scene, Text, VGroup, config
@@ -55,6 +63,23 @@ class Beat:
     audio_seconds: float = 0.0
     cues: list = field(default_factory=list)  # caption cues (narration.Cue), seconds in the video
     speech: LineAudio | None = field(default=None, repr=False)
+    description: str | None = None  # what the picture shows and the narration does not; "" nothing more
+    description_start: float = 0.0  # when the picture holds and the description is spoken (seconds)
+    description_audio: str | None = None  # its WAV, in the described version with a voice on
+    description_seconds: float = 0.0
+
+
+# ``./render.sh --described``: every beat's description spoken in a hold after its narration.
+DESCRIBED_ENV_VAR = "BACKPROP_DESCRIBED"
+
+
+def described_version() -> bool:
+    return os.environ.get(DESCRIBED_ENV_VAR, "") not in ("", "0")
+
+
+def bracketed(text: str) -> str:
+    """A description as its captions show it, set apart from the narration."""
+    return f"[{text}]"
 
 
 class BeatBlock:
@@ -113,8 +138,9 @@ class LessonScene(Scene):
         self.beats: list[Beat] = []
 
     # -- beats ------------------------------------------------------------
-    def beat(self, name: str, narration: str) -> BeatBlock:
-        """Start a named section of the video, with its narration line.
+    def beat(self, name: str, narration: str, described: str | None = None) -> BeatBlock:
+        """Start a named section of the video, with its narration line and its description
+        (what the picture shows that the line does not say; "" when the line says it all).
 
         Use it as a block, ``with self.beat(name, narration):``, and the beat ends
         where the block does (waiting until its line has been read or spoken).
@@ -128,6 +154,8 @@ class LessonScene(Scene):
         self.next_section(name)
         # Numbers come from fmt as LaTeX; the caption and the voice read them as text.
         new = Beat(name, " ".join(plain(narration).split()), start=self.time)
+        if described is not None:
+            new.description = " ".join(plain(described).split())
         self.beats.append(new)
         self._speak(new)
         return BeatBlock(self, new)
@@ -155,16 +183,38 @@ class LessonScene(Scene):
         needed = reading_seconds(current_beat.narration)
         if current_beat.audio:
             needed = max(needed, current_beat.audio_seconds + SPEECH_TAIL)
-        if elapsed < needed:  # whole frames, at least what is needed
-            fps = config.frame_rate
-            self.wait(math.ceil((needed - elapsed) * fps - 1e-6) / fps)
+        if elapsed < needed:
+            self._hold(needed - elapsed)
+        current_beat.description_start = self.time
+        described = None
+        if described_version() and current_beat.description:
+            # Extended audio description (WCAG 1.2.7): the picture waits on the beat's last
+            # frame while the description is read or spoken.
+            described = narrate(current_beat.description, voice_from_env())
+            needed = reading_seconds(current_beat.description)
+            if described.path is not None:
+                current_beat.description_audio = str(described.path)
+                current_beat.description_seconds = described.duration
+                needed = max(needed, described.duration + SPEECH_TAIL)
+                if not self.lesson_renderer:
+                    self.add_sound(current_beat.description_audio)
+            self._hold(needed)
         current_beat.end = self.time
         speech = current_beat.speech or LineAudio(current_beat.narration, "none")
-        current_beat.cues = line_cues(speech, current_beat.start, current_beat.end)
+        said_until = current_beat.description_start if described else current_beat.end
+        current_beat.cues = line_cues(speech, current_beat.start, said_until)
+        if described:  # each sentence bracketed before the cues are cut (they keep their width)
+            shown = replace(described, sentences=[replace(x, text=bracketed(x.text)) for x in described.sentences])
+            current_beat.cues += line_cues(shown, current_beat.description_start, current_beat.end)
         if not self.lesson_renderer:  # manim writes these as <video>.srt
             for cue in current_beat.cues:
                 self.add_subcaption(cue.text, duration=cue.end - cue.start, offset=cue.start - self.time)
         self._inspect(current_beat)
+
+    def _hold(self, seconds: float) -> None:
+        """Wait whole frames, at least ``seconds``."""
+        fps = config.frame_rate
+        self.wait(math.ceil(seconds * fps - 1e-6) / fps)
 
     def tear_down(self) -> None:
         self._close_beat()
@@ -190,6 +240,9 @@ class LessonScene(Scene):
                 "start": b.start,
                 "end": b.end,
                 "audio_seconds": b.audio_seconds,
+                "description": b.description,
+                "description_start": b.description_start,
+                "description_audio": b.description_audio,
                 "cues": [[c.start, c.end, c.text] for c in b.cues],
             }
             for b in self.beats
