@@ -52,6 +52,15 @@ __all__ = [
 ]
 
 VOICE_ENV_VAR = "BACKPROP_VOICE"
+# ``./render.sh --described``: every beat's audio description spoken in a hold after its
+# narration (scenes/lesson.py).
+DESCRIBED_ENV_VAR = "BACKPROP_DESCRIBED"
+
+
+def described_version() -> bool:
+    return os.environ.get(DESCRIBED_ENV_VAR, "") not in ("", "0")
+
+
 SENTENCE_GAP = 0.3  # seconds of silence between two sentences of one line
 # Part of every cache key: change it when the processing below changes.
 PROCESSING = {

@@ -65,6 +65,8 @@ examples:
   ./render.sh --theme light            light background (slides, print) -> renders/high-light/
   ./render.sh --voice none             silent videos, captions still written -> renders/high-silent/
   ./render.sh --voice espeak           the robotic fallback voice -> renders/high-espeak/
+  ./render.sh --described              the described version: each beat's audio description spoken
+                                       while the picture holds (WCAG 1.2.5, 1.2.7) -> renders/high-described/
   ./render.sh --sections               also one clip per beat + clips.json (for slides)
   ./render.sh --slides -q low          slide decks of those clips -> renders/low/slides/: lesson.html
                                        (reveal.js, offline), lesson.pptx, handout.pdf
@@ -95,8 +97,8 @@ outputs (in --out, default renders/, one folder per variant):
                                      notes), lesson.pptx, handout.pdf; one slide per beat
   <variant>/package/lesson-scorm12.zip  with --package scorm: the page, its files, imsmanifest.xml
   <variant>/logs/NN-<name>.log       the full log of each section's last render
-  variant = quality[-theme][-silent|-espeak][-p<params hash>][-transparent][-format],
-            e.g. high, low-light, high-silent
+  variant = quality[-theme][-silent|-espeak][-p<params hash>][-transparent][-format][-described],
+            e.g. high, low-light, high-silent, high-described
 
 exit status: 0 all rendered or reused; 1 a section failed (the summary names
 its log); 2 bad arguments (nothing rendered); 3 a system tool is missing;
@@ -194,6 +196,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="videos and clips with an alpha channel: MOV (QuickTime Animation, RGBA), "
         "or WebM (VP9) with --format webm",
+    )
+    p.add_argument(
+        "--described",
+        action="store_true",
+        help="the described version: after each beat's narration the picture holds while its audio "
+        "description (what the picture shows and the narration does not say) is spoken and captioned "
+        "in [brackets]",
     )
     p.add_argument("--format", default=DEFAULT_FORMAT, metavar="FMT", help="mp4 (H.264, default), mov, webm or gif")
     p.add_argument(
@@ -337,6 +346,7 @@ def make_plan(args: argparse.Namespace) -> Plan:
         params_default=params.is_default(),
         fmt=args.format,
         transparent=args.transparent,
+        described=args.described,
         out_root=(cwd / args.out).resolve(),
         jobs=args.jobs,
         force=args.force or args.rejoin,  # --rejoin rebuilds every product, as --force does
@@ -439,7 +449,7 @@ def job_commands(plan: Plan, args: argparse.Namespace) -> tuple[list[str], str]:
         common += ["--set", item]
     if plan.fmt != DEFAULT_FORMAT:
         common += ["--format", plan.fmt]
-    for flag in ("transparent", "sections", "slides", "force"):
+    for flag in ("transparent", "described", "sections", "slides", "force"):
         if getattr(args, flag):
             common.append(f"--{flag}")
     if plan.manifest.spec != DEFAULT_MANIFEST:

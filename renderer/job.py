@@ -44,8 +44,9 @@ from video import assemble
 
 THUMB_WIDTH = 320
 # What a section's record keeps of each beat: the lesson's narration track is laid out from
-# these (the narration text: a damaged WAV is spoken again).
+# these (the texts: a damaged WAV is spoken again; the description's WAV in the described version).
 RECORD_BEAT_KEYS = ("name", "narration", "start_frame", "end_frame", "audio")
+RECORD_DESCRIPTION_KEYS = ("description", "description_frame", "description_audio")
 
 
 @dataclass
@@ -342,7 +343,10 @@ def assemble_section(plan: Plan, entry: Entry, fp: str, records: list[dict], sta
             beat_costs=beat_costs(section),
             timing=timing,
             fps=section.fps,
-            beats=[{k: b[k] for k in RECORD_BEAT_KEYS} for b in section.beats],
+            beats=[
+                {k: b[k] for k in RECORD_BEAT_KEYS} | {k: b.get(k) for k in RECORD_DESCRIPTION_KEYS}
+                for b in section.beats
+            ],
             clips_recipe=cache.CLIPS_RECIPE,
         )
         previous = cache.load(plan, entry)

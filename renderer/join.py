@@ -93,10 +93,16 @@ def narration_track(records: list[tuple[Entry, Record]], out: Path, voice: str |
         if not record.beats or record.fps != fps:
             return None  # a section without beats, or at another frame rate: nothing to lay out
         beats += [
-            dict(b, start_frame=b["start_frame"] + offset, end_frame=b["end_frame"] + offset) for b in record.beats
+            dict(
+                b,
+                start_frame=b["start_frame"] + offset,
+                end_frame=b["end_frame"] + offset,
+                description_frame=(b.get("description_frame") or b["end_frame"]) + offset,
+            )
+            for b in record.beats
         ]
         offset += record.beats[-1]["end_frame"]
-    if not any(b.get("audio") for b in beats):
+    if not any(b.get("audio") or b.get("description_audio") for b in beats):
         return None
     track = assemble.narration(beats, fps, voice)
     assemble.write_audio(track, out)

@@ -9,8 +9,12 @@ Beside the page::
                            the downloads; works from disk, loads nothing from the network
     lesson.vtt             the lesson's captions as WebVTT (lesson.srt is written by the join)
     chapters.vtt           one WebVTT cue per section (a kind="chapters" track)
+    descriptions.vtt       every beat's audio description as text (a kind="descriptions" track,
+                           read out by the page's live region; WCAG 1.2.5, 1.2.8)
     youtube-chapters.txt   the chapters as YouTube reads them from a description
     page/stills/NN-name/   a still per beat, for the printed transcript
+    page/variant.js        this version's beat times: the other version's page (plain or
+                           --described) loads it from disk to offer its Described switch
 
 The page's markup, style and scripts are assets/page/ (lesson.html, parts.html,
 page.css, page.js, watch.js); this module fills them. What the scripts need is
@@ -23,6 +27,7 @@ templates changed: ``.cache/page.fingerprint`` remembers that.
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 
@@ -37,7 +42,7 @@ RECIPE = "page-1"
 PAGE = "index.html"
 WATCH_PAGE = "watch.html"
 ASSETS = "page"  # the page's own files (stills), swapped in whole
-FILES = ("lesson.vtt", "chapters.vtt", "youtube-chapters.txt")
+FILES = ("lesson.vtt", "chapters.vtt", "descriptions.vtt", "youtube-chapters.txt")
 TEMPLATES = ("page", "fonts.json")  # what the page is drawn from, under assets/
 
 # YouTube takes chapters from a description when the first is at 0:00, there
@@ -111,6 +116,9 @@ def sections(plan: Plan, records: list[tuple[Entry, Record]]) -> list[dict]:
                     {
                         "name": b["name"],
                         "text": b["narration"],
+                        "description": b.get("description") or "",
+                        # the described version speaks it from here; the plain one has no hold
+                        "described_at": offset + (b.get("description_start") or b["start"]),
                         "start": offset + b["start"],
                         "end": offset + b["end"],
                         "thumb": thumbs[k] if k < len(thumbs) else None,
@@ -169,11 +177,15 @@ def build(plan: Plan, records: list[tuple[Entry, Record]], stage: Path) -> str:
     lesson_vtt = captions.to_vtt(captions.parse(srt.read_text(encoding="utf-8"))) if srt.exists() else "WEBVTT\n\n"
     chapters_vtt = captions.to_vtt([captions.Cue(s["start"], s["end"], s["title"]) for s in parts])
     yt = youtube_chapters([(s["start"], s["title"]) for s in parts], parts[-1]["end"])
+    descriptions_vtt = captions.to_vtt(description_cues(plan, parts))
     (stage / "lesson.vtt").write_text(lesson_vtt, encoding="utf-8")
     (stage / "chapters.vtt").write_text(chapters_vtt, encoding="utf-8")
+    (stage / "descriptions.vtt").write_text(descriptions_vtt, encoding="utf-8")
     if yt is not None:
         (stage / "youtube-chapters.txt").write_text(youtube_text(yt), encoding="utf-8")
-    write_html(plan, parts, {"captions": lesson_vtt, "chapters": chapters_vtt}, stage, stage / PAGE)
+    (stage / ASSETS / "variant.js").write_text(variant_script(plan, parts), encoding="utf-8")
+    vtt = {"captions": lesson_vtt, "chapters": chapters_vtt, "descriptions": descriptions_vtt}
+    write_html(plan, parts, vtt, stage, stage / PAGE)
     yt_note = (
         f"youtube-chapters.txt {len(yt)} chapters"
         if yt is not None
@@ -183,6 +195,31 @@ def build(plan: Plan, records: list[tuple[Entry, Record]], stage: Path) -> str:
         f"page: {plan.out_dir / PAGE} (built in {publish.since(started):.2f} s, {publish.size(stage / PAGE)}, "
         f"{sum(len(s['beats']) for s in parts)} transcript lines; {yt_note})"
     )
+
+
+def description_cues(plan: Plan, parts: list[dict]) -> list[captions.Cue]:
+    """A cue per described beat: in the described version while it is spoken (the picture
+    holds), in the plain one for the whole beat (nothing holds there)."""
+    cues = []
+    for s in parts:
+        for b in s["beats"]:
+            if b["description"]:
+                start = b["described_at"] if plan.described and b["described_at"] < b["end"] else b["start"]
+                cues.append(captions.Cue(start, b["end"], b["description"]))
+    return cues
+
+
+def variant_script(plan: Plan, parts: list[dict]) -> str:
+    """``page/variant.js``: this version's beat times, for the other version's Described
+    switch (a script, not JSON: a page opened from disk may load a script, not fetch a file)."""
+    beats = [[round(b["start"], 3), round(b["end"], 3)] for s in parts for b in s["beats"]]
+    table = json.dumps({"beats": beats, "page": PAGE}, separators=(",", ":"))
+    return f"(window.lessonVariants = window.lessonVariants || {{}})[{json.dumps(plan.variant)}] = {table};\n"
+
+
+def without_variant_probe(text: str) -> str:
+    """The page without its look for the other version (a SCORM package holds one version)."""
+    return re.sub(r'<script id="variant-probe"[^>]*></script>\n?', "", text)
 
 
 def build_watch(plan: Plan, records: list[tuple[Entry, Record]], versions: dict[str, int]) -> Path:
@@ -208,7 +245,14 @@ def build_watch(plan: Plan, records: list[tuple[Entry, Record]], versions: dict[
                 "poster": record.poster,
                 "version": versions.get(entry.name, 0),
                 "beats": [
-                    {"name": b["name"], "text": b["narration"], "start": b["start"], "end": b["end"]} for b in beats
+                    {
+                        "name": b["name"],
+                        "text": b["narration"],
+                        "description": b.get("description") or "",
+                        "start": b["start"],
+                        "end": b["end"],
+                    }
+                    for b in beats
                 ],
             }
         )
@@ -221,7 +265,8 @@ def build_watch(plan: Plan, records: list[tuple[Entry, Record]], versions: dict[
             vtt = plan.out_dir / first["vtt"]
             captions_vtt = vtt.read_text(encoding="utf-8") if vtt.exists() else "WEBVTT\n\n"
             chapters_vtt = captions.to_vtt([captions.Cue(0.0, first["end"], first["title"])])
-            write_html(plan, parts, {"captions": captions_vtt, "chapters": chapters_vtt}, plan.out_dir, tmp, watch=True)
+            vtt = {"captions": captions_vtt, "chapters": chapters_vtt, "descriptions": "WEBVTT\n\n"}
+            write_html(plan, parts, vtt, plan.out_dir, tmp, watch=True)
     return dest
 
 
@@ -240,6 +285,13 @@ def write_html(
     piece = templates.parts("page/parts.html")
     first, total = parts[0], parts[0]["end"] if watch else parts[-1]["end"]
     data: dict = {"vtt": vtt, "total": round(total, 3)}
+    if not watch:  # the Described switch: this version's beats, and where the other one is
+        data["variant"] = {
+            "name": plan.variant,
+            "described": plan.described,
+            "sibling": plan.sibling_variant,
+            "beats": [[round(b["start"], 3), round(b["end"], 3)] for s in parts for b in s["beats"]],
+        }
     values = {
         "title": plan.manifest.title + (" — live preview" if watch else ""),
         "color_scheme": "dark" if outputs.theme(plan).name == "dark" else "light",
@@ -259,19 +311,29 @@ def write_html(
             "video_src": f"{first['video']}?v={first['version']}",
             "captions_src": f"{first['vtt']}?v={first['version']}",
             "chapters_src": "",  # the page's copy
+            "descriptions_src": "",
             "downloads": Raw(""),
             "watch_script": templates.fill(piece["watch-script"], script=Raw(templates.text("page/watch.js"))),
+            "variant_probe": Raw(""),
         }
     else:
         values |= {
             "icon": Raw(""),
-            "header": templates.fill(piece["header"], count=len(parts), length=stamp(total)),
+            "header": templates.fill(
+                piece["header"],
+                version=templates.fill(piece["described-version"]) if plan.described else Raw(""),
+                count=len(parts),
+                length=stamp(total),
+            ),
             "banner": Raw(""),
             "video_src": plan.lesson_video.name,
             "captions_src": "lesson.vtt",
             "chapters_src": "chapters.vtt",
+            "descriptions_src": "descriptions.vtt",
             "downloads": _downloads(plan, piece, parts, folder),
             "watch_script": Raw(""),
+            # the other version's beat times, when it has been rendered beside this one
+            "variant_probe": templates.fill(piece["variant-probe"], sibling=plan.sibling_variant),
         }
     # The notebook (issue 20): step mode, checkpoints, explorers (renderer/notebook.py, assets/page/notebook.*).
     nb = notebook.page_parts(plan, parts, watch)
@@ -317,6 +379,9 @@ def _transcript(piece: dict, s: dict, watch: bool, first: bool) -> str:
             at=stamp(b["start"]),
             still=templates.fill(piece["still"], src=b["still"]) if b.get("still") else Raw(""),
             text=b["text"],
+            description=templates.fill(piece["description"], text=b["description"])
+            if b.get("description")
+            else Raw(""),
         )
         for b in s["beats"]
     ]
@@ -344,7 +409,7 @@ def _downloads(plan: Plan, piece: dict, parts: list[dict], folder: Path) -> str:
     def items(links: list[str]) -> str:
         return Raw("".join(templates.fill(piece["item"], item=Raw(a)) for a in links))
 
-    names = ("lesson.srt", "lesson.vtt", "chapters.vtt", "youtube-chapters.txt")
+    names = ("lesson.srt", "lesson.vtt", "chapters.vtt", "descriptions.vtt", "youtube-chapters.txt")
     files = [link(plan.lesson_video.name, plan.lesson_video.name)]
     files += [link(n, n) for n in names if (folder / n).exists() or (n == "lesson.srt" and (out / n).exists())]
     decks = [link(str(p.relative_to(out)), p.name) for p in _decks(plan)]

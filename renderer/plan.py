@@ -3,7 +3,7 @@
 Output layout (``--out`` defaults to ``renders/``)::
 
     renders/<variant>/                 variant = quality[-theme][-silent|-espeak][-p<params hash>]
-                                                 [-transparent][-format]
+                                                 [-transparent][-format][-described]
         NN-<name>.mp4                  one video per section (NN = its place in the lesson, from 00)
         NN-<name>.srt                  its subtitles (the narration lines)
         NN-<name>.vtt, .beats.json     the same as WebVTT, and each beat's timing (when the scene writes them)
@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from common.contract import SceneContract
-from narration import VOICE_ENV_VAR
+from narration import DESCRIBED_ENV_VAR, VOICE_ENV_VAR
 from renderer import syntax_error
 from scenes.manifest import Section
 from video.store import Store
@@ -197,6 +197,7 @@ class Plan:
     only_part: Any = None  # --part A:B: render just these beats of one section (a renderer.job.Part)
     rejoin: bool = False  # --rejoin: join the sections from their parts (drawn by --print-jobs --force jobs)
     env: dict[str, str] = field(default_factory=dict)  # extra environment for every scene
+    described: bool = False  # --described: each beat's audio description spoken in a hold (WCAG 1.2.7)
 
     # -- naming ------------------------------------------------------------
     @property
@@ -212,7 +213,14 @@ class Plan:
             parts.append("transparent")
         if self.fmt != DEFAULT_FORMAT:
             parts.append(self.fmt)
+        if self.described:
+            parts.append("described")
         return "-".join(parts)
+
+    @property
+    def sibling_variant(self) -> str:
+        """The other version of this one, described or plain (the page's Described switch)."""
+        return self.variant.removesuffix("-described") if self.described else f"{self.variant}-described"
 
     @property
     def ext(self) -> str:
@@ -370,5 +378,6 @@ class Plan:
         env[ENV_VAR] = self.params_json
         env[THEME_ENV_VAR] = self.theme
         env[VOICE_ENV_VAR] = self.voice
+        env[DESCRIBED_ENV_VAR] = "1" if self.described else ""
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
         return env

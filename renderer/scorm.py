@@ -31,7 +31,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from common import atomic
 from renderer import cache, media, npm, publish
-from renderer.page import PAGE, stamp
+from renderer.page import PAGE, stamp, without_variant_probe
 from renderer.plan import ROOT, Plan
 
 RECIPE = "scorm12-1"
@@ -199,7 +199,7 @@ def _files(plan: Plan) -> tuple[str, list[str]]:
     page = plan.out_dir / PAGE
     if not page.exists():
         raise PackageError(f"there is no lesson page to package ({page}): render the whole lesson first")
-    text = page.read_text(encoding="utf-8")
+    text = without_variant_probe(page.read_text(encoding="utf-8"))
     refs = references(text)
     for rel in refs:
         target = (plan.out_dir / rel).resolve()

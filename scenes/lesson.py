@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -40,7 +39,7 @@ from pydub import AudioSegment
 from backprop_core import current
 from backprop_core.numbers import plain
 from common import atomic
-from narration import LineAudio, line_cues, narrate, voice_from_env
+from narration import LineAudio, described_version, line_cues, narrate, voice_from_env
 from narration import captions as caption_files
 from scenes import checks, style
 from scenes.manifest import section_for_scene
@@ -67,14 +66,6 @@ class Beat:
     description_start: float = 0.0  # when the picture holds and the description is spoken (seconds)
     description_audio: str | None = None  # its WAV, in the described version with a voice on
     description_seconds: float = 0.0
-
-
-# ``./render.sh --described``: every beat's description spoken in a hold after its narration.
-DESCRIBED_ENV_VAR = "BACKPROP_DESCRIBED"
-
-
-def described_version() -> bool:
-    return os.environ.get(DESCRIBED_ENV_VAR, "") not in ("", "0")
 
 
 def bracketed(text: str) -> str:

@@ -114,20 +114,24 @@ class Section:
 
 
 def narration(beats: list[dict], fps: int, voice: str | None = None) -> tuple[np.ndarray, int] | None:
-    """Every beat's spoken line laid at its first frame: (mono float32 samples, rate),
-    exactly as long as the beats, or None if none of them speaks. A line's WAV that is
-    missing or damaged is spoken again (``voice``, from the beat's narration), never fatal."""
-    voiced = [b for b in beats if b.get("audio")]
-    if not voiced:
+    """Every beat's spoken line laid at its first frame, and in the described version its
+    description at the frame the picture holds: (mono float32 samples, rate), exactly as
+    long as the beats, or None if none of them speaks. A WAV that is missing or damaged is
+    spoken again (``voice``, from the beat's text), never fatal."""
+    spoken = [(b, "audio", "narration", "start_frame") for b in beats if b.get("audio")]
+    spoken += [
+        (b, "description_audio", "description", "description_frame") for b in beats if b.get("description_audio")
+    ]
+    if not spoken:
         return None
     first = beats[0]["start_frame"]
     rate, clips = None, []
-    for b in voiced:
-        samples, r = _line(b, voice)
+    for b, wav, text, frame in spoken:
+        samples, r = _line(b, voice, wav, text)
         if rate not in (None, r):
             raise AssemblyError(f"narration sample rates differ ({rate} and {r})")
         rate = r
-        clips.append((b["start_frame"] - first, samples))
+        clips.append((b[frame] - first, samples))
     track = np.zeros(int(round((beats[-1]["end_frame"] - first) * rate / fps)), dtype=np.float32)
     for start_frame, samples in clips:
         at = int(round(start_frame * rate / fps))
@@ -145,13 +149,13 @@ def write_audio(audio: tuple[np.ndarray, int], out: Path) -> None:
     container.close()
 
 
-def _line(beat: dict, voice: str | None) -> tuple[np.ndarray, int]:
+def _line(beat: dict, voice: str | None, wav: str = "audio", text: str = "narration") -> tuple[np.ndarray, int]:
     try:
-        return read_wav(Path(beat["audio"]))
+        return read_wav(Path(beat[wav]))
     except AssemblyError:
-        if not voice or voice == "none" or not beat.get("narration"):
+        if not voice or voice == "none" or not beat.get(text):
             raise
-    line = narrate(beat["narration"], get_voice(voice))
+    line = narrate(beat[text], get_voice(voice))
     return read_wav(line.path)
 
 
@@ -303,6 +307,8 @@ def write_section(section: Section, movie: Path, gif: bool = False) -> list[Path
             "start": b["start"],
             "end": b["end"],
             "audio_seconds": b["audio_seconds"],
+            "description": b.get("description"),
+            "description_start": b.get("description_start", b["end"]),
             "cues": b["cues"],
         }
         for b in section.beats

@@ -452,6 +452,12 @@ class LessonRenderer(CairoRenderer):
                     "end_frame": round(b.end * self.fps),
                     "audio": b.audio,
                     "audio_seconds": b.audio_seconds,
+                    # The audio description: its text (page, transcript) and, in the
+                    # described version, its WAV spoken from the frame the picture holds.
+                    "description": getattr(b, "description", None),
+                    "description_start": getattr(b, "description_start", b.end),
+                    "description_frame": round(getattr(b, "description_start", b.end) * self.fps),
+                    "description_audio": getattr(b, "description_audio", None),
                     "cues": [[c.start, c.end, c.text] for c in b.cues],
                 }
             )

@@ -14,6 +14,15 @@
   }
   const captions = video.querySelector("track[kind=captions]").track;
   video.querySelector("track[kind=chapters]").track.mode = "hidden";  // loaded, not shown
+  // Audio description as text (WCAG 1.2.5): browsers load a descriptions track but speak
+  // none, so the current cue goes to a live region, read out when the reader asks for it.
+  const descriptions = video.querySelector("track[kind=descriptions]").track;
+  descriptions.mode = "hidden";
+  const describedNow = document.getElementById("description-now");
+  descriptions.addEventListener("cuechange", () => {
+    const cue = descriptions.activeCues && descriptions.activeCues[0];
+    describedNow.textContent = cue ? `Described: ${cue.text}` : "";
+  });
   const $ = (id) => document.getElementById(id);
   // The live preview (data.watch) shows one section at a time: its sections are not chapters in time.
   const chapters = data.watch ? [] : [...document.querySelectorAll("#chapters li")];
@@ -80,6 +89,46 @@
   $("prev").addEventListener("click", () => chapterStep(-1));
   $("next").addEventListener("click", () => chapterStep(1));
   $("cc").addEventListener("click", () => showCaptions(captions.mode !== "showing"));
+  $("read-descriptions").addEventListener("click", () => {
+    const on = describedNow.getAttribute("aria-live") !== "polite";
+    describedNow.setAttribute("aria-live", on ? "polite" : "off");
+    $("read-descriptions").setAttribute("aria-pressed", String(on));
+  });
+
+  // The Described switch: the other version (plain or described), at the same point of
+  // the same beat. Its beat times come from its page/variant.js, found beside this page's
+  // folder (the renderer writes both; this page computes only where that point falls).
+  const variant = data.variant;
+  function beatAt(beats, t) {
+    let k = 0;
+    for (let i = 0; i < beats.length; i++) if (beats[i][0] <= t + 0.001) k = i;
+    return k;
+  }
+  function offerSibling() {
+    const other = variant && (window.lessonVariants || {})[variant.sibling];
+    const button = $("described");
+    if (!other || other.beats.length !== variant.beats.length || !button.hidden) return;
+    button.hidden = false;
+    button.setAttribute("aria-pressed", String(variant.described));
+    button.setAttribute("aria-label", variant.described ? "Described version: on (switch to the plain one)"
+                                                        : "Described version: off (switch to the described one)");
+    button.addEventListener("click", () => {
+      const t = video.currentTime, k = beatAt(variant.beats, t);
+      const into = Math.min(t - variant.beats[k][0], other.beats[k][1] - other.beats[k][0]);
+      const playing = !video.paused && !video.ended;
+      location.href = `../${variant.sibling}/${other.page}#t=${(other.beats[k][0] + into).toFixed(3)}${playing ? "&play" : ""}`;
+    });
+  }
+  if (variant) {
+    offerSibling();
+    window.addEventListener("load", offerSibling, {once: true});  // the probe script may load after this one
+  }
+  // #t=SECONDS[&play]: open at that point (the Described switch, a shared link).
+  const start = /(?:^#|&)t=([0-9.]+)/.exec(location.hash);
+  if (start) {
+    const go = () => { seek(+start[1]); if (/&play\b/.test(location.hash)) video.play().catch(() => {}); };
+    if (video.readyState >= 1) go(); else video.addEventListener("loadedmetadata", go, {once: true});
+  }
   for (const b of document.querySelectorAll(".chapter[data-t], #transcript [data-t]")) if (!data.watch) b.addEventListener("click", (e) => {
     e.stopPropagation();
     seek(+b.dataset.t);
