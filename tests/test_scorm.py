@@ -18,6 +18,7 @@ from urllib.parse import urlparse
 import pytest
 
 from renderer import npm, scorm
+from renderer.page import without_variant_probe
 from tests.test_render import Lesson, digest
 from tests.test_slides import CHROMIUM, CHROMIUM_ARGS
 
@@ -126,7 +127,9 @@ def test_package_holds_the_page_and_everything_it_refers_to(site):
     assert sorted(listed) == sorted(set(names) - {"imsmanifest.xml", *scorm.SCHEMA_FILES})
     assert set(scorm.SCHEMA_FILES) <= set(names)
     # Every file the page refers to is in the zip, at the page's own relative path.
-    page = (site.out / "index.html").read_text()
+    # (less the look for the sibling version's beat times: a package holds one version)
+    page = without_variant_probe((site.out / "index.html").read_text())
+    assert "variant-probe" not in page
     refs = scorm.references(page)
     assert {"lesson.mp4", "lesson.vtt", "chapters.vtt", "posters/00-alpha.png", "00-alpha.mp4"} <= set(refs)
     assert set(refs) <= set(names)
@@ -161,7 +164,8 @@ def test_packaged_page_is_the_page_plus_one_script(site):
     with zipfile.ZipFile(site.zip) as z:
         packaged = z.read("index.html").decode()
         assert z.read("scorm12.js") == scorm.BRIDGE.read_bytes()
-    head, _, tail = page.rpartition("</body>")
+    assert 'id="variant-probe"' in page and "variant-probe" not in packaged  # one version per package
+    head, _, tail = without_variant_probe(page).rpartition("</body>")
     assert packaged == f'{head}<script src="scorm12.js"></script>\n</body>{tail}'
 
 

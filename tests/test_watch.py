@@ -81,6 +81,12 @@ class Watching:
         return found
 
 
+def replaced(text: str, old: str, new: str) -> str:
+    """``text`` with ``old`` made ``new``; an edit that matches nothing would test nothing."""
+    assert old in text, f"the fixture no longer has {old!r}"
+    return text.replace(old, new)
+
+
 def test_error_from_a_boxed_traceback_names_the_project_frame(tmp_path):
     scene = tmp_path / "scene.py"
     scene.write_text("a = 1\nb = 2\nundefined_name()\n")
@@ -144,7 +150,7 @@ def test_watch_updates_the_page_shows_errors_and_stops_cleanly(tmp_path):
             # An edit to the second beat: the page's video is the new render, at that beat.
             before = digest(out / "00-alpha.mp4")
             mark = len(w.lines)
-            scene.write_text(original.replace("circle = Circle()", "circle = Circle(color=BLUE)"))
+            scene.write_text(replaced(original, "circle = Circle()", "circle = Circle(color=BLUE)"))
             tab.wait_for_function(
                 "() => document.getElementById('video').src.endsWith('00-alpha.mp4?v=2')", timeout=30_000
             )
@@ -164,7 +170,7 @@ def test_watch_updates_the_page_shows_errors_and_stops_cleanly(tmp_path):
 
             # A syntax error: shown on the page with the file and line; the last good video stays.
             mark = len(w.lines)
-            scene.write_text(original.replace('"A square appears.")', '"A square appears."'))
+            scene.write_text(replaced(original, '"A square appears.",', '"A square appears.",,'))
             tab.wait_for_selector("#watch-error:not([hidden])", timeout=30_000)
             shown = tab.inner_text("#watch-error")
             assert "SyntaxError" in shown and re.search(re.escape(str(scene)) + r", line \d+", shown), shown
@@ -174,8 +180,10 @@ def test_watch_updates_the_page_shows_errors_and_stops_cleanly(tmp_path):
 
             # The fix: the page recovers with the new video.
             scene.write_text(
-                original.replace("Square(color=BLUE)", "Square(color=YELLOW)").replace(
-                    "BLUE, Circle", "BLUE, YELLOW, Circle"
+                replaced(
+                    replaced(original, "Square(color=BLUE)", "Square(color=YELLOW)"),
+                    "BLUE, Circle",
+                    "BLUE, YELLOW, Circle",
                 )
             )
             tab.wait_for_selector("#watch-error", state="hidden", timeout=30_000)
@@ -201,8 +209,8 @@ def test_sigint_during_a_render_stops_manim_too(tmp_path):
     scene = w.lesson.scene("beta")
     # A slow edit: the render is still running when Ctrl-C comes.
     scene.write_text(
-        scene.read_text().replace(
-            'self.beat("dot", "A dot.")', 'self.beat("dot", "A dot.")\n        import time; time.sleep(30)'
+        replaced(
+            scene.read_text(), "dot = Dot(color=YELLOW)", "import time; time.sleep(30)\n        dot = Dot(color=YELLOW)"
         )
     )
     mark = len(w.lines)
