@@ -101,6 +101,15 @@ class LessonScene(Scene):
 
     # The scene's own bookkeeping, never what a play draws: left out of play keys (video/digest.py).
     UNKEYED_STATE = ("beats",)
+    # Texts on screen whose numbers no line says, each with the reason (an axis tick, say):
+    # every other number a beat shows is in its narration or description (tests/test_descriptions.py).
+    UNSAID: dict[str, str] = {}
+
+    @classmethod
+    def unsaid(cls) -> dict[str, str]:
+        """UNSAID, and the section's number in its title (the chapters carry it)."""
+        number = cls.section().number
+        return {**({number: "the section's number in its title, as its chapter says"} if number else {}), **cls.UNSAID}
 
     def __init__(self, *args, **kwargs) -> None:
         # The global random generators seeded: a render is reproducible, and their state is
