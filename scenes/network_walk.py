@@ -22,6 +22,7 @@ import re
 from manim import LEFT, Create, FadeIn, FadeOut, Indicate, MathTex, TransformFromCopy, Write, config
 
 from backprop_core import network as core
+from backprop_core.checkpoints import page_text
 from scenes import style
 from scenes.components.chain_row import ChainRow
 from scenes.components.equation import Equation
@@ -53,6 +54,20 @@ def caption_name(key: str) -> str:
     return key.translate(SUBSCRIPTS)
 
 
+def spoken(tex: str) -> str:
+    """A formula of the core's as the description reads it: "\\sigma(z_1)" -> "σ(z₁)"."""
+    tex = re.sub(r"\\t?frac\{1\}\{2\}", "½", tex)
+    tex = re.sub(r"\\t?frac\{\\partial (\w+)\}\{\\partial (\w+)\}", r"∂\1/∂\2", tex)
+    text = page_text(tex).replace("sigma", "σ").replace("eta", "η").replace("^2", "²")
+    text = re.sub(r"_\{?(\d)\}?", lambda m: m.group(1).translate(SUBSCRIPTS), text)
+    return " ".join(text.replace("-", "−").split())
+
+
+def panel_line(q: core.Quantity) -> str:
+    """The state panel's formula line, with its numbers: "z₁ = 0.5 · 1 + 0 = 0.5"."""
+    return f"{spoken(q.symbol)} = {spoken(q.substituted or q.formula)} = {spoken(q.text)}"
+
+
 def beat_name(step: core.Step) -> str:
     return f"step-{step.number:02d}-" + step.key.lower().replace("_", "-")
 
@@ -78,12 +93,12 @@ class NetworkWalkScene(LessonScene):
         self.box_keys = [s.key for s in w.steps if s.chain_box is not None]
         self.shown = {}  # key -> the mobject on screen that shows that value now (reused values fly from it)
         self.notes = []  # the gradients written under their weights' wires
-        with self.beat("setup", self.setup_said()):
+        with self.beat("setup", self.setup_said(), described=self.setup_described()):
             self.set_up()
         for step in w.steps:
-            with self.beat(beat_name(step), self.said(step)):
+            with self.beat(beat_name(step), self.said(step), described=self.described(step)):
                 self.take(step)
-        with self.beat("forward-again", self.again_said()):
+        with self.beat("forward-again", self.again_said(), described=self.again_described()):
             self.forward_again()
 
     # -- what is said ----------------------------------------------------------
@@ -100,6 +115,42 @@ class NetworkWalkScene(LessonScene):
         if self.has_product(step):
             said += f" The running product {caption_name(self.running_keys[step.chain_box])} = {step.running.text}."
         return said
+
+    def setup_described(self) -> str:
+        return (
+            "Left to right: the input x, the hidden unit z₁ a₁, the output unit z₂ a₂ and the loss L with the "
+            "target y, weights on the wires and biases below; under it, ∂L/∂w₁ as a chain of five empty boxes, "
+            f"and the panel below that shows the inputs and L = {spoken(self.walk.forward.L.formula)}."
+        )
+
+    def described(self, step: core.Step) -> str:
+        """The step counter, the panel's formula with its numbers, and where the result goes."""
+        said = f"Step {step.number} of {self.walk.total}, {step.phase.lower()}: "
+        said += f"the panel reads {panel_line(step.quantity)}"
+        if step.phase == "FORWARD":
+            return f"{said}, and {step.quantity.text} flies into the {caption_name(step.key)} slot of the network."
+        if step.chain_box is not None:
+            said += (
+                f"; the chain's box {step.chain_box + 1} of 5, {caption_name(step.key)}, lights up in yellow"
+                f" and takes {step.quantity.text} while a pulse runs back through the network."
+            )
+            if self.has_product(step):
+                said += f" Under it, and under the box: the running product {panel_line(step.running)}."
+            return said
+        if step.phase == "BACKWARD":
+            weight = DERIVATIVE.fullmatch(step.key).group(2)
+            return f"{said}; it is written under the {caption_name(weight)} wire, in orange."
+        return f"{said}, and the {caption_name(step.key.removesuffix('_new'))} label on its wire changes to it."
+
+    def again_described(self) -> str:
+        u, after = self.walk.update, vars(self.walk.update.forward_after)
+        forward = (s.key for s in self.walk.steps if s.phase == "FORWARD")
+        nodes = ", ".join(f"{caption_name(k)} = {after[k].text}" for k in forward)
+        return (
+            f"Step counter AGAIN: the gradients under the wires fade, and the nodes light up and refill left to right, "
+            f"{nodes}. The panel reads {panel_line(u.forward_after.L)}, then L before {u.loss_before.text} → "
+            f"L after {u.loss_after.text}, boxed in red, and ΔL = {spoken(u.loss_change.text)}."
+        )
 
     def again_said(self) -> str:
         u = self.walk.update
