@@ -26,7 +26,7 @@ from manim import (
 )
 
 from backprop_core import refresher as core
-from backprop_core.numbers import fmt_fixed
+from backprop_core.numbers import fmt, fmt_fixed
 from scenes import style
 from scenes.components.readout import Readout, Readouts
 from scenes.components.tangent import tangent_at
@@ -37,6 +37,9 @@ DOT_RADIUS = 0.08
 
 
 class DerivativeScene(LessonScene):
+    # The plot's axis numbers (the curve's range is fixed; no --set moves them).
+    UNSAID = {tick: "a tick on the plot's axes" for tick in ("-1", "1", "2", "3")}
+
     def construct(self) -> None:
         self.show_curve()
         self.show_tangent()
@@ -47,12 +50,14 @@ class DerivativeScene(LessonScene):
     # ------------------------------------------------------------------
     def show_curve(self) -> None:
         t = self.theme
+        lo, hi = core.DERIVATIVE_X_RANGE
         with self.beat(
             "the-curve",
             "A derivative is the slope of a function: how much its output changes "
             "when you nudge its input. Here is f of x equals one half x squared, minus x, plus 1.5.",
+            described=f"On axes at the left, x from {fmt(lo)} to {fmt(hi)}, the curve is drawn in purple: a "
+            f"bowl, lowest at x = {fmt(core.parabola_minimum())}, with its formula above it.",
         ):
-            lo, hi = core.DERIVATIVE_X_RANGE
             top = max(core.parabola(lo), core.parabola(hi))
             self.axes = Axes(
                 x_range=[lo, hi + 0.5, 1],
@@ -77,6 +82,9 @@ class DerivativeScene(LessonScene):
             "the-tangent",
             "The tangent is the line that just kisses the curve. Its slope is f prime of x, "
             "which for this curve is x minus 1.",
+            described=f"An orange tangent line touches the curve at a dot near its right end. To the right, live "
+            f"readouts: x = {fmt_fixed(start)}, f(x) = {fmt_fixed(core.parabola(start))}, "
+            f"f'(x) = {fmt_fixed(core.parabola_slope(start))}, and under them, in orange, f'(x) = x − 1.",
         ):
             self.x = ValueTracker(start)
             self.tangent, self.dot = tangent_at(
@@ -105,6 +113,7 @@ class DerivativeScene(LessonScene):
         t = self.theme
         lo, _ = core.DERIVATIVE_X_RANGE
         bottom = core.parabola_minimum()
+        # Each stop: its beat, x, the sign shown, the narration and the description.
         stops = [
             (
                 "slope-positive",
@@ -112,6 +121,7 @@ class DerivativeScene(LessonScene):
                 "slope > 0: uphill",
                 f"Where the curve goes up, the slope is positive: at x = {fmt_fixed(self.x.get_value())} "
                 f"it is {fmt_fixed(core.parabola_slope(self.x.get_value()))}.",
+                "Under the rule, in orange, the words: slope greater than zero, uphill.",
             ),
             (
                 "slope-zero",
@@ -119,6 +129,9 @@ class DerivativeScene(LessonScene):
                 "slope = 0: bottom of the bowl",
                 f"At the bottom of the bowl, x = {fmt_fixed(bottom)}, the slope is zero. "
                 "That is what training a network is after: weights where the loss has zero slope.",
+                f"The dot slides down to the bottom of the bowl and the tangent lies flat; the readouts show "
+                f"f(x) = {fmt_fixed(core.parabola(bottom))} and f'(x) = {fmt_fixed(core.parabola_slope(bottom))}, "
+                "and the words now say: slope = zero, bottom of the bowl.",
             ),
             (
                 "slope-negative",
@@ -126,11 +139,13 @@ class DerivativeScene(LessonScene):
                 "slope < 0: downhill",
                 f"Where the curve goes down, the slope is negative: at x = {fmt_fixed(lo + 0.3)} "
                 f"it is {fmt_fixed(core.parabola_slope(lo + 0.3))}.",
+                f"The dot climbs the left side, the tangent tilting down to the right; f(x) reads "
+                f"{fmt_fixed(core.parabola(lo + 0.3))}, and the words say: slope less than zero, downhill.",
             ),
         ]
         sign = None
-        for name, x_stop, words, narration in stops:
-            with self.beat(name, narration):
+        for name, x_stop, words, narration, described in stops:
+            with self.beat(name, narration, described):
                 if abs(self.x.get_value() - x_stop) > 1e-9:
                     self.play(self.x.animate.set_value(x_stop), run_time=3, rate_func=smooth)
                 new_sign = self.words(words, size=style.LABEL, color=t.grad)
@@ -146,6 +161,8 @@ class DerivativeScene(LessonScene):
         with self.beat(
             "stop-at-x",
             f"Let's stop at x = {p.x.text}. There f of x is {p.fx.text} and the slope is {p.slope.text}.",
+            described="The dot and its tangent slide along the curve to that x, the readouts following, and "
+            "the words about the slope's sign fade away.",
         ):
             self.play(self.x.animate.set_value(p.x.value), FadeOut(self.sign), run_time=3, rate_func=smooth)
 
@@ -153,6 +170,9 @@ class DerivativeScene(LessonScene):
             "predict",
             f"The slope predicts the next value. A step of {p.dx.text} should change f by about "
             f"{p.slope.text} times {p.dx.text}: f of {fmt_fixed(p.x.value + p.dx.value)} is about {p.predicted.text}.",
+            described=f"Under the readouts, the rule f(x + Δx) ≈ f(x) + f'(x) Δx, then "
+            f"{p.predicted.symbol} ≈ {p.fx.text} + {p.slope.text} · {p.dx.text} = {p.predicted.text}, "
+            "the result in orange.",
         ):
             rule = self.math(r"f(x + \Delta x) \approx f(x) + f'(x)\,\Delta x", size=style.LABEL)
             guess = self.math(p.predicted.symbol, r"\approx", p.predicted.substituted, size=style.LABEL)
@@ -173,6 +193,8 @@ class DerivativeScene(LessonScene):
             "compare",
             f"The true value is f of {fmt_fixed(p.x.value + p.dx.value)} = {p.actual.text}. "
             f"The tangent was off by only {p.error.text}: for a small step, the slope is all you need.",
+            described="Below the prediction, in purple, the true value, and under it: off by, and the error. "
+            "The predicted value is boxed in orange and the true one in purple, one under the other.",
         ):
             truth = self.math(p.actual.symbol, "=", p.actual.text, size=style.LABEL, color=t.curve)
             error = self.math(r"\text{off by }", p.error.text, size=style.LABEL)
