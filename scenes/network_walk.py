@@ -147,7 +147,8 @@ class NetworkWalkScene(LessonScene):
         forward = (s.key for s in self.walk.steps if s.phase == "FORWARD")
         nodes = ", ".join(f"{caption_name(k)} = {after[k].text}" for k in forward)
         return (
-            f"Step counter AGAIN: the gradients under the wires fade, and the nodes light up and refill left to right, "
+            "The step counter reads AGAIN; the gradients under the wires fade, and the nodes light up and refill "
+            f"left to right, "
             f"{nodes}. The panel reads {panel_line(u.forward_after.L)}, then L before {u.loss_before.text} → "
             f"L after {u.loss_after.text}, boxed in red, and ΔL = {spoken(u.loss_change.text)}."
         )
