@@ -28,10 +28,11 @@ from manim import (
 
 from backprop_core import network
 from backprop_core import refresher as core
-from backprop_core.numbers import formula_text
+from backprop_core.numbers import fmt, formula_text
+from backprop_core.quantity import exact
 from scenes import style
 from scenes.components.function_flow import FunctionFlow
-from scenes.components.number_lines import StackedNumberLines
+from scenes.components.number_lines import StackedNumberLines, tick_step
 from scenes.lesson import LessonScene
 
 # The frame's grid (frame units; the frame is 14.2 x 8). The opening's rows: the
@@ -54,6 +55,13 @@ def dotted(factors: list[str]) -> list[str]:
 
 
 class ChainRuleScene(LessonScene):
+    # The rulers' inner ticks (the chain example is fixed, no --set moves them; the test
+    # flags any tick listed here that no longer shows). Each line's first tick is its point, said.
+    UNSAID = {
+        tick: "a tick on a number line's ruler"
+        for tick in ("2.1", "2.2", "2.3", "2.4", "7.1", "7.2", "7.3", "7.4", "49.1", "49.2", "49.3", "49.4")
+    }
+
     def construct(self) -> None:
         self.nudge = core.chain_nudge()
         self.example = core.chain_example()
@@ -106,6 +114,9 @@ class ChainRuleScene(LessonScene):
             "When functions are nested, the output of one becomes the input of the next: y equals f of g of x. "
             f"Our example: g makes {formula_text(su.rule_tex)} out of x, "
             f"and f makes {formula_text(sy.rule_tex)} out of u.",
+            described="Under the title, y = f(g(x)), with g(x) in green. Below it a flow, left to right: x into a "
+            f"box g, ruled {su.rule_tex}, out comes u, in green, into a box f, ruled {formula_text(sy.rule_tex)}, "
+            "out comes y, in purple.",
         ):
             self.heading = self.title()
             self.add(self.heading)
@@ -128,6 +139,8 @@ class ChainRuleScene(LessonScene):
             "the-rule",
             "Their slopes multiply: dy by dx equals df by dg times dg by dx. Read it as: take the slope of f "
             "at the inner value, then multiply by the slope of g.",
+            described="Under the flow, large, the rule dy/dx = df/dg · dg/dx, its derivatives in orange, and "
+            "under its two factors the notes: slope of f, at the inner value u; times the slope of g.",
         ):
             rule = self._rule(style.TITLE).next_to(self.flow, DOWN, buff=style.APART)
             notes = self._rule_notes(rule)
@@ -168,18 +181,23 @@ class ChainRuleScene(LessonScene):
     # -- beats: the nudge down the chain -------------------------------------------
     def three_lines(self) -> None:
         sx, su, sy = self.nudge.stages
+        self.lines = StackedNumberLines(
+            self.nudge.stages,
+            {name: self._color(name) for name in ("x", "u", "y")},
+            self.theme.muted,
+            GRID_LINES_X,
+            GRID_LINES_Y,
+        )
+        step = fmt(exact(tick_step(self.lines.scale)))  # the rulers' tick step, as their labels print
         with self.beat(
             "three-lines",
             f"Give each variable its own number line, all with the same ruler. x = {sx.at.text} "
             f"sends u to {su.at.text}, and u = {su.at.text} sends y to {sy.at.text}.",
+            described="The flow fades and the rule moves, small, to the top right. Three number lines fill the "
+            f"frame, x on top, u in green, y in purple, each ticked every {step} from "
+            f"its point, a dot on each; arrows lead from one dot down to the next, and at the right, "
+            f"between the lines, the rules {su.rule_tex} and {formula_text(sy.rule_tex)}.",
         ):
-            self.lines = StackedNumberLines(
-                self.nudge.stages,
-                {name: self._color(name) for name in ("x", "u", "y")},
-                self.theme.muted,
-                GRID_LINES_X,
-                GRID_LINES_Y,
-            )
             small_rule = self._rule(style.LABEL).move_to([0, GRID_TOP_ROW_Y, 0]).to_edge(RIGHT, buff=style.EDGE)
             self.play(
                 FadeOut(self.nested_block),
@@ -206,6 +224,8 @@ class ChainRuleScene(LessonScene):
         with self.beat(
             "nudge-x",
             f"Now nudge x by a tiny step, Delta x = {sx.change.text}. Follow that little interval down the chain.",
+            described="From x's dot a short thick interval is drawn along the x line, a brace above it labelled "
+            "with its size.",
         ):
             self.nudges = [self.lines.nudge(0, COPY_OFFSET)]
             seg, brace, label = self.nudges[0]
@@ -214,11 +234,15 @@ class ChainRuleScene(LessonScene):
 
     def _stretch_said(self, index: int) -> tuple[str, str]:
         before, stage = self.nudge.stages[index - 1], self.nudge.stages[index]
+        # The nudge carried down in orange, the factor shown at the right, the interval stretched.
+        slope = stage.slope.substituted.replace(r"\cdot", "times")
         if index == 1:
             return (
                 "stretch-by-g",
                 f"g stretches every nudge by its slope, du by dx = {stage.slope.text}: the interval on u is "
                 f"{stage.slope.text} times as long, Delta u = {stage.change.text}.",
+                "The x interval drops onto the u line in orange, the factor times du/dx appears in orange beside "
+                "g's rule, and the interval grows to its new length, braced with Delta u.",
             )
         return (
             "stretch-by-f",
@@ -226,6 +250,8 @@ class ChainRuleScene(LessonScene):
             f"= {stage.slope.text} "
             f"at u = {before.at.text}. Delta y = {stage.change.text}; measured, the stretch is "
             f"{stage.stretch.text}, the slope {stage.slope.text} up to the nudge's size.",
+            f"The u interval drops onto the y line in orange; beside f's rule appears times dy/du = "
+            f"{stage.slope.formula} = {slope} = {stage.slope.text}, and the interval grows, braced with Delta y.",
         )
 
     def stretch(self, index: int) -> None:
@@ -255,6 +281,9 @@ class ChainRuleScene(LessonScene):
             "multiply",
             f"So the nudge on x reaches y stretched {su.slope.text} times, then {sy.slope.text} times: "
             f"{total.text} times in all. The total slope is the product of the slopes, dy by dx = {total.text}.",
+            described="The orange intervals fade; a yellow copy of the x nudge sweeps straight down to the y line, "
+            "stretched as long as Delta y, and the rule at the top right becomes "
+            f"dy/dx = dy/du · du/dx = {sy.slope.text} · {su.slope.text} = {total.text}, boxed in orange.",
         ):
             equation = self.math(total.equation(), size=style.LABEL, color=t.grad)
             equation.move_to([0, GRID_TOP_ROW_Y, 0]).to_edge(RIGHT, buff=style.EDGE)
@@ -285,6 +314,9 @@ class ChainRuleScene(LessonScene):
             f"With {n} nested functions you get {n} slopes multiplied; the network's loss is {len(boxes)} "
             "functions deep in w 1, so its gradient is a product of five. That is the whole idea behind "
             "backpropagation. Next, we compute one example by hand.",
+            described=f"The lines fade. At the top, y = f₄(f₃(f₂(f₁(x)))), under it dy/dx = dy/du₃ · du₃/du₂ · "
+            f"du₂/du₁ · du₁/dx, its {n} orange factors braced: {n} functions, {n} slopes. Below, ∂L/∂w₁ = ∂L/∂a₂ "
+            f"· ∂a₂/∂z₂ · ∂z₂/∂a₁ · ∂a₁/∂z₁ · ∂z₁/∂w₁, braced: the network, {len(boxes)} slopes.",
         ):
             self.play(*(FadeOut(m) for m in self.mobjects if m is not self.heading), run_time=1.0)
             nested = self.math(nested_tex, size=style.BODY)
