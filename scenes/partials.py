@@ -199,7 +199,7 @@ class PartialsScene(LessonScene):
         slope = core.bowl_partials(x, y)[0 if var == "x" else 1]
         other = "y" if var == "x" else "x"
         described = (
-            f"The dot slides across the map to {var} = {fmt_fixed(end)}, both tangents tilting; f now reads "
+            f"The dot slides across the map to {var} = {fmt_fixed(end)}, the vary-{var} tangent tilting; f now reads "
             f"{fmt_fixed(core.bowl(x, y))} and ∂f/∂{var} {fmt_fixed(slope)}, and the vary-{other} panel's heading "
             f"says {var} held at {fmt_fixed(end)}."
         )
