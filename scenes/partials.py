@@ -41,6 +41,7 @@ from manim import (
 )
 
 from backprop_core import refresher as core
+from backprop_core.numbers import fmt_fixed
 from scenes import style
 from scenes.components.heatmap import HeatMap, HeatmapCamera, heat_colors
 from scenes.components.readout import Readout, Readouts
@@ -85,6 +86,9 @@ class PartialsCamera(DrawsFaces, HeatmapCamera):
 
 
 class PartialsScene(LessonScene):
+    # The axes' and the colour bar's numbers: PARTIALS_RANGE and the bowl's range there, fixed (no --set moves them).
+    UNSAID = {tick: "a tick on the axes of the map or a panel, or on the colour bar" for tick in ("-1", "0", "1", "3")}
+
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("camera_class", PartialsCamera)
         super().__init__(*args, **kwargs)
@@ -120,6 +124,9 @@ class PartialsScene(LessonScene):
             "The functions in a network have many inputs. Here is one with two: "
             "f(x, y) = x² + 2y². It draws a surface; the heatmap shows it from above, "
             "warmer colour means higher.",
+            described="At the left, a square heatmap over x and y from minus 1 to 1, dark blue in the middle, where "
+            "f is lowest, turning pale gold towards the corners; beside it a colour bar for f, from zero to 3, "
+            "and above it, in purple, the formula.",
         ):
             self.map = HeatMap(core.bowl, *core.PARTIALS_RANGE, t, MAP_CENTER, MAP_SIZE)
             self.formula = self.math(r"f(x, y) = " + core.BOWL_TEX, size=style.BODY, color=t.curve)
@@ -133,9 +140,12 @@ class PartialsScene(LessonScene):
         t = self.theme
         lo, hi = core.PARTIALS_RANGE
         start = lo + 0.2 * (hi - lo)
+        at = fmt_fixed(start)  # as the readouts print it
         with self.beat(
             "a-point",
             "Pick a point on the map and read off where it is, x and y, and how high the surface is there, f.",
+            described=f"A white dot sits on the map at its lower left, and readouts appear beside the map: "
+            f"x = {at}, y = {at}, f = {fmt_fixed(core.bowl(start, start))}.",
         ):
             self.px, self.py = ValueTracker(start), ValueTracker(start)
 
@@ -162,11 +172,16 @@ class PartialsScene(LessonScene):
             self.play(self.readouts.show(0, 1, 2), run_time=1.2)
 
     def show_slices(self) -> None:
+        dx, dy = core.bowl_partials(self.px.get_value(), self.py.get_value())
         with self.beat(
             "two-slices",
             "A slope on a surface needs a direction. Freeze y and walk east to west: the surface "
             "becomes a curve, and its slope is ∂f/∂x. "
             "Freeze x and walk north to south: that slope is ∂f/∂y.",
+            described="Dashed cross-hairs run through the dot, and at the right two panels appear: vary x, y held "
+            f"at {fmt_fixed(self.py.get_value())}, and vary y, x held at {fmt_fixed(self.px.get_value())}, each a "
+            f"purple curve with the dot and an orange tangent on it. The readouts add ∂f/∂x = {fmt_fixed(dx)} "
+            f"and ∂f/∂y = {fmt_fixed(dy)}, in orange.",
         ):
             point, f_range = (self.px, self.py), self.map.f_range
             panels = (SlicePanel(var, cut, point, *core.PARTIALS_RANGE, f_range, self.theme) for var, cut in CUTS)
@@ -179,7 +194,16 @@ class PartialsScene(LessonScene):
         """Move the point along ``var`` to three quarters of the way, the other held."""
         lo, hi = core.PARTIALS_RANGE
         tracker = self.px if var == "x" else self.py
-        with self.beat("walk-east-west" if var == "x" else "walk-north-south", narration):
+        end = hi - 0.25 * (hi - lo)
+        x, y = (end, self.py.get_value()) if var == "x" else (self.px.get_value(), end)
+        slope = core.bowl_partials(x, y)[0 if var == "x" else 1]
+        other = "y" if var == "x" else "x"
+        described = (
+            f"The dot slides across the map to {var} = {fmt_fixed(end)}, the vary-{var} tangent tilting; f now reads "
+            f"{fmt_fixed(core.bowl(x, y))} and ∂f/∂{var} {fmt_fixed(slope)}, and the vary-{other} panel's heading "
+            f"says {var} held at {fmt_fixed(end)}."
+        )
+        with self.beat("walk-east-west" if var == "x" else "walk-north-south", narration, described):
             self.play(tracker.animate.set_value(hi - 0.25 * (hi - lo)), run_time=4, rate_func=smooth)
 
     def stop_at_the_point(self) -> None:
@@ -189,6 +213,8 @@ class PartialsScene(LessonScene):
             "stop-at-the-point",
             f"Stop at x = {p.x.text}, y = {p.y.text}. There f = {p.f.text}, ∂f/∂x = "
             f"{p.df_dx.text} and ∂f/∂y = {p.df_dy.text}. Two different curves, two independent slopes.",
+            described="The dot glides to that point, the panels' headings and tangents following, and the two "
+            "slope readouts are boxed in orange.",
         ):
             self.play(
                 self.px.animate.set_value(p.x.value), self.py.animate.set_value(p.y.value), run_time=3, rate_func=smooth
@@ -203,6 +229,8 @@ class PartialsScene(LessonScene):
             "landscape",
             "Tilt the map and it becomes the landscape it stands for: over every point the surface "
             "stands as high as f, in the heatmap's own colours.",
+            described="The map, its colour bar and the readouts fade; the heatmap rises and tilts into a bowl-shaped "
+            "surface over a grey floor with x and y named, while the formula and the two panels stay.",
         ):
             self.surface = landscape(p)
             # What belongs to the flat view leaves; the title, formula and panels stay.
@@ -226,6 +254,8 @@ class PartialsScene(LessonScene):
             "on-the-surface",
             f"The point we stopped at is on the surface, {p.f.text} above the floor. "
             "The dashed line drops to its shadow on the map.",
+            described=f"A white dot sits on the surface above its grey shadow on the floor, and the caption under "
+            f"the landscape reads ({p.x.text}, {p.y.text}, {p.f.text}).",
         ):
             self.drop = VGroup(s.drop_line(p.x.value, p.y.value, t.text), s.shadow(p.x.value, p.y.value, t.muted))
             self.point = s.point(p.x.value, p.y.value, t.text, DOT_RADIUS)
@@ -246,6 +276,9 @@ class PartialsScene(LessonScene):
             f"plane-{held}",
             f"The plane {held} = {value.text} slices the landscape. Its cut is a curve, and the "
             f"tangent at the point has slope {slope.text}: that is ∂f/∂{var}.",
+            described=f"A translucent upright plane stands through the point; where it meets the surface the cut "
+            f"is drawn in purple, with an orange tangent at the point, and the caption now reads {held} = "
+            f"{value.text}, ∂f/∂{var} = {slope.text}.",
         ):
             cut = s.cut(held, value.value, t.curve)
             tangent = s.tangent(p.x.value, p.y.value, var, slope.value, TANGENT_HALF, t.grad)
@@ -259,6 +292,8 @@ class PartialsScene(LessonScene):
         with self.beat(
             f"flatten-{var}",
             f"Lay the cut flat and it is the vary-{var} curve in the panel, point for point, with the same tangent.",
+            described=f"The purple cut flies over into the {'top' if var == 'x' else 'bottom'} panel and lands on its "
+            "curve, the panel's tangent flashes yellow, and the plane, the cut and its tangent leave the landscape.",
         ):
             flat = cut.copy().clear_updaters()
             self.remove(cut)
@@ -273,6 +308,9 @@ class PartialsScene(LessonScene):
             "from-above-again",
             "Look straight down again and the landscape is the heatmap. Every slope read on the map "
             "is the slope of one cut through this surface.",
+            described=f"The surface turns back to straight down and slides to the left, and the map, its colour bar "
+            f"and the readouts return: x = {self.at.x.text}, y = {self.at.y.text}, f = {self.at.f.text}, "
+            f"∂f/∂x = {self.at.df_dx.text}, ∂f/∂y = {self.at.df_dy.text}.",
         ):
             self.play(FadeOut(self.point, self.drop, self.caption, self.floor_names), run_time=0.8)
             self.play(*self.surface.look(0, 0), run_time=2.5)
@@ -287,6 +325,9 @@ class PartialsScene(LessonScene):
             "The recipe is what the symbol promises: treat the other variable as a constant and "
             "differentiate as usual. With respect to x, 2y² is a constant, so it drops out: "
             "∂f/∂x = 2x. With respect to y, x² drops out: ∂f/∂y = 4y.",
+            described=f"The panels and cross-hairs fade; at the right, under the heading The recipe, in orange, "
+            f"∂f/∂x = {core.BOWL_DX_TEX}, treat y as a constant, and ∂f/∂y = {core.BOWL_DY_TEX}, treat x as a "
+            "constant.",
         ):
             self.play(FadeOut(self.panels), FadeOut(self.row_line), FadeOut(self.col_line), run_time=1)
             rows = VGroup()
@@ -320,6 +361,8 @@ class PartialsScene(LessonScene):
             "sanity-check",
             f"Sanity check at ({p.x.text}, {p.y.text}): 2 · {p.x.text} = {p.df_dx.text} and "
             f"4 · {p.y.text} = {p.df_dy.text}. They match the readouts.",
+            described="Under the recipe, a heading, Check at the point, then the two equations written out, "
+            "each result boxed in orange.",
         ):
             heading = self.words("Check at the point", size=style.HEADING)
             # Two parts, the value last (to box it); together they read as equation() prints.
