@@ -53,13 +53,13 @@ def explorer_of(section_cls, last_beat: str):
     class Explorer(section_cls):
         exploring = False
 
-        def beat(self, name, narration):
+        def beat(self, name, narration, described=None):
             if self.exploring:
                 return nullcontext()
             if self.beats and self.beats[-1].name == last_beat:
                 self._close_beat()
                 raise Explored
-            return super().beat(name, narration)
+            return super().beat(name, narration, described)
 
         def play(self, *args, **kwargs):
             if self.exploring:  # no beat is open: the section's plays, each jumping to its end
