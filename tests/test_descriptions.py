@@ -52,6 +52,8 @@ STRUCTURE = re.compile(r"[_^](\{[^{}]*\}|\w)|\\t?frac\{\d+\}\{\d+\}")
 SCIENTIFIC_TEX = re.compile(r"(-?\d+(?:\.\d+)?)\s*\\times\s*10\^\{(-?\d+)\}")
 SCIENTIFIC_TEXT = re.compile(r"(-?\d+(?:\.\d+)?)×10([⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)")
 NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w])")
+# In words a coefficient may lead its variable: "2x" and "3x + 1" say 2 and 3.
+SAID_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?=[a-z]?(?!\w))")
 
 
 def shown_numbers(text: str) -> list[float]:
@@ -70,7 +72,7 @@ def said_numbers(words: str) -> set[float]:
         said |= {float(f"{m}e{e.translate(SUPERSCRIPT)}"), float(m)}  # the readout's mantissa too
     words = SCIENTIFIC_TEXT.sub(" ", words)
     words = re.sub(r"\bminus\s+(?=\d)", "-", words)
-    said |= {float(n) for n in NUMBER.findall(words)}
+    said |= {float(n) for n in SAID_NUMBER.findall(words)}
     said |= {float(WORDS[w]) for w in re.findall(r"[a-z]+", words.lower()) if w in WORDS}
     return said
 
@@ -100,6 +102,8 @@ def test_the_number_reader():
     assert shown_numbers("w_{1} = -2.5 \\times 10^{-7}") == [-2.5e-7]
     assert shown_numbers("Thechainrule,unfolded") == []
     assert said_numbers("∂L/∂w₁ = -2.5×10⁻⁷, minus 0.756 and zero") >= {-2.5e-7, -0.756, 0.0}
+    assert said_numbers("u = 3x + 1, so du/dx is 2x") == {3.0, 1.0, 2.0}
+    assert said_numbers("the 10th and 2xy") == set()  # a word, not a coefficient
     assert is_said(1.0, {-1.0}) and not is_said(-1.7, {1.7})
 
 
