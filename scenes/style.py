@@ -83,6 +83,48 @@ LIGHT = Theme(
 THEMES = {t.name: t for t in (DARK, LIGHT)}
 
 
+# What a description calls each colour, per theme: the light theme's inks are
+# darker (its "text" is black, its highlight a dark gold), so a word written
+# for one theme would be wrong in the other.
+COLOUR_WORDS = {
+    "dark": dict(
+        text="white",
+        muted="grey",
+        x="light grey",
+        w="blue",
+        b="rose",
+        z="green",
+        a="pink",
+        y="yellow",
+        L="red",
+        grad="orange",
+        curve="purple",
+        highlight="yellow",
+        done="green",
+    ),
+    "light": dict(
+        text="black",
+        muted="grey",
+        x="dark grey",
+        w="blue",
+        b="dark rose",
+        z="green",
+        a="magenta",
+        y="olive",
+        L="red",
+        grad="brown-orange",
+        curve="purple",
+        highlight="dark gold",
+        done="green",
+    ),
+}
+
+
+def colour_word(role: str, t: Theme | None = None) -> str:
+    """The spoken name of a theme colour by its role ("grad", "highlight", "L", ...), for descriptions."""
+    return COLOUR_WORDS[(t or theme()).name][role]
+
+
 def theme() -> Theme:
     name = os.environ.get(THEME_ENV_VAR, "dark").strip() or "dark"
     if name not in THEMES:

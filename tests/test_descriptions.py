@@ -140,3 +140,13 @@ def test_nothing_on_screen_goes_unsaid(section):
 @pytest.mark.parametrize("section", SECTIONS)
 def test_nothing_on_screen_goes_unsaid_with_other_parameters(section):
     _check_said(section, OTHER)
+
+
+def test_every_theme_colour_has_a_spoken_name_in_each_theme():
+    from dataclasses import fields
+
+    from scenes import style
+
+    roles = {f.name for f in fields(style.Theme)} - {"name", "background", "ink", "panel"}
+    for name in style.THEMES:
+        assert set(style.COLOUR_WORDS[name]) == roles, name
