@@ -11,6 +11,7 @@ and the network's z1 and z2 marked on the curves with their sigma and sigma'.
 from __future__ import annotations
 
 import math
+import re
 
 import sympy as sp
 from manim import (
@@ -28,8 +29,10 @@ from manim import (
 from backprop_core import network
 from backprop_core import refresher as core
 from backprop_core.descent_view import nice_step
-from backprop_core.numbers import fmt
+from backprop_core.numbers import fmt, formula_text
+from backprop_core.quantity import exact
 from scenes import style
+from scenes.components import sigmoid_plot
 from scenes.components.derivation import Derivation
 from scenes.components.sigmoid_plot import SigmoidPlot
 from scenes.lesson import LessonScene
@@ -42,15 +45,62 @@ GRID_TOP_Y = 2.3
 GRID_BOTTOM_Y = -3.55  # the derivation scrolls up before a line would pass this
 MATH = 40  # formulas' size (MathTex reads smaller than Text at the same size)
 Z_HALF = 6  # the z-range is [-Z_HALF, Z_HALF] unless z1 or z2 lie further out
+Z_STEP = 2  # that range's ticks
 GRID_DERIVE_X = -5.6  # the derivation's left edge
 TABLE = 34  # the z1 / z2 readouts' size
 GRID_TABLE_X = 1.2  # their left edge
 GRID_RULE_TEXT_X = -1.9  # each rule's name, example and use start here
 GRID_CURVE_LABELS_Y = 1.6  # the curves' names, at the right edge
 GRID_IDENTITY_Y = 1.2  # the punchline's identity
+IDENTITY_TEX = r"\sigma'(z) = " + core.SIGMOID_PRIME_TEX  # the punchline, drawn and described
+IN_A_TEX = (r"a = \sigma(z)", r"\sigma'(z) = a(1 - a)")  # the same, said in a: "this, so that"
+
+# The core's TeX as this section's narration reads it ("sigma prime of z", "e to the minus z"),
+# for the descriptions; replaced in order, before fractions and powers are read.
+SPOKEN = (
+    (r"\frac{d}{dx}\,", "d by dx of "),
+    (r"\frac{d}{dz}\,", "d by dz of "),
+    (r"\sigma'(z)", "sigma prime of z"),
+    (r"\sigma(z)", "sigma of z"),
+    ("e^{-z}", "e to the minus z"),
+    (r"\left(", "("),
+    (r"\right)", ")"),
+    (r"\bigl(", "("),
+    (r"\bigr)", ")"),
+    (r"\cdot", " times "),
+    (r"\,", " times "),  # a thin space between factors
+)
+FRACTION = re.compile(r"\\frac\{([^{}]*)\}\{([^{}]*)\}")
+POWERS = (
+    (re.compile(r"\^\{?2\}?"), " squared"),
+    (re.compile(r"\^\{(\w)-(\w)\}"), r" to the \1 minus \2"),
+    (re.compile(r"\^\{-(\w+)\}"), r" to the minus \1"),
+    (re.compile(r"\^(\w)"), r" to the \1"),
+)
+
+
+def spoken(tex: str) -> str:
+    """A formula of the core's as the narration would say it, for a description."""
+    words = tex
+    for symbol, word in SPOKEN:
+        words = words.replace(symbol, word)
+    while FRACTION.search(words):  # innermost first
+        words = FRACTION.sub(r"\1 over \2", words)
+    for power, word in POWERS:
+        words = power.sub(word, words)
+    words = words.replace("'", " prime").replace("-", " minus ")
+    return formula_text(words).replace("( ", "(")
 
 
 class RulesScene(LessonScene):
+    # The sigmoid plot's numbers at the defaults: its z axis's ticks (the range is said) and the
+    # guides' heights at its left edge. A --set that puts z1 or z2 beyond the range widens the
+    # axis, and its other ticks are not listed here.
+    UNSAID = {
+        **{str(z): "a tick on the sigmoid plot's z axis" for z in range(-Z_HALF, Z_HALF + 1, Z_STEP) if z},
+        **{fmt(exact(h)): "a guide's height at the sigmoid plot's left edge" for h in sigmoid_plot.LEVELS},
+    }
+
     def construct(self) -> None:
         self.heading = self.title()
         self.add(self.heading)
@@ -70,7 +120,7 @@ class RulesScene(LessonScene):
         """The z-range shows the sigmoid's bend, widened if the network's z1 or z2 lie further out."""
         reach = max(abs(self.forward.z1.value), abs(self.forward.z2.value)) + 1.0
         half = max(Z_HALF, 2 * math.ceil(reach / 2))
-        step = 2 if half == Z_HALF else nice_step(2 * half, 6)
+        step = Z_STEP if half == Z_HALF else nice_step(2 * half, 6)
         return (-half, half), int(step) if float(step).is_integer() else step  # whole steps print without decimals
 
     # -- the three rules -----------------------------------------------------
@@ -95,7 +145,13 @@ class RulesScene(LessonScene):
     def show_rule(self, index: int, rule: core.Rule) -> None:
         t = self.theme
         name, narration = self.NARRATION[index]
-        with self.beat(name, narration):
+        where = "At the top left" if index == 0 else "Below it"
+        described = (
+            f"{where}, in {style.colour_word('grad', t)}: {spoken(rule.rule_tex)}, titled {rule.name}. To its "
+            f"right the example, d by dx of {spoken(rule.example_tex).removeprefix('d by dx of ')}, and a faint "
+            f"note: {rule.note}."
+        )
+        with self.beat(name, narration, described):
             formula = self.math(rule.rule_tex, size=MATH, color=t.grad)
             title = self.words(rule.name, size=style.SMALL)
             example = self.math(r"\text{e.g. }", rule.example_tex, size=36)
@@ -118,18 +174,33 @@ class RulesScene(LessonScene):
     # -- the sigmoid -----------------------------------------------------------
     def show_sigmoid(self) -> None:
         t = self.theme
+        middle = core.sigmoid_at(sp.Integer(0))
+        plot = self.plot = SigmoidPlot(t, self.z_range, self.z_step, core.sigmoid, core.sigmoid_prime)
         with self.beat(
             "sigmoid",
             "And the sigmoid, sigma of z equals 1 over 1 plus e to the minus z: it squashes any number "
             "into the range between 0 and 1.",
+            described=f"The rules fade. Axes fill the lower left, z from {self.z_range[0]} to {self.z_range[1]} "
+            f"along the bottom{self._ticks_said(', ticked at ')}, faint guides across at quarter heights; the "
+            f"S-shaped curve, in {style.colour_word('curve', t)}, climbs from the bottom at the left through "
+            f"{middle.sigma.text} at z = {middle.z.text} to the top guide at the right, and its formula, in the same "
+            "colour, stands at the right.",
         ):
             self.play(FadeOut(self.rule_rows), run_time=0.8)
-            plot = self.plot = SigmoidPlot(t, self.z_range, self.z_step, core.sigmoid, core.sigmoid_prime)
             label = self.math(r"\sigma(z) = " + core.SIGMOID_TEX, size=MATH, color=t.curve)
             label.move_to([0, GRID_CURVE_LABELS_Y, 0]).align_to([GRID_RIGHT_X, 0, 0], RIGHT)
             self.play(Create(plot.axes), FadeIn(plot.z_name), run_time=1.5)
             self.play(Create(plot.sigma_curve), Write(label), run_time=2)
             self.curve_labels = VGroup(label)
+
+    def _ticks_said(self, lead: str) -> str:
+        """The z axis's ticks that UNSAID does not list (the axis widened for a far-out z1 or z2),
+        after ``lead``, to say; "" at the usual range."""
+        ticks = [f"{n.get_value():g}" for n in self.plot.axes.x_axis.numbers]
+        extra = [tick for tick in ticks if tick not in self.UNSAID]
+        if not extra:
+            return ""
+        return lead + (f"{', '.join(extra[:-1])} and {extra[-1]}" if len(extra) > 1 else extra[0])
 
     def show_sigmoid_slope(self) -> None:
         t = self.theme
@@ -138,6 +209,9 @@ class RulesScene(LessonScene):
             "sigmoid-slope",
             f"Its slope, sigma prime, is a hump: largest at z = {peak.z.text}, where it is {peak.sigma_prime.text}, "
             "and nearly flat far out on either side.",
+            described=f"The slope's hump is drawn in {style.colour_word('grad', t)}, low under the S, and a dot "
+            f"marks its top at z = {peak.z.text}; at the right, under sigma's formula, its name, sigma prime of z, "
+            f"and the tag: sigma prime of {peak.z.text} = {peak.sigma_prime.text}.",
         ):
             label = self.math(r"\sigma'(z)", size=MATH, color=t.grad)
             label.next_to(self.curve_labels[0], DOWN, buff=style.APART).align_to(self.curve_labels[0], LEFT)
@@ -185,7 +259,13 @@ class RulesScene(LessonScene):
         self.derivation = Derivation(GRID_DERIVE_X, GRID_TOP_Y, GRID_BOTTOM_Y, font_size=MATH, color=self.theme.text)
         done = 0
         for index, (name, narration, upto) in enumerate(self.DERIVE_BEATS):
-            with self.beat(name, narration):
+            shown = " = ".join(spoken(latex).removeprefix("= ") for latex, _ in steps[done:upto])
+            described = {
+                0: f"The curves fade, and at the top left the derivation begins: {shown}.",
+                len(self.DERIVE_BEATS) - 1: f"The last two lines: = {shown}. A faint note at the bottom right says: "
+                "each step checked equal by sympy.",
+            }.get(index, f"Two lines more, each under the one before: = {shown}.")
+            with self.beat(name, narration, described):
                 if index == 0:
                     self.play(*(FadeOut(m) for m in self._curves()), run_time=0.8)
                 for latex, _ in steps[done:upto]:
@@ -206,10 +286,14 @@ class RulesScene(LessonScene):
             "punchline",
             "So sigma prime is sigma times 1 minus sigma. The forward pass already computed a = sigma of z, "
             "so the slope costs almost nothing: a times 1 minus a, no new exponentials.",
+            described=f"The derivation fades, and in its place, large and boxed in {style.colour_word('grad', t)}: "
+            f"{spoken(IDENTITY_TEX)}. Under it the words: the slope comes from the value already computed, and "
+            f"then: {spoken(IN_A_TEX[0])}, so {spoken(IN_A_TEX[1])}, the a in {style.colour_word('a', t)}, an "
+            "activation's colour.",
         ):
             lines = self.derivation
             self.play(*(FadeOut(m) for m in lines.between), FadeOut(self.steps_note), run_time=0.8)
-            identity = self.math(r"\sigma'(z)", "=", core.SIGMOID_PRIME_TEX, size=style.TITLE)
+            identity = self.math(*IDENTITY_TEX.split(" ", 2), size=style.TITLE)
             identity[0].set_color(t.grad)
             identity.move_to([0, GRID_IDENTITY_Y, 0])
             self.play(FadeOut(lines.first), FadeOut(lines.last), FadeIn(identity), run_time=1.2)
@@ -218,7 +302,7 @@ class RulesScene(LessonScene):
             words = self.words("the slope comes from the value already computed", size=style.BODY)
             words.next_to(box, DOWN, buff=style.APART)
             in_a = self.math(
-                "a", "=", r"\sigma(z)", r"\quad\Rightarrow\quad", r"\sigma'(z)", "=", "a(1 - a)", size=MATH
+                *IN_A_TEX[0].split(" ", 2), r"\quad\Rightarrow\quad", *IN_A_TEX[1].split(" ", 2), size=MATH
             )
             in_a[0].set_color(t.a)
             in_a[4].set_color(t.grad)
@@ -260,11 +344,33 @@ class RulesScene(LessonScene):
         # while the slope is tiny but not zero. Then the working is left out, said and shown.
         saturated = point.sigma.text == fmt(1)
         working = "" if saturated else f"{point.sigma.text} times 1 minus {point.sigma.text}, which is "
+        name, other = z.symbol.replace("_", " "), a_symbol.replace("_", " ")
+        z_word, a_word, slope_word = (style.colour_word(role, self.theme) for role in ("z", "a", "grad"))
+        if first:
+            described = (
+                f"The curves return{self._ticks_said(', the z axis ticked at ')}. A dashed {z_word} line rises "
+                f"from {name} on the z axis to the S, with a dot in {a_word} where it meets sigma and one in "
+                f"{slope_word} on the hump; at the top right, readouts of the same three values, {name} in "
+                f"{z_word}, {other} in {a_word}, its slope in {slope_word}."
+            )
+        else:
+            before = self.marked
+            apart = abs(self.plot.axes.c2p(z.value, 0)[0] - self.plot.axes.c2p(before.value, 0)[0])
+            where = (
+                "almost on top of"
+                if apart < 2 * sigmoid_plot.MARK_RADIUS  # the dots overlap
+                else ("right" if z.value > before.value else "left") + " of"
+            )
+            described = (
+                f"A second dashed line and its two dots, at {name}, {where} {before.symbol.replace('_', ' ')}'s; "
+                "its readouts appear under the first ones."
+            )
         with self.beat(
             "mark-" + z.symbol.replace("_", ""),
             f"In the network, {z.symbol.replace('_', ' ')} = {point.z.text}: sigma gives "
             f"{a_symbol.replace('_', ' ')} = {point.sigma.text}, and the slope there is "
             f"{working}{point.sigma_prime.text}.",
+            described,
         ):
             if first:
                 self._curves_back()
@@ -274,3 +380,4 @@ class RulesScene(LessonScene):
             self.play(FadeIn(dots[0], scale=2), FadeIn(rows[0]), FadeIn(rows[1]), run_time=1.0)
             self.play(FadeIn(dots[1], scale=2), FadeIn(rows[2]), run_time=1.0)
             self.table.add(rows)
+        self.marked = z
