@@ -52,8 +52,6 @@ GRID_TABLE_X = 1.2  # their left edge
 GRID_RULE_TEXT_X = -1.9  # each rule's name, example and use start here
 GRID_CURVE_LABELS_Y = 1.6  # the curves' names, at the right edge
 GRID_IDENTITY_Y = 1.2  # the punchline's identity
-IDENTITY_TEX = r"\sigma'(z) = " + core.SIGMOID_PRIME_TEX  # the punchline, drawn and described
-IN_A_TEX = (r"a = \sigma(z)", r"\sigma'(z) = a(1 - a)")  # the same, said in a: "this, so that"
 
 # The core's TeX as this section's narration reads it ("sigma prime of z", "e to the minus z"),
 # for the descriptions; replaced in order, before fractions and powers are read.
@@ -147,9 +145,8 @@ class RulesScene(LessonScene):
         name, narration = self.NARRATION[index]
         where = "At the top left" if index == 0 else "Below it"
         described = (
-            f"{where}, in {style.colour_word('grad', t)}: {spoken(rule.rule_tex)}, titled {rule.name}. To its "
-            f"right the example, d by dx of {spoken(rule.example_tex).removeprefix('d by dx of ')}, and a faint "
-            f"note: {rule.note}."
+            f"{where}, in {style.colour_word('grad', t)}: {spoken(rule.rule_tex)}, named {rule.name}; to its right "
+            f"the example {spoken(rule.example_tex)}, and under it, faint, the use just said."
         )
         with self.beat(name, narration, described):
             formula = self.math(rule.rule_tex, size=MATH, color=t.grad)
@@ -180,11 +177,10 @@ class RulesScene(LessonScene):
             "sigmoid",
             "And the sigmoid, sigma of z equals 1 over 1 plus e to the minus z: it squashes any number "
             "into the range between 0 and 1.",
-            described=f"The rules fade. Axes fill the lower left, z from {self.z_range[0]} to {self.z_range[1]} "
-            f"along the bottom{self._ticks_said(', ticked at ')}, faint guides across at quarter heights; the "
-            f"S-shaped curve, in {style.colour_word('curve', t)}, climbs from the bottom at the left through "
-            f"{middle.sigma.text} at z = {middle.z.text} to the top guide at the right, and its formula, in the same "
-            "colour, stands at the right.",
+            described=f"The rules fade; axes fill the lower left, z from {self.z_range[0]} to {self.z_range[1]} "
+            f"along the bottom{self._ticks_said(', ticked at ')}, faint guides across at quarter heights, and the "
+            f"S-curve, in {style.colour_word('curve', t)}, climbs through {middle.sigma.text} at z = "
+            f"{middle.z.text}, its formula at the right.",
         ):
             self.play(FadeOut(self.rule_rows), run_time=0.8)
             label = self.math(r"\sigma(z) = " + core.SIGMOID_TEX, size=MATH, color=t.curve)
@@ -209,9 +205,8 @@ class RulesScene(LessonScene):
             "sigmoid-slope",
             f"Its slope, sigma prime, is a hump: largest at z = {peak.z.text}, where it is {peak.sigma_prime.text}, "
             "and nearly flat far out on either side.",
-            described=f"The slope's hump is drawn in {style.colour_word('grad', t)}, low under the S, and a dot "
-            f"marks its top at z = {peak.z.text}; at the right, under sigma's formula, its name, sigma prime of z, "
-            f"and the tag: sigma prime of {peak.z.text} = {peak.sigma_prime.text}.",
+            described=f"The slope's hump is drawn in {style.colour_word('grad', t)}, low under the S, with a dot on "
+            "its top; at the right, under sigma's formula, its name and the peak's value.",
         ):
             label = self.math(r"\sigma'(z)", size=MATH, color=t.grad)
             label.next_to(self.curve_labels[0], DOWN, buff=style.APART).align_to(self.curve_labels[0], LEFT)
@@ -286,14 +281,13 @@ class RulesScene(LessonScene):
             "punchline",
             "So sigma prime is sigma times 1 minus sigma. The forward pass already computed a = sigma of z, "
             "so the slope costs almost nothing: a times 1 minus a, no new exponentials.",
-            described=f"The derivation fades, and in its place, large and boxed in {style.colour_word('grad', t)}: "
-            f"{spoken(IDENTITY_TEX)}. Under it the words: the slope comes from the value already computed, and "
-            f"then: {spoken(IN_A_TEX[0])}, so {spoken(IN_A_TEX[1])}, the a in {style.colour_word('a', t)}, an "
-            "activation's colour.",
+            described=f"The derivation gives way to the identity, large and boxed in {style.colour_word('grad', t)}; "
+            "under it the words: the slope comes from the value already computed, and then the same in a, its a in "
+            f"{style.colour_word('a', t)}, an activation's colour.",
         ):
             lines = self.derivation
             self.play(*(FadeOut(m) for m in lines.between), FadeOut(self.steps_note), run_time=0.8)
-            identity = self.math(*IDENTITY_TEX.split(" ", 2), size=style.TITLE)
+            identity = self.math(r"\sigma'(z)", "=", core.SIGMOID_PRIME_TEX, size=style.TITLE)
             identity[0].set_color(t.grad)
             identity.move_to([0, GRID_IDENTITY_Y, 0])
             self.play(FadeOut(lines.first), FadeOut(lines.last), FadeIn(identity), run_time=1.2)
@@ -302,7 +296,7 @@ class RulesScene(LessonScene):
             words = self.words("the slope comes from the value already computed", size=style.BODY)
             words.next_to(box, DOWN, buff=style.APART)
             in_a = self.math(
-                *IN_A_TEX[0].split(" ", 2), r"\quad\Rightarrow\quad", *IN_A_TEX[1].split(" ", 2), size=MATH
+                "a", "=", r"\sigma(z)", r"\quad\Rightarrow\quad", r"\sigma'(z)", "=", "a(1 - a)", size=MATH
             )
             in_a[0].set_color(t.a)
             in_a[4].set_color(t.grad)
@@ -349,9 +343,8 @@ class RulesScene(LessonScene):
         if first:
             described = (
                 f"The curves return{self._ticks_said(', the z axis ticked at ')}. A dashed {z_word} line rises "
-                f"from {name} on the z axis to the S, with a dot in {a_word} where it meets sigma and one in "
-                f"{slope_word} on the hump; at the top right, readouts of the same three values, {name} in "
-                f"{z_word}, {other} in {a_word}, its slope in {slope_word}."
+                f"from {name} on the axis to the S, a dot in {a_word} where it meets sigma and one in {slope_word} "
+                f"on the hump; the values said stand at the top right, {name} in {z_word}, {other} in {a_word}."
             )
         else:
             before = self.marked
