@@ -93,7 +93,7 @@ def spoken(tex: str) -> str:
 class RulesScene(LessonScene):
     # The sigmoid plot's numbers at the defaults: its z axis's ticks (the range is said) and the
     # guides' heights at its left edge. A --set that puts z1 or z2 beyond the range widens the
-    # axis, and its other ticks are not listed here.
+    # axis; its ticks not listed here are said (_ticks_said).
     UNSAID = {
         **{str(z): "a tick on the sigmoid plot's z axis" for z in range(-Z_HALF, Z_HALF + 1, Z_STEP) if z},
         **{fmt(exact(h)): "a guide's height at the sigmoid plot's left edge" for h in sigmoid_plot.LEVELS},
