@@ -25,9 +25,9 @@ from manim import (
 )
 
 from backprop_core import wide as core
+from backprop_core.numbers import formula_caption
 from scenes import style
 from scenes.lesson import LessonScene
-from scenes.network_walk import spoken
 
 NODE_RADIUS = 0.26
 # The frame's grid: the network's five columns and three rows at the top left,
@@ -121,7 +121,7 @@ class WhatsNotShownScene(LessonScene):
             f"unit and L; the edge from x into layer 1's top unit is drawn in {blue}, labelled w = {core.show(e.w)}. "
             f"At the right, in {blue}: W₁, the column {said_entries(e.net.W1)}; W₂, rows {said_rows(e.net.W2)}; "
             f"W₃, the row {said_entries(e.net.W3)}. Under them x = {core.show(e.net.x)}, "
-            f"y = {core.show(e.net.y)} and L = {spoken(e.loss_tex)} = {core.show(e.forward.L)}.",
+            f"y = {core.show(e.net.y)} and L = {formula_caption(e.loss_tex)} = {core.show(e.forward.L)}.",
         ):
             self.add(self.title())
             self._build_network()

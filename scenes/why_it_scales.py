@@ -33,10 +33,10 @@ from manim import (
 
 from backprop_core import deep as core
 from backprop_core.descent_view import nice_step
+from backprop_core.numbers import formula_caption
 from backprop_core.params import Params
 from scenes import style
 from scenes.lesson import LessonScene
-from scenes.network_walk import spoken
 
 NODE_RADIUS = 0.34
 # The frame's grid: the chain's nodes in evenly spaced columns on one row, the
@@ -74,7 +74,7 @@ LETTER_SUBSCRIPT = re.compile(r"_\{([^{}]*)\}|_(\w)")
 
 def read(tex: str) -> str:
     """A core formula as a description reads it: "a_{k-1}" -> "a k−1", "\\frac{n(n+1)}{2}" -> "n(n+1) over 2"."""
-    text = spoken(FRACTION.sub(r"\1 over \2", tex))  # spoken() writes digit subscripts as subscripts
+    text = formula_caption(FRACTION.sub(r"\1 over \2", tex))  # it writes digit subscripts as subscripts
     return LETTER_SUBSCRIPT.sub(lambda m: " " + (m.group(1) or m.group(2)), text)
 
 
@@ -214,7 +214,8 @@ class WhyItScalesScene(LessonScene):
             "sweep-start",
             f"The backward sweep starts at the loss: dL/da{c.depth} = {top.grad_a.text}.",
             described=(
-                f"The caption reads dL/da{c.depth} = {spoken(top.grad_a.formula)} = {spoken(top.grad_a.substituted)}, "
+                f"The caption reads dL/da{c.depth} = {formula_caption(top.grad_a.formula)} = "
+                f"{formula_caption(top.grad_a.substituted)}, "
                 f"with a{c.depth} = {top.a.text} and the target y = {c.y.text}. A {style.colour_word('highlight', t)} "
                 f"box marks a{c.depth}, and {top.grad_a.text} appears below it, on a row of gradients."
             ),
@@ -265,7 +266,7 @@ class WhyItScalesScene(LessonScene):
             described=(
                 "The box goes, and a second row appears under the gradients dL/da k, labelled dL/dw k at the left: "
                 + ", ".join(f"w{layer.k} {layer.grad_w.text}" for layer in c.layers)
-                + f". The caption gives that formula, then dL/dw1 = {spoken(first.grad_w.substituted)} = "
+                + f". The caption gives that formula, then dL/dw1 = {formula_caption(first.grad_w.substituted)} = "
                 f"{first.grad_w.text}, where {first.weight_slope.text} is a1 times one minus a1 times x."
             ),
         ):

@@ -30,9 +30,6 @@ from .harness import run_scene, scene_class
 NOT_YET_DESCRIBED = {
     "worked-example",
     "rules",
-    "why-it-scales",
-    "whats-not-shown",
-    "descent",
 }
 SECTIONS = [
     pytest.param(s.name, marks=pytest.mark.xfail(strict=True, reason="issue 22: not all beats described yet"))
