@@ -329,10 +329,11 @@ class WhyItScalesScene(LessonScene):
 
         sweep = series([cn.backprop for cn in counts], t.grad)
         naive = series([cn.naive for cn in counts], t.text)
-        sweep_label = self.words("backprop sweep", size=style.SMALL, color=t.grad)
-        sweep_label.next_to(sweep[1][-1], UP, buff=style.NEAR).align_to(axes, RIGHT)
+        # A legend in the plot's empty upper left (beside the lines, a label sits on the other curve).
         naive_label = self.words("from scratch", size=style.SMALL, color=t.text)
-        naive_label.next_to(naive[1][-1], LEFT, buff=style.NEAR)
+        sweep_label = self.words("backprop sweep", size=style.SMALL, color=t.grad)
+        legend = VGroup(naive_label, sweep_label).arrange(DOWN, aligned_edge=LEFT, buff=style.TIGHT)
+        legend.next_to(axes.y_axis, RIGHT, buff=style.NEAR).align_to(axes.y_axis, UP)
         return axes, VGroup(x_label, y_label), VGroup(sweep, naive), VGroup(sweep_label, naive_label)
 
     def _count_table(self, table_counts) -> VGroup:
@@ -375,7 +376,8 @@ class WhyItScalesScene(LessonScene):
                 f"The chain fades; left, a plot of multiplications against layers, {counts[0].depth} to "
                 f"{counts[-1].depth}: the backprop sweep, in {style.colour_word('grad', t)}, a straight line up to "
                 f"{counts[-1].backprop}, and from scratch, in {style.colour_word('text', t)}, a curve bending up to "
-                f"{counts[-1].naive}. Right, a table of layers, sweep and from scratch: "
+                f"{counts[-1].naive}, named in a legend at its top left. "
+                "Right, a table of layers, sweep and from scratch: "
                 + "; ".join(f"{cn.depth} layers, {cn.backprop} and {cn.naive}" for cn in table_counts)
                 + f"; under it the formulas, sweep {read(core.BACKPROP_COUNT_TEX)}, "
                 f"from scratch {read(core.NAIVE_COUNT_TEX)}."
