@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from . import descent_view, network, refresher
-from .numbers import fmt, fmt_fixed, plain
+from .numbers import fmt, fmt_fixed, page_text
 from .params import Params
 
 # A numeric answer is right within this share of the core's value: a prediction made with
@@ -34,11 +34,6 @@ class Checkpoint:
 
     def to_dict(self) -> dict:
         return asdict(self)
-
-
-def page_text(text: str) -> str:
-    """A number or formula the core prints in LaTeX, as page text."""
-    return plain(text).replace(r"\cdot", "·").replace(r"\,", " ").replace("\\", "")
 
 
 def _number(**kw) -> Checkpoint:

@@ -191,6 +191,25 @@ def fmt_beside_readout(value) -> str:
     return fmt_fixed(value) if readout_exponent([value]) == 0 else fmt(value)
 
 
+def page_text(text: str) -> str:
+    """A number or formula the core prints in LaTeX, as page text ("0.5 \\cdot 1" -> "0.5 · 1")."""
+    return plain(text).replace(r"\cdot", "·").replace(r"\,", " ").replace("\\", "")
+
+
+SUBSCRIPT_DIGITS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def formula_caption(tex: str) -> str:
+    """A formula of the core's as a description writes it, to be read and heard:
+    "\\sigma(z_1)" -> "σ(z₁)", "\\tfrac{1}{2}(a_2 - y)^2" -> "½(a₂ − y)²"."""
+    tex = re.sub(r"\\t?frac\{1\}\{2\}", "½", tex)
+    tex = re.sub(r"\\t?frac\{\\partial (\w+)\}\{\\partial (\w+)\}", r"∂\1/∂\2", tex)
+    tex = tex.replace(r"\sigma", "σ").replace(r"\eta", "η")
+    text = page_text(tex).replace("^{2}", "²").replace("^2", "²")
+    text = re.sub(r"_\{?(\d)\}?", lambda m: m.group(1).translate(SUBSCRIPT_DIGITS), text)
+    return " ".join(text.replace("-", "−").split())
+
+
 def formula_text(tex: str) -> str:
     """A formula's LaTeX as a narration line writes it ("6 \\left(3 x + 1\\right)" -> "6 (3x + 1)")."""
     words = tex.replace(r"\left(", "(").replace(r"\right)", ")").replace(r"\cdot", "times")

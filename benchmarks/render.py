@@ -192,6 +192,10 @@ def compare_pictures(base_video: str, new_video: str, work: Path) -> list[float]
     return values
 
 
+# The one-beat edit the warm run times: the loss box's colour in the network walk's update beat.
+BEAT_EDIT = ("scenes/network_walk.py", "highlight_box(change[3], t.L)", "highlight_box(change[3], t.highlight)")
+
+
 def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text()
     if old not in text:
@@ -223,6 +227,9 @@ def main() -> int:
     from scenes.manifest import LESSON
 
     sections = [s for s in LESSON if not args.names or s.name in args.names]
+    if any(s.name == "network-walk" for s in sections) and BEAT_EDIT[1] not in (ROOT / BEAT_EDIT[0]).read_text():
+        # Checked before an hour of rendering, not after it.
+        raise SystemExit(f"benchmark: {BEAT_EDIT[0]} no longer has {BEAT_EDIT[1]!r}: update BEAT_EDIT")
     quality = "low" if args.quick else "high"
     q = ["-q", quality, "--voice", args.voice]
     tmp = Path(tempfile.mkdtemp(prefix="render-bench-"))
@@ -301,11 +308,7 @@ def main() -> int:
                 "ratio": round(alone_base["wall"] / alone_new["wall"], 2),
             }
         if "network-walk" in names:  # edit one beat (a colour), then render the section again
-            edit(
-                proj / "scenes" / "network_walk.py",
-                "SurroundingRectangle(change[3], color=t.L",
-                "SurroundingRectangle(change[3], color=t.highlight",
-            )
+            edit(proj / BEAT_EDIT[0], *BEAT_EDIT[1:])
             edited = render_sh(proj, [*q, "--out", str(new_out), "network-walk"], "edit-beat", tmp)
             sec = edited["report"]["sections"][0] if edited["report"]["sections"] else {}
             fig["edit_one_beat_network_walk"] = {

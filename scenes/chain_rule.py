@@ -281,7 +281,8 @@ class ChainRuleScene(LessonScene):
             "multiply",
             f"So the nudge on x reaches y stretched {su.slope.text} times, then {sy.slope.text} times: "
             f"{total.text} times in all. The total slope is the product of the slopes, dy by dx = {total.text}.",
-            described="The orange intervals fade; a yellow copy of the x nudge sweeps straight down to the y line, "
+            described=f"The orange intervals fade; a {style.colour_word('highlight', t)}"
+            f" copy of the x nudge sweeps straight down to the y line, "
             "stretched as long as Delta y, and the rule at the top right becomes "
             f"dy/dx = dy/du · du/dx = {sy.slope.text} · {su.slope.text} = {total.text}, boxed in orange.",
         ):

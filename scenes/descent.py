@@ -31,9 +31,9 @@ from manim import (
 
 from backprop_core import descent_view as core
 from backprop_core.network import loss_of_w1
-from backprop_core.numbers import fmt
+from backprop_core.numbers import fmt, fmt_fixed, tex_scale
 from backprop_core.quantity import exact
-from scenes import style
+from scenes import checks, style
 from scenes.components.readout import Readout
 from scenes.components.tangent import tangent_at
 from scenes.lesson import LessonScene
@@ -41,6 +41,11 @@ from scenes.lesson import LessonScene
 TANGENT_LENGTH = 2.4  # on screen, in frame units
 DOT_RADIUS = 0.09
 PLOT_SAMPLES = 120
+
+
+def listed(items: list[str]) -> str:
+    """ "0.4, 0.5 and 0.6", for a description."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 class DescentScene(LessonScene):
@@ -58,26 +63,31 @@ class DescentScene(LessonScene):
     def show_loss_curve(self) -> None:
         t, v = self.theme, self.view
         first = v.points[0]
+        wa, la = v.w_axis, v.L_axis
+        self.axes = Axes(
+            x_range=wa.range,
+            y_range=la.range,
+            x_length=6.0,
+            y_length=4.7,
+            tips=False,
+            axis_config={
+                "color": t.muted,
+                "include_numbers": True,
+                "font_size": style.SMALL,
+            },
+            x_axis_config={"decimal_number_config": {"num_decimal_places": wa.places}},
+            y_axis_config={"decimal_number_config": {"num_decimal_places": la.places}},
+        ).to_corner(DOWN + LEFT, buff=style.APART)
+        # The ticks as the screen shows them: the window follows the parameters.
+        ticks = [listed([checks.text_of(n) for n in axis.numbers]) for axis in (self.axes.x_axis, self.axes.y_axis)]
         with self.beat(
             "loss-curve",
             "Back to section 01: a derivative is a slope, and the slope tells you which way is downhill. "
             "Here is the network's loss L as a function of w1 alone, every other parameter held still.",
+            described=f"On axes at the lower left, w₁ runs along the bottom, marked {ticks[0]}, and L up the side, "
+            f"marked {ticks[1]}. The curve of L is drawn in {style.colour_word('curve', t)}, labelled L against w₁, "
+            "the others held.",
         ):
-            wa, la = v.w_axis, v.L_axis
-            self.axes = Axes(
-                x_range=wa.range,
-                y_range=la.range,
-                x_length=6.0,
-                y_length=4.7,
-                tips=False,
-                axis_config={
-                    "color": t.muted,
-                    "include_numbers": True,
-                    "font_size": style.SMALL,
-                },
-                x_axis_config={"decimal_number_config": {"num_decimal_places": wa.places}},
-                y_axis_config={"decimal_number_config": {"num_decimal_places": la.places}},
-            ).to_corner(DOWN + LEFT, buff=style.APART)
             axes = self.axes
             self.curve = axes.plot(
                 lambda w: loss_of_w1(self.params, w),
@@ -107,7 +117,7 @@ class DescentScene(LessonScene):
             tips=False,
             axis_config={"color": t.muted, "stroke_width": 2, "include_ticks": False},
         )
-        right = v.points[0].slope < 0  # downhill to the right: the steps go right, the inset sits left of them
+        right = self._inset_right()
         corner = self.axes.c2p(v.w_axis.high if right else v.w_axis.low, v.L_axis.high)
         inset.move_to(corner, aligned_edge=UP + (RIGHT if right else LEFT))
         inset.shift((LEFT if right else RIGHT) * 0.3 + DOWN * 0.15)
@@ -121,8 +131,13 @@ class DescentScene(LessonScene):
         note = self.words("whole curve", size=style.SMALL, color=t.muted).next_to(inset, DOWN, buff=style.TIGHT)
         return inset, curve, box, note
 
+    def _inset_right(self) -> bool:
+        """The inset takes the plot's upper right when the loss falls to the right (the curve is high at the left)."""
+        return self.view.points[0].slope < 0
+
     def show_overview(self) -> None:
         v = self.view
+        side = "right" if self._inset_right() else "left"
         with self.beat(
             "zoomed-in",
             f"This plot is zoomed in around the steps: with eta = {v.lr.text} "
@@ -130,39 +145,57 @@ class DescentScene(LessonScene):
             f"The small picture shows the whole curve from w1 = {fmt(exact(v.overview_w.low))} "
             f"to {fmt(exact(v.overview_w.high))}, "
             "with a box where we are.",
+            described=f"The small picture sits in the plot's upper {side}, labelled whole curve, its "
+            f"{style.colour_word('curve', self.theme)} curve with a small {style.colour_word('text', self.theme)} "
+            "box around the part the big plot shows.",
         ):
             inset, curve, box, note = self._overview()
             self.play(Create(inset), Create(curve), FadeIn(note), run_time=1.5)
             self.play(Create(box))
 
+    def _readouts(self) -> VGroup:
+        """w1, L and dL/dw1 following the point: w1 and L side by side, the slope under them."""
+        t, v = self.theme, self.view
+        # Each laid out at its widest stop; a tiny value reads as its digits times a power of ten.
+        w = self.w.get_value
+        self.readout_rows = w1, loss, slope = tuple(
+            Readout(tex, fn, color=color, size=style.LABEL, stops=[getattr(pt, stop) for pt in v.points])
+            for tex, fn, stop, color in (
+                ("w_1", w, "w1", t.w),
+                ("L", lambda: v.loss(w()), "loss", t.L),
+                (r"\frac{\partial L}{\partial w_1}", lambda: v.slope(w()), "slope", t.grad),
+            )
+        )
+        rows = VGroup(VGroup(w1, loss).arrange(RIGHT, buff=style.FAR), slope)
+        rows.arrange(DOWN, aligned_edge=LEFT, buff=style.NEAR)
+        rows.next_to(self.axes, RIGHT, buff=style.FAR).align_to(self.axes, UP)
+        style.fit_width(rows, config.frame_width / 2 - style.EDGE - rows.get_left()[0], keep_left=True)
+        rows.update()  # the readouts from their widest stop to where w1 is now
+        return rows
+
+    def readings(self, w1: float) -> str:
+        """What the readouts show with the point at w1, as a description says it."""
+        v = self.view
+        shown = [
+            (fmt_fixed(value, exponent=r.exponent) + " " + tex_scale(r.exponent)).strip()
+            for r, value in zip(self.readout_rows, (w1, v.loss(w1), v.slope(w1)))
+        ]
+        return f"w₁ = {shown[0]}, L = {shown[1]} and ∂L/∂w₁ = {shown[2]}"
+
     def show_tangent(self) -> None:
         t, v = self.theme, self.view
         first = v.points[0]
+        self.tangent, self.dot = tangent_at(self.axes, self.w, v.loss, v.slope, TANGENT_LENGTH, t, DOT_RADIUS)
+        self.readouts = self._readouts()
+        grad = style.colour_word("grad", t)
         with self.beat(
             "the-tangent",
             f"We are at w1 = {v.steps[0].w1_before.text}, where the loss is {fmt(first.loss)}. "
             f"The tangent there has slope dL/dw1 = {fmt(first.slope)}: the number backprop just computed.",
+            described=f"A {style.colour_word('text', t)} dot sits on the curve there, the tangent through it in "
+            f"{grad}. At the right, readouts, rounded: {self.readings(first.w1)}, the slope in {grad}.",
         ):
-            self.tangent, self.dot = tangent_at(self.axes, self.w, v.loss, v.slope, TANGENT_LENGTH, t, DOT_RADIUS)
-
-            # Each laid out at its widest stop; a tiny value reads as its digits times a power of ten.
-            w = self.w.get_value
-            w1, loss, slope = (
-                Readout(tex, fn, color=color, size=style.LABEL, stops=[getattr(pt, stop) for pt in v.points])
-                for tex, fn, stop, color in (
-                    ("w_1", w, "w1", t.w),
-                    ("L", lambda: v.loss(w()), "loss", t.L),
-                    (r"\frac{\partial L}{\partial w_1}", lambda: v.slope(w()), "slope", t.grad),
-                )
-            )
-            # w1 and L side by side, the slope under them.
-            rows = VGroup(VGroup(w1, loss).arrange(RIGHT, buff=style.FAR), slope)
-            rows.arrange(DOWN, aligned_edge=LEFT, buff=style.NEAR)
-            rows.next_to(self.axes, RIGHT, buff=style.FAR).align_to(self.axes, UP)
-            style.fit_width(rows, config.frame_width / 2 - style.EDGE - rows.get_left()[0], keep_left=True)
-            rows.update()  # the readouts from their widest stop to where w1 is now
-            self.readouts = rows
-            self.play(FadeIn(self.dot), Create(self.tangent), FadeIn(rows), run_time=1.5)
+            self.play(FadeIn(self.dot), Create(self.tangent), FadeIn(self.readouts), run_time=1.5)
 
     def show_rule(self) -> None:
         t, v = self.theme, self.view
@@ -172,6 +205,8 @@ class DescentScene(LessonScene):
             "the-update-rule",
             f"The update steps against the slope: w1 becomes w1 minus eta times dL/dw1, with eta = {v.lr.text}. "
             f"The slope is {sign}, so w1 {moves}.",
+            described=f"Under the readouts the rule is written, w₁ in {style.colour_word('w', t)}, with η = "
+            f"{v.lr.text} beside it.",
         ):
             rule = self.math(r"w_1 \leftarrow w_1 - \eta\,\frac{\partial L}{\partial w_1}", size=style.LABEL)
             rule[0][0:2].set_color(t.w)
@@ -187,7 +222,21 @@ class DescentScene(LessonScene):
     def take_step(self, step: core.Step) -> None:
         t, v = self.theme, self.view
         before, after = step.before, step.after
-        with self.beat(f"step-{step.number}", self.step_said(step)):
+        change = fmt(step.loss_change, sign=step.loss_went == "up")
+        overshot = ", marked up: overshot" if step.loss_went == "up" else ""
+        grey = style.colour_word("muted", t)
+        moved = (  # the first step says what moves; the later ones that it moves again
+            f"Under the rule, step {step.number} of {len(v.steps)}: the dot slides along the curve to the new w₁, "
+            f"the tangent riding with it, and a {grey} dot stays where it was"
+            if step.number == 1
+            else f"Step {step.number} of {len(v.steps)}: the dot moves on, leaving another {grey} dot"
+        )
+        with self.beat(
+            f"step-{step.number}",
+            self.step_said(step),
+            described=f"{moved}; the readouts now show {self.readings(after.w1)}. Under the update, in "
+            f"{style.colour_word('L', t)}, the loss line and ΔL = {change}{overshot}.",
+        ):
             counter = self.words(f"step {step.number} of {len(v.steps)}", size=style.SMALL, color=t.muted)
             equation = self.math(step.w1.symbol, r"\leftarrow", step.w1.substituted, size=style.LABEL)
             result = self.math("=", step.w1.text, size=style.LABEL)
@@ -199,9 +248,7 @@ class DescentScene(LessonScene):
                 size=style.LABEL,
                 color=t.L,
             )
-            delta = self.math(
-                r"\Delta L = " + fmt(step.loss_change, sign=step.loss_went == "up"), size=style.LABEL, color=t.L
-            )
+            delta = self.math(r"\Delta L = " + change, size=style.LABEL, color=t.L)
             change_line = VGroup(loss_line, delta)
             if step.loss_went == "up":  # shown, not only said: this step made the loss worse
                 change_line.add(self.words("up: overshot", size=style.SMALL, color=t.L))
@@ -255,6 +302,10 @@ class DescentScene(LessonScene):
             f"After {len(v.steps)} steps, w1 went from {v.steps[0].w1_before.text} to {v.steps[-1].w1.text} "
             f"and the loss {change} from {fmt(first.loss)} to {fmt(last.loss)}{by_only}.{moved}{overshot} "
             "Forward, backward, update, repeated: that is training.",
+            described=f"The step's lines give way to a summary in {style.colour_word('L', t)}, L: {fmt(first.loss)} → "
+            f"{fmt(last.loss)} over {len(v.steps)} steps{f', then ΔL = {fmt(v.loss_change)}' if hidden else ''}, "
+            f"and under it forward, backward, update, and again. Along the curve {len(v.steps)} "
+            f"{style.colour_word('muted', t)} dots mark where the steps began.",
         ):
             summary = self.math(
                 r"L:\ " + fmt(first.loss) + r" \to " + fmt(last.loss),

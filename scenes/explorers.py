@@ -31,8 +31,7 @@ import numpy as np
 from manim import Scene, SurroundingRectangle, config, tempconfig
 
 from backprop_core import refresher as core
-from backprop_core.checkpoints import page_text
-from backprop_core.numbers import fmt_fixed
+from backprop_core.numbers import fmt_fixed, page_text
 
 # Grid steps: the notebook's sliders move by 0.01; a frame per 0.1 keeps both explorers
 # small (41 and 441 frames). Each derivative stop typesets its own prediction (LaTeX, about

@@ -22,7 +22,7 @@ import re
 from manim import LEFT, Create, FadeIn, FadeOut, Indicate, MathTex, TransformFromCopy, Write, config
 
 from backprop_core import network as core
-from backprop_core.checkpoints import page_text
+from backprop_core.numbers import SUBSCRIPT_DIGITS, formula_caption
 from scenes import style
 from scenes.components.chain_row import ChainRow
 from scenes.components.equation import Equation
@@ -40,7 +40,6 @@ PULSE_SECONDS = 1.0
 FLY_SECONDS = 0.9
 WRITE_SECONDS = 1.2
 
-SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 DERIVATIVE = re.compile(r"d(\w+?)_d(\w+)")  # the core's names of derivatives: dL_dz2, da2_dz2
 
 
@@ -51,21 +50,12 @@ def caption_name(key: str) -> str:
     match = DERIVATIVE.fullmatch(key)
     if match:
         return f"∂{caption_name(match.group(1))}/∂{caption_name(match.group(2))}"
-    return key.translate(SUBSCRIPTS)
-
-
-def spoken(tex: str) -> str:
-    """A formula of the core's as the description reads it: "\\sigma(z_1)" -> "σ(z₁)"."""
-    tex = re.sub(r"\\t?frac\{1\}\{2\}", "½", tex)
-    tex = re.sub(r"\\t?frac\{\\partial (\w+)\}\{\\partial (\w+)\}", r"∂\1/∂\2", tex)
-    text = page_text(tex).replace("sigma", "σ").replace("eta", "η").replace("^2", "²")
-    text = re.sub(r"_\{?(\d)\}?", lambda m: m.group(1).translate(SUBSCRIPTS), text)
-    return " ".join(text.replace("-", "−").split())
+    return key.translate(SUBSCRIPT_DIGITS)
 
 
 def panel_line(q: core.Quantity) -> str:
     """The state panel's formula line, with its numbers: "z₁ = 0.5 · 1 + 0 = 0.5"."""
-    return f"{spoken(q.symbol)} = {spoken(q.substituted or q.formula)} = {spoken(q.text)}"
+    return f"{formula_caption(q.symbol)} = {formula_caption(q.substituted or q.formula)} = {formula_caption(q.text)}"
 
 
 def beat_name(step: core.Step) -> str:
@@ -120,7 +110,7 @@ class NetworkWalkScene(LessonScene):
         return (
             "Left to right: the input x, the hidden unit z₁ a₁, the output unit z₂ a₂ and the loss L with the "
             "target y, weights on the wires and biases below; under it, ∂L/∂w₁ as a chain of five empty boxes, "
-            f"and the panel below that shows the inputs and L = {spoken(self.walk.forward.L.formula)}."
+            f"and the panel below that shows the inputs and L = {formula_caption(self.walk.forward.L.formula)}."
         )
 
     def described(self, step: core.Step) -> str:
@@ -131,8 +121,9 @@ class NetworkWalkScene(LessonScene):
             return f"{said}, and {step.quantity.text} flies into the {caption_name(step.key)} slot of the network."
         if step.chain_box is not None:
             said += (
-                f"; the chain's box {step.chain_box + 1} of 5, {caption_name(step.key)}, lights up in yellow"
-                f" and takes {step.quantity.text} while a pulse runs back through the network."
+                f"; the chain's box {step.chain_box + 1} of 5, {caption_name(step.key)}, lights up in "
+                f"{style.colour_word('highlight', self.theme)} and takes {step.quantity.text} "
+                "while a pulse runs back through the network."
             )
             if self.has_product(step):
                 said += f" Under it, and under the box: the running product {panel_line(step.running)}."
@@ -150,7 +141,7 @@ class NetworkWalkScene(LessonScene):
             "The step counter reads AGAIN; the gradients under the wires fade, and the nodes light up and refill "
             f"left to right, "
             f"{nodes}. The panel reads {panel_line(u.forward_after.L)}, then L before {u.loss_before.text} → "
-            f"L after {u.loss_after.text}, boxed in red, and ΔL = {spoken(u.loss_change.text)}."
+            f"L after {u.loss_after.text}, boxed in red, and ΔL = {formula_caption(u.loss_change.text)}."
         )
 
     def again_said(self) -> str:

@@ -41,9 +41,9 @@ from manim import (
 )
 
 from backprop_core import refresher as core
-from backprop_core.numbers import fmt_fixed
+from backprop_core.numbers import fmt_fixed, formula_caption
 from scenes import style
-from scenes.components.heatmap import HeatMap, HeatmapCamera, heat_colors
+from scenes.components.heatmap import HeatMap, HeatmapCamera, heat_colors, tick_text
 from scenes.components.readout import Readout, Readouts
 from scenes.components.slice_panel import DOT_RADIUS, TANGENT_HALF, SlicePanel
 from scenes.components.surface import DrawsFaces, SurfaceView
@@ -119,16 +119,19 @@ class PartialsScene(LessonScene):
     # ------------------------------------------------------------------
     def show_surface(self) -> None:
         t = self.theme
+        self.map = HeatMap(core.bowl, *core.PARTIALS_RANGE, t, MAP_CENTER, MAP_SIZE)
+        lo, hi, (f_lo, f_hi) = *core.PARTIALS_RANGE, self.map.f_range
+        said = {v: formula_caption(tick_text(v)) for v in (lo, hi, f_lo, f_hi)}
         with self.beat(
             "two-inputs",
             "The functions in a network have many inputs. Here is one with two: "
             "f(x, y) = x² + 2y². It draws a surface; the heatmap shows it from above, "
             "warmer colour means higher.",
-            described="At the left, a square heatmap over x and y from minus 1 to 1, dark blue in the middle, where "
-            "f is lowest, turning pale gold towards the corners; beside it a colour bar for f, from zero to 3, "
-            "and above it, in purple, the formula.",
+            # The map's own scale (heat_colors), the same in both themes.
+            described=f"At the left, a square heatmap over x and y from {said[lo]} to {said[hi]}, dark blue in the "
+            f"middle, where f is lowest, turning pale gold towards the corners; beside it a colour bar for f, from "
+            f"{said[f_lo]} to {said[f_hi]}, and above it, in {style.colour_word('curve', t)}, the formula.",
         ):
-            self.map = HeatMap(core.bowl, *core.PARTIALS_RANGE, t, MAP_CENTER, MAP_SIZE)
             self.formula = self.math(r"f(x, y) = " + core.BOWL_TEX, size=style.BODY, color=t.curve)
             self.formula.next_to(self.map.border, UP, buff=style.NEAR)
             self.title_group = self.title()
@@ -144,7 +147,8 @@ class PartialsScene(LessonScene):
         with self.beat(
             "a-point",
             "Pick a point on the map and read off where it is, x and y, and how high the surface is there, f.",
-            described=f"A white dot sits on the map at its lower left, and readouts appear beside the map: "
+            described=f"A {style.colour_word('text', t)}"
+            f" dot sits on the map at its lower left, and readouts appear beside the map: "
             f"x = {at}, y = {at}, f = {fmt_fixed(core.bowl(start, start))}.",
         ):
             self.px, self.py = ValueTracker(start), ValueTracker(start)
@@ -254,7 +258,8 @@ class PartialsScene(LessonScene):
             "on-the-surface",
             f"The point we stopped at is on the surface, {p.f.text} above the floor. "
             "The dashed line drops to its shadow on the map.",
-            described=f"A white dot sits on the surface above its grey shadow on the floor, and the caption under "
+            described=f"A {style.colour_word('text', t)}"
+            f" dot sits on the surface above its grey shadow on the floor, and the caption under "
             f"the landscape reads ({p.x.text}, {p.y.text}, {p.f.text}).",
         ):
             self.drop = VGroup(s.drop_line(p.x.value, p.y.value, t.text), s.shadow(p.x.value, p.y.value, t.muted))
@@ -293,7 +298,8 @@ class PartialsScene(LessonScene):
             f"flatten-{var}",
             f"Lay the cut flat and it is the vary-{var} curve in the panel, point for point, with the same tangent.",
             described=f"The purple cut flies over into the {'top' if var == 'x' else 'bottom'} panel and lands on its "
-            "curve, the panel's tangent flashes yellow, and the plane, the cut and its tangent leave the landscape.",
+            f"curve, the panel's tangent flashes {style.colour_word('highlight', t)}"
+            f", and the plane, the cut and its tangent leave the landscape.",
         ):
             flat = cut.copy().clear_updaters()
             self.remove(cut)

@@ -30,6 +30,7 @@ from manim import (
 )
 
 from backprop_core import network
+from backprop_core.numbers import formula_caption
 from scenes import style
 from scenes.components.network_diagram import NetworkDiagram
 from scenes.lesson import LessonScene
@@ -45,8 +46,6 @@ GRID_DOLL_CENTER = (0.0, 0.15)
 GRID_PRODUCT_Y = -3.05
 GRID_NETWORK_Y = 1.55
 GRID_CHAIN_Y = -1.0
-# network.LOSS_TEX as the description says it.
-LOSS_SAID = {"squared": "(a₂ − y)²", "half": "½(a₂ − y)²"}
 
 
 def f(k: int) -> str:
@@ -149,7 +148,8 @@ class PremiseScene(LessonScene):
             "nudge-travels",
             "Nudge w a tiny bit. The nudge travels outward, through every shell in turn, and each "
             "shell scales it by its own local slope. One factor per shell.",
-            described="A yellow dot runs from w out through the boxes; each crossing adds an orange factor to "
+            described=f"A {style.colour_word('highlight', t)}"
+            f" dot runs from w out through the boxes; each crossing adds an orange factor to "
             "the product along the bottom, right to left, until it reads ∂L/∂w = ∂L/∂f₅ · ∂f₅/∂f₄ · "
             "∂f₄/∂f₃ · ∂f₃/∂f₂ · ∂f₂/∂f₁ · ∂f₁/∂w.",
         ):
@@ -194,7 +194,8 @@ class PremiseScene(LessonScene):
             described=f"The dolls give way to the network, left to right: the input x = {i.x.text}, the weight "
             f"w₁ = {i.w1.text} into the hidden unit's z₁ and a₁ with bias b₁ = {i.b1.text}, the weight "
             f"w₂ = {i.w2.text} into the output unit's z₂ and a₂ with bias b₂ = {i.b2.text}, then the loss L, "
-            f"in red, fed by the target y = {i.y.text}. Below, right, the rule L = {LOSS_SAID[p.loss]}.",
+            f"in red, fed by the target y = {i.y.text}. "
+            f"Below, right, the rule L = {formula_caption(network.LOSS_TEX[p.loss])}.",
         ):
             self.play(*(FadeOut(m) for m in self.mobjects if m is not self.title_mob), run_time=1)
             diagram = NetworkDiagram(t, self.inputs)

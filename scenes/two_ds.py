@@ -217,7 +217,8 @@ class TwoDsScene(LessonScene):
         with self.beat(
             "freeze-the-rest",
             "∂L/∂w₁ nudges w₁ and freezes w₂, b₁ and b₂. Watch: only w₁ moves, and the loss follows it.",
-            described="The w₁ card lights yellow, tagged nudged; the other three dim, tagged held. "
+            described=f"The w₁ card lights {style.colour_word('highlight', t)}"
+            f", tagged nudged; the other three dim, tagged held. "
             f"w₁ swings up to {ends[0][0]}, the loss reading {ends[0][1]}, then down to {ends[1][0]}, the loss "
             f"reading {ends[1][1]}, and both settle back.",
         ):

@@ -10,6 +10,7 @@ numpy), and the single update step.
 
 from __future__ import annotations
 
+import numpy as np
 from manim import (
     DOWN,
     LEFT,
@@ -24,6 +25,7 @@ from manim import (
 )
 
 from backprop_core import wide as core
+from backprop_core.numbers import formula_caption
 from scenes import style
 from scenes.lesson import LessonScene
 
@@ -34,6 +36,18 @@ GRID_COLUMNS_X = (-6.3, -4.9, -3.5, -2.1, -0.9)
 GRID_ROWS_Y = (2.15, 1.45, 0.75)
 GRID_GIVENS = [0, 1.4, 0]  # their left edge's middle
 GRID_BOTTOM = (0.05, -3.65)  # the equations live between these y
+UNIT_PLACE = ("top", "bottom")  # a layer's units, by index, as the network draws them
+PATH_COLOURS = ("highlight", "grad")  # the theme's roles for path 1's and path 2's glow
+
+
+def said_entries(v) -> str:
+    """A vector's entries as a description reads them: "0.5, -0.6"."""
+    return ", ".join(core.show(x) for x in np.ravel(v))
+
+
+def said_rows(M) -> str:
+    """A matrix row by row: "0.9, -0.5 and 0.4, 0.7"."""
+    return " and ".join(said_entries(row) for row in np.atleast_2d(M))
 
 
 class WhatsNotShownScene(LessonScene):
@@ -98,10 +112,16 @@ class WhatsNotShownScene(LessonScene):
         return right.move_to(GRID_GIVENS, aligned_edge=LEFT)
 
     def show_network(self) -> None:
+        e, blue = self.e, style.colour_word("w", self.theme)
         with self.beat(
             "many-neurons",
             "Real networks have many neurons per layer. Take the smallest step up: "
             "the lesson's input x feeds two layers of two sigmoid units, then one output unit and the loss.",
+            described=f"At the left the network, labelled two, two, one: x, two columns of two units, one output "
+            f"unit and L; the edge from x into layer 1's top unit is drawn in {blue}, labelled w = {core.show(e.w)}. "
+            f"At the right, in {blue}: W₁, the column {said_entries(e.net.W1)}; W₂, rows {said_rows(e.net.W2)}; "
+            f"W₃, the row {said_entries(e.net.W3)}. Under them x = {core.show(e.net.x)}, "
+            f"y = {core.show(e.net.y)} and L = {formula_caption(e.loss_tex)} = {core.show(e.forward.L)}.",
         ):
             self.add(self.title())
             self._build_network()
@@ -127,6 +147,11 @@ class WhatsNotShownScene(LessonScene):
             "With two units per layer, each local derivative becomes a Jacobian matrix: "
             "the sigmoid's is diagonal, holding sigma prime of each unit, "
             "and the weighted sum's is the weight matrix itself.",
+            described="Under the network, for a layer l: ∂a/∂z is the diagonal matrix of σ′(z), and ∂z of the next "
+            "layer over ∂a is the next layer's W. Below them, in "
+            f"{style.colour_word('grad', self.theme)}, the delta rule: δ of layer l is the next layer's W transposed "
+            "times its δ, elementwise times σ′(z); beside it, ∂L/∂W of layer l is δ times the previous layer's a, "
+            "transposed.",
         ):
             rows = VGroup(
                 self.math(core.JACOBIAN_ACTIVATION_TEX, r"\qquad", core.JACOBIAN_WEIGHTS_TEX, size=style.BODY),
@@ -138,10 +163,18 @@ class WhatsNotShownScene(LessonScene):
     def show_matrix_backward(self) -> None:
         t, e = self.theme, self.e
         lines = core.delta_lines(e)
+        b, orange, grey = e.backward, style.colour_word("grad", t), style.colour_word("muted", t)
+        (s1, s2, s3), (d1, d2, d3), (W2, W3) = b.sigma_prime, b.delta, (e.net.W2, e.net.W3)
         with self.beat(
             "matrix-backward",
             f"The backward pass is now matrix multiplication. delta 3 is {core.show(e.backward.delta[2][0])}; "
             "each earlier delta is the next one multiplied by the transposed weights, times sigma prime elementwise.",
+            described=f"Three lines, each δ and its result in {orange}, the formulas in {grey}: δ₃ = ∂L/∂a₃ "
+            f"elementwise times σ′(z₃) = {core.show(b.dL_da3[0])} times {core.show(s3[0])} = {core.show(d3[0])}. "
+            f"δ₂ is W₃ transposed, the column {said_entries(W3)}, times {core.show(d3[0])}, elementwise times "
+            f"σ′(z₂) = {said_entries(s2)}, giving {said_entries(d2)}; δ₁ is W₂ transposed, rows "
+            f"{said_rows(np.transpose(W2))}, times δ₂, elementwise times σ′(z₁) = {said_entries(s1)}, giving "
+            f"{said_entries(d1)}.",
         ):
             grid = VGroup()
             for line in lines:
@@ -156,10 +189,14 @@ class WhatsNotShownScene(LessonScene):
     def show_weight_gradient(self) -> None:
         t, e = self.theme, self.e
         line = core.gradient_line(e)
+        orange = style.colour_word("grad", t)
         with self.beat(
             "weight-gradient",
             f"The weights' gradients are outer products: dL/dW1 is delta 1 times x. "
             f"Its top entry is our weight w's gradient, {core.show(e.gradient)}.",
+            described=f"In {orange}, ∂L/∂W₁ = δ₁ times x transposed: the column {said_entries(e.backward.delta[0])} "
+            f"times {core.show(e.net.x)} gives the column {said_entries(e.backward.dW[0])}. Under it, ∂L/∂w, that "
+            f"matrix's top entry, = {core.show(e.gradient)}, in {orange}.",
         ):
             row = self.math(*line.parts(), size=style.BODY)
             row[0].set_color(t.grad)
@@ -175,14 +212,21 @@ class WhatsNotShownScene(LessonScene):
     def show_paths(self) -> None:
         t, e = self.theme, self.e
         p1, p2 = e.paths
+        words = [style.colour_word(role, t) for role in PATH_COLOURS]
         with self.beat(
             "sum-over-paths",
             f"Without matrices: w reaches the loss along two paths, one through each unit of layer 2. "
             f"Multiply the local derivatives along each path, {core.show(p1.product)} and {core.show(p2.product)}, "
             f"and add them: {core.show(e.path_total)}, the matrix result. A finite difference of the loss agrees.",
+            described=f"On the network the two paths light up, path 1 in {words[0]} through layer 2's "
+            f"{UNIT_PLACE[p1.via]} unit and path 2 in {words[1]} through its {UNIT_PLACE[p2.via]} one, their shared "
+            f"first and last edges in {words[1]}. Under the general sum over j, path 1's factors are "
+            f"{said_entries(p1.factors)} and path 2's "
+            f"{said_entries(p2.factors)}; the sum's result is in {words[1]}, and beside it the finite difference, "
+            f"{core.show(e.finite_difference)}.",
         ):
             e1, e2, e3, e4 = self.edges
-            colors = (t.highlight, t.grad)
+            colors = tuple(getattr(t, role) for role in PATH_COLOURS)
             glows = VGroup()
             for path, color in zip(e.paths, colors):
                 j = path.via
@@ -218,6 +262,10 @@ class WhatsNotShownScene(LessonScene):
             "update",
             f"And the choreography is the same as before: forward, backward, then one update step, "
             f"w minus eta times its gradient, with eta = {core.show(e.net.lr)}: w becomes {line.value}.",
+            described=f"The paths' highlights fade. Under the rule and η = {core.show(e.net.lr)}, the step: w becomes "
+            f"{core.show(e.w)} minus {core.show(e.net.lr)} times {core.show(e.gradient)}, which is {line.value}, "
+            f"boxed in {style.colour_word('w', t)}; below it, in {style.colour_word('muted', t)}, forward, backward, "
+            "update.",
         ):
             rule = self.math(core.UPDATE_TEX, size=style.BODY)
             rule[0][0].set_color(t.w)

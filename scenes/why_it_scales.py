@@ -10,6 +10,8 @@ both counted by the core, for this chain and for growing depth.
 
 from __future__ import annotations
 
+import re
+
 from manim import (
     DOWN,
     LEFT,
@@ -31,6 +33,8 @@ from manim import (
 
 from backprop_core import deep as core
 from backprop_core.descent_view import nice_step
+from backprop_core.numbers import formula_caption
+from backprop_core.params import Params
 from scenes import style
 from scenes.lesson import LessonScene
 
@@ -52,7 +56,40 @@ def fit_column(mob):
     return style.fit_width(mob, GRID_COLUMN_GAP - style.TIGHT)
 
 
+def growth_ranges(counts) -> tuple[list[float], list[float]]:
+    """The growth plot's x and y ranges, [0, end, tick step]: depth by twos, multiplications by a nice step."""
+    top = max(cn.naive for cn in counts)
+    y_step = nice_step(top, 4)
+    return [0, counts[-1].depth, 2], [0, -(-top // y_step) * y_step, y_step]
+
+
+def growth_ticks(counts) -> list[str]:
+    """The numbers on the growth plot's axes, as the axes print them (no decimals, the origin left out)."""
+    return [f"{k * step:.0f}" for _, end, step in growth_ranges(counts) for k in range(1, round(end / step) + 1)]
+
+
+FRACTION = re.compile(r"\\frac\{([^\\]+)\}\{([^\\]+)\}")  # a fraction of plain terms, not ∂s
+LETTER_SUBSCRIPT = re.compile(r"_\{([^{}]*)\}|_(\w)")
+
+
+def read(tex: str) -> str:
+    """A core formula as a description reads it: "a_{k-1}" -> "a k−1", "\\frac{n(n+1)}{2}" -> "n(n+1) over 2"."""
+    text = formula_caption(FRACTION.sub(r"\1 over \2", tex))  # it writes digit subscripts as subscripts
+    return LETTER_SUBSCRIPT.sub(lambda m: " " + (m.group(1) or m.group(2)), text)
+
+
+def listed(values) -> str:
+    """Values read out as a list: "0.5, 1.5 and 2"."""
+    values = list(values)
+    return ", ".join(values[:-1]) + f" and {values[-1]}" if len(values) > 1 else "".join(values)
+
+
 class WhyItScalesScene(LessonScene):
+    # The counts depend on the depth only, so the ticks are the same under every --set.
+    UNSAID = {
+        tick: "a tick on the growth plot's axes" for tick in growth_ticks(core.counts(Params(), core.COUNT_DEPTHS))
+    }
+
     def construct(self) -> None:
         self.chain = core.chain(self.params)
         self.marker: VMobject | None = None  # the box on the node whose gradient is being computed
@@ -109,11 +146,20 @@ class WhyItScalesScene(LessonScene):
         return VGroup(rule, weights, biases).arrange(DOWN, buff=style.TIGHT).to_edge(DOWN, buff=style.EDGE)
 
     def show_deeper_chain(self) -> None:
-        n = self.chain.depth
+        t, c = self.theme, self.chain
+        n = c.depth
+        activations = ", ".join(f"a{layer.k} = {layer.a.text}" for layer in c.layers)
         with self.beat(
             "deeper-chain",
             f"Make the chain deeper: {n} layers of one sigmoid unit each. The first is the lesson's hidden unit, "
             f"the last its output unit, with {n - 2} more in between. The forward pass stores every activation.",
+            described=(
+                f"One row, left to right: x, the activations a1 to a{n} in {style.colour_word('a', t)}, and the loss L "
+                f"in {style.colour_word('L', t)}, joined by lines, each value above its node: x = {c.x.text}, "
+                f"{activations}, and L = {c.L.text}. At the bottom, the layer's rule {read(core.LAYER_TEX)}, "
+                f"the weights w1 to w{n}: {listed(layer.w.text for layer in c.layers)}, "
+                f"and the biases b1 to b{n}: {listed(layer.b.text for layer in c.layers)}."
+            ),
         ):
             self.add(self.title())
             self._chain_nodes()
@@ -128,6 +174,12 @@ class WhyItScalesScene(LessonScene):
             "local-derivatives",
             "Each layer has one local derivative: how its output moves with its input, "
             "w k times a k times one minus a k, from the stored activation.",
+            described=(
+                f"The rule at the bottom gives way to that formula, and under each line between two nodes, "
+                f"in {style.colour_word('grad', t)}, the local derivative of the layer it feeds: "
+                + ", ".join(f"{layer.local.text} into a{layer.k}" for layer in c.layers)
+                + "."
+            ),
         ):
             locals_ = VGroup()
             for layer, edge in zip(c.layers, self.edges):
@@ -156,11 +208,17 @@ class WhyItScalesScene(LessonScene):
         self.caption_line = line
 
     def start_the_sweep(self) -> None:
-        c = self.chain
+        t, c = self.theme, self.chain
         top = c.layers[-1]
         with self.beat(
             "sweep-start",
             f"The backward sweep starts at the loss: dL/da{c.depth} = {top.grad_a.text}.",
+            described=(
+                f"The caption reads dL/da{c.depth} = {formula_caption(top.grad_a.formula)} = "
+                f"{formula_caption(top.grad_a.substituted)}, "
+                f"with a{c.depth} = {top.a.text} and the target y = {c.y.text}. A {style.colour_word('highlight', t)} "
+                f"box marks a{c.depth}, and {top.grad_a.text} appears below it, on a row of gradients."
+            ),
         ):
             self.grads = {}
             self._say(top.grad_a.equation())
@@ -185,6 +243,12 @@ class WhyItScalesScene(LessonScene):
             f"sweep-a{layer.k}",
             f"dL/da{layer.k} reuses dL/da{upper.k}: {upper.grad_a.text} times one local derivative, "
             f"{upper.local.text}, gives {layer.grad_a.text}.",
+            described=(
+                f"The caption writes it out: dL/da{layer.k} = dL/da{upper.k} times da{upper.k}/da{layer.k}. "
+                f"The local derivative {upper.local.text} on the line into a{upper.k} and the gradient "
+                f"{upper.grad_a.text} under a{upper.k} flash in {style.colour_word('highlight', t)}, "
+                f"then the box moves left to a{layer.k} and {layer.grad_a.text} appears under it."
+            ),
         ):
             self._say(layer.grad_a.equation())
             self.play(
@@ -194,10 +258,17 @@ class WhyItScalesScene(LessonScene):
 
     def weight_gradients(self) -> None:
         c = self.chain
+        first = c.layers[0]
         with self.beat(
             "weight-gradients",
             "Every weight's gradient is then one more multiplication: dL/dw k equals dL/da k "
             f"times a k times one minus a k times the layer's input. For w1 that is {c.layers[0].grad_w.text}.",
+            described=(
+                "The box goes, and a second row appears under the gradients dL/da k, labelled dL/dw k at the left: "
+                + ", ".join(f"w{layer.k} {layer.grad_w.text}" for layer in c.layers)
+                + f". The caption gives that formula, then dL/dw1 = {formula_caption(first.grad_w.substituted)} = "
+                f"{first.grad_w.text}, where {first.weight_slope.text} is a1 times one minus a1 times x."
+            ),
         ):
             values = VGroup(*(self._under(self.nodes[layer.k], layer.grad_w.text, GRID_GRAD_W_Y) for layer in c.layers))
             # Each row named in the x column.
@@ -215,6 +286,12 @@ class WhyItScalesScene(LessonScene):
             f"Count the multiplications. The sweep: {count.backprop_terms[0]} hand-offs plus "
             f"{count.backprop_terms[1]} weight products, "
             f"{count.backprop} in all. Recomputing each weight's chain from scratch: {count.naive}.",
+            described=(
+                f"The caption reads, in {style.colour_word('grad', t)}, sweep: "
+                f"{' plus '.join(map(str, count.backprop_terms))} = {count.backprop}; and beside it, "
+                f"each chain from scratch: {' plus '.join(map(str, count.naive_terms))} = {count.naive}, "
+                f"one term per weight, w1's chain the longest."
+            ),
         ):
             sweep = " + ".join(map(str, count.backprop_terms)) + f" = {count.backprop}"
             naive = " + ".join(map(str, count.naive_terms)) + f" = {count.naive}"
@@ -223,12 +300,11 @@ class WhyItScalesScene(LessonScene):
     def _growth_plot(self, counts) -> tuple[Axes, VGroup, VGroup, VGroup]:
         """Multiplications against depth: (axes, their labels, the two series, the series' labels)."""
         t = self.theme
-        top = max(cn.naive for cn in counts)
-        y_step = nice_step(top, 4)
+        x_range, y_range = growth_ranges(counts)
         axes = (
             Axes(
-                x_range=[0, counts[-1].depth, 2],
-                y_range=[0, -(-top // y_step) * y_step, y_step],
+                x_range=x_range,
+                y_range=y_range,
                 x_length=5.0,
                 y_length=4.2,
                 tips=False,
@@ -253,10 +329,11 @@ class WhyItScalesScene(LessonScene):
 
         sweep = series([cn.backprop for cn in counts], t.grad)
         naive = series([cn.naive for cn in counts], t.text)
-        sweep_label = self.words("backprop sweep", size=style.SMALL, color=t.grad)
-        sweep_label.next_to(sweep[1][-1], UP, buff=style.NEAR).align_to(axes, RIGHT)
+        # A legend in the plot's empty upper left (beside the lines, a label sits on the other curve).
         naive_label = self.words("from scratch", size=style.SMALL, color=t.text)
-        naive_label.next_to(naive[1][-1], LEFT, buff=style.NEAR)
+        sweep_label = self.words("backprop sweep", size=style.SMALL, color=t.grad)
+        legend = VGroup(naive_label, sweep_label).arrange(DOWN, aligned_edge=LEFT, buff=style.TIGHT)
+        legend.next_to(axes.y_axis, RIGHT, buff=style.NEAR).align_to(axes.y_axis, UP)
         return axes, VGroup(x_label, y_label), VGroup(sweep, naive), VGroup(sweep_label, naive_label)
 
     def _count_table(self, table_counts) -> VGroup:
@@ -286,6 +363,7 @@ class WhyItScalesScene(LessonScene):
         return VGroup(VGroup(*rows), formulas).arrange(DOWN, aligned_edge=LEFT, buff=style.APART)
 
     def count_growing_depth(self) -> None:
+        t = self.theme
         counts = core.counts(self.params, core.COUNT_DEPTHS)
         table_counts = core.counts(self.params, core.TABLE_DEPTHS)
         deepest = table_counts[-1]
@@ -294,6 +372,16 @@ class WhyItScalesScene(LessonScene):
             "Now let the chain grow. The sweep's count grows in a straight line, two per layer; "
             "recomputing from scratch grows with the square of the depth. "
             f"At depth {deepest.depth}: {deepest.backprop} against {deepest.naive}.",
+            described=(
+                f"The chain fades; left, a plot of multiplications against layers, {counts[0].depth} to "
+                f"{counts[-1].depth}: the backprop sweep, in {style.colour_word('grad', t)}, a straight line up to "
+                f"{counts[-1].backprop}, and from scratch, in {style.colour_word('text', t)}, a curve bending up to "
+                f"{counts[-1].naive}, named in a legend at its top left. "
+                "Right, a table of layers, sweep and from scratch: "
+                + "; ".join(f"{cn.depth} layers, {cn.backprop} and {cn.naive}" for cn in table_counts)
+                + f"; under it the formulas, sweep {read(core.BACKPROP_COUNT_TEX)}, "
+                f"from scratch {read(core.NAIVE_COUNT_TEX)}."
+            ),
         ):
             old = [m for m in self.mobjects if m is not self.title_group]
             axes, axis_labels, (sweep, naive), series_labels = self._growth_plot(counts)

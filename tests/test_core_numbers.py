@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import sympy as sp
 
-from backprop_core.numbers import fmt, fmt_fixed, formula_text, plain, tex_factor, tex_scale, tex_term, tex_times_ten
+from backprop_core.numbers import (
+    fmt,
+    fmt_fixed,
+    formula_caption,
+    formula_text,
+    page_text,
+    plain,
+    tex_factor,
+    tex_scale,
+    tex_term,
+    tex_times_ten,
+)
 
 
 def test_exact_values_print_exactly():
@@ -42,6 +53,15 @@ def test_one_spelling_of_times_ten():
     assert fmt(-1.53e-6) == "-1.53 " + tex_times_ten(-6)
     assert tex_scale(-4) == tex_times_ten(-4) and tex_scale(0) == ""
     assert plain(fmt(-1.53e-6)) == "-1.53×10⁻⁶"
+
+
+def test_formula_caption_and_page_text_write_the_cores_latex_for_a_description_and_the_page():
+    assert formula_caption(r"\sigma(z_1)") == "σ(z₁)"
+    assert formula_caption(r"\tfrac{1}{2}(a_2 - y)^2") == "½(a₂ − y)²"
+    assert formula_caption(r"w_1 - \eta\,\frac{\partial L}{\partial w_1}") == "w₁ − η ∂L/∂w₁"
+    assert formula_caption("-2.5 \\times 10^{-7}") == "−2.5×10⁻⁷"
+    assert page_text(r"0.5 \cdot 1 + 0") == "0.5 · 1 + 0"
+    assert formula_caption("beta") == "beta"  # only TeX's \eta is a Greek letter
 
 
 def test_formula_text_writes_the_cores_latex_for_a_narration_line():

@@ -63,9 +63,13 @@ def heat_image(values: np.ndarray, width: float, height: float | None = None) ->
     return image.stretch_to_fit_width(width).stretch_to_fit_height(height or width)
 
 
+def tick_text(value) -> str:
+    """A number along an axis or the colour bar, as the core prints it."""
+    return fmt(exact(value))
+
+
 def tick(value, theme) -> MathTex:
-    """A number along an axis, as the core prints it."""
-    return MathTex(fmt(exact(value)), font_size=style.SMALL, color=theme.muted)
+    return MathTex(tick_text(value), font_size=style.SMALL, color=theme.muted)
 
 
 class HeatmapCamera(Camera):
