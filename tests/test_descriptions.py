@@ -25,18 +25,7 @@ from scenes.manifest import LESSON
 
 from .harness import run_scene, scene_class
 
-# Sections whose beats are not all described yet (issue 22, in progress): their checks are
-# expected to fail, strictly, so a section that becomes complete must leave this set.
-NOT_YET_DESCRIBED = {
-    "worked-example",
-    "rules",
-}
-SECTIONS = [
-    pytest.param(s.name, marks=pytest.mark.xfail(strict=True, reason="issue 22: not all beats described yet"))
-    if s.name in NOT_YET_DESCRIBED
-    else s.name
-    for s in LESSON
-]
+SECTIONS = [s.name for s in LESSON]
 # A --set of every slider: the network's parameters, the loss, the derivative's stop, the partials' point.
 OTHER = Params(x=-0.7, w1=0.3, w2=1.2, y=0.2, loss="half", derivative_x=-0.5, partials_x=-0.4, partials_y=0.6)
 
