@@ -12,6 +12,7 @@ import subprocess
 
 import pytest
 
+from tests.test_page import sibling_probe
 from tests.test_render import ROOT, Lesson
 from tests.test_slides import CHROMIUM, CHROMIUM_ARGS, _inside
 
@@ -55,7 +56,7 @@ def tab(site):
         context = browser.new_context(offline=True, viewport={"width": 1280, "height": 900})
 
         def route(r):
-            if _inside(r.request.url, site.variant):
+            if _inside(r.request.url, site.variant) or sibling_probe(r.request.url, site.variant):
                 r.continue_()
             else:
                 outside.append(r.request.url)

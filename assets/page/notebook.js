@@ -294,10 +294,19 @@
       });
       values.textContent = s.text;
       stage.dataset.frame = s.frame;
+      // Shown: when the frame is presented. Chromium skips a video-frame callback now and then
+      // after a paused seek, so the seek's end (and the next paint) marks it too; a stop
+      // superseded meanwhile marks nothing.
+      let done = false;
+      const presented = () => {
+        if (done || stage.dataset.frame !== String(s.frame)) return;
+        done = true;
+        latencies.push(performance.now() - t0);
+        stage.dataset.shown = s.frame;
+      };
+      frames.addEventListener("seeked", () => requestAnimationFrame(presented), {once: true});
+      if (frames.requestVideoFrameCallback) frames.requestVideoFrameCallback(presented);
       frames.currentTime = (s.frame + 0.5) / e.fps;
-      if (frames.requestVideoFrameCallback) {
-        frames.requestVideoFrameCallback(() => { latencies.push(performance.now() - t0); stage.dataset.shown = s.frame; });
-      }
     }
     function move(k, by) {
       pos[k] = Math.max(0, Math.min(sizes[k] - 1, pos[k] + by));
