@@ -26,7 +26,7 @@ from manim import (
 )
 
 from backprop_core import refresher as core
-from backprop_core.numbers import fmt_fixed
+from backprop_core.numbers import fmt_fixed, formula_caption
 from scenes import style
 from scenes.components.readout import Readout, Readouts
 from scenes.components.tangent import tangent_at
@@ -166,7 +166,7 @@ class DerivativeScene(LessonScene):
             "predict",
             f"The slope predicts the next value. A step of {p.dx.text} should change f by about "
             f"{p.slope.text} times {p.dx.text}: f of {fmt_fixed(p.x.value + p.dx.value)} is about {p.predicted.text}.",
-            described=f"Written: f(x + Δx) ≈ f(x) + f'(x) Δx, here {p.fx.text} + {p.slope.text} · {p.dx.text}.",
+            described=f"Written: f(x + Δx) ≈ f(x) + f'(x) Δx, here {formula_caption(p.predicted.substituted)}.",
         ):
             rule = self.math(r"f(x + \Delta x) \approx f(x) + f'(x)\,\Delta x", size=style.LABEL)
             guess = self.math(p.predicted.symbol, r"\approx", p.predicted.substituted, size=style.LABEL)

@@ -230,8 +230,8 @@ class PremiseScene(LessonScene):
             f"deepest weight, ∂L/∂w₁ = {b.dL_dw1.text}. The rest of the "
             f"lesson gets you there.",
             described="As each wire lights, the chain ∂L/∂w₁ = ∂L/∂a₂ · ∂a₂/∂z₂ · ∂z₂/∂a₁ · ∂a₁/∂z₁ · ∂z₁/∂w₁ "
-            f"fills right to left, with the values {' · '.join(q.text for q in b.boxes)} under it; the result is "
-            "boxed.",
+            f"fills right to left, with the values {' · '.join(formula_caption(q.factor) for q in b.boxes)} "
+            "under it; the result is boxed.",
         ):
             chain = self.math(
                 b.dL_dw1.symbol, "=", *sum(([q.symbol, r"\cdot"] for q in b.boxes), [])[:-1], size=style.LABEL
