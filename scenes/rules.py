@@ -144,8 +144,7 @@ class RulesScene(LessonScene):
         t = self.theme
         name, narration = self.NARRATION[index]
         # The narration says the rule and its use in words; the example is the picture's own.
-        where = "Written" if index == 0 else "Below, the same"
-        described = f"{where} with its use, and an example: {spoken(rule.example_tex)}."
+        described = f"Written with its use and an example: {spoken(rule.example_tex)}."
         with self.beat(name, narration, described):
             formula = self.math(rule.rule_tex, size=MATH, color=t.grad)
             title = self.words(rule.name, size=style.SMALL)

@@ -119,8 +119,7 @@ class WorkedExampleScene(LessonScene):
         with self.beat(
             "name-inner",
             f"Name the inner piece: let u = {c.inner_tex}. Then y is simply u squared.",
-            described=f"A {style.colour_word('z', t)} brace under {formula_text(c.inner_tex)} labels it u; a new line "
-            "writes both names.",
+            described=f"A brace under {formula_text(c.inner_tex)} labels it u; a new line writes both names.",
         ):
             problem = self.problem[0]
             brace = Brace(problem[3], DOWN, buff=style.HAIR, color=t.z)
