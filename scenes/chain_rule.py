@@ -114,9 +114,7 @@ class ChainRuleScene(LessonScene):
             "When functions are nested, the output of one becomes the input of the next: y equals f of g of x. "
             f"Our example: g makes {formula_text(su.rule_tex)} out of x, "
             f"and f makes {formula_text(sy.rule_tex)} out of u.",
-            described="Under the title, y = f(g(x)), with g(x) in green. Below it a flow, left to right: x into a "
-            f"box g, ruled {su.rule_tex}, out comes u, in green, into a box f, ruled {formula_text(sy.rule_tex)}, "
-            "out comes y, in purple.",
+            described="y = f(g(x)) over a flow: x into a box g, u out into a box f, y out, each box's rule under it.",
         ):
             self.heading = self.title()
             self.add(self.heading)
@@ -139,8 +137,7 @@ class ChainRuleScene(LessonScene):
             "the-rule",
             "Their slopes multiply: dy by dx equals df by dg times dg by dx. Read it as: take the slope of f "
             "at the inner value, then multiply by the slope of g.",
-            described="Under the flow, large, the rule dy/dx = df/dg · dg/dx, its derivatives in orange, and "
-            "under its two factors the notes: slope of f, at the inner value u; times the slope of g.",
+            described="The rule is written large under the flow, each factor annotated as said.",
         ):
             rule = self._rule(style.TITLE).next_to(self.flow, DOWN, buff=style.APART)
             notes = self._rule_notes(rule)
@@ -193,10 +190,8 @@ class ChainRuleScene(LessonScene):
             "three-lines",
             f"Give each variable its own number line, all with the same ruler. x = {sx.at.text} "
             f"sends u to {su.at.text}, and u = {su.at.text} sends y to {sy.at.text}.",
-            described="The flow fades and the rule moves, small, to the top right. Three number lines fill the "
-            f"frame, x on top, u in green, y in purple, each ticked every {step} from "
-            f"its point, a dot on each; arrows lead from one dot down to the next, and at the right, "
-            f"between the lines, the rules {su.rule_tex} and {formula_text(sy.rule_tex)}.",
+            described=f"The flow gives way to three stacked lines, x, u, y, ticked every {step} from a dot at "
+            "each value; arrows lead dot to dot, each labelled with its rule, and the rule shrinks to the top right.",
         ):
             small_rule = self._rule(style.LABEL).move_to([0, GRID_TOP_ROW_Y, 0]).to_edge(RIGHT, buff=style.EDGE)
             self.play(
@@ -224,8 +219,7 @@ class ChainRuleScene(LessonScene):
         with self.beat(
             "nudge-x",
             f"Now nudge x by a tiny step, Delta x = {sx.change.text}. Follow that little interval down the chain.",
-            described="From x's dot a short thick interval is drawn along the x line, a brace above it labelled "
-            "with its size.",
+            described="A short thick interval is drawn from x's dot, braced with Delta x.",
         ):
             self.nudges = [self.lines.nudge(0, COPY_OFFSET)]
             seg, brace, label = self.nudges[0]
@@ -235,14 +229,13 @@ class ChainRuleScene(LessonScene):
     def _stretch_said(self, index: int) -> tuple[str, str]:
         before, stage = self.nudge.stages[index - 1], self.nudge.stages[index]
         # The nudge carried down in orange, the factor shown at the right, the interval stretched.
-        slope = stage.slope.substituted.replace(r"\cdot", "times")
         if index == 1:
             return (
                 "stretch-by-g",
                 f"g stretches every nudge by its slope, du by dx = {stage.slope.text}: the interval on u is "
                 f"{stage.slope.text} times as long, Delta u = {stage.change.text}.",
-                "The x interval drops onto the u line in orange, the factor times du/dx appears in orange beside "
-                "g's rule, and the interval grows to its new length, braced with Delta u.",
+                "The interval drops onto the u line and stretches, braced with Delta u; the factor appears beside g's "
+                "rule.",
             )
         return (
             "stretch-by-f",
@@ -250,8 +243,7 @@ class ChainRuleScene(LessonScene):
             f"= {stage.slope.text} "
             f"at u = {before.at.text}. Delta y = {stage.change.text}; measured, the stretch is "
             f"{stage.stretch.text}, the slope {stage.slope.text} up to the nudge's size.",
-            f"The u interval drops onto the y line in orange; beside f's rule appears times dy/du = "
-            f"{stage.slope.formula} = {slope} = {stage.slope.text}, and the interval grows, braced with Delta y.",
+            "The same onto the y line, braced with Delta y, the factor beside f's rule.",
         )
 
     def stretch(self, index: int) -> None:
@@ -281,10 +273,8 @@ class ChainRuleScene(LessonScene):
             "multiply",
             f"So the nudge on x reaches y stretched {su.slope.text} times, then {sy.slope.text} times: "
             f"{total.text} times in all. The total slope is the product of the slopes, dy by dx = {total.text}.",
-            described=f"The orange intervals fade; a {style.colour_word('highlight', t)}"
-            f" copy of the x nudge sweeps straight down to the y line, "
-            "stretched as long as Delta y, and the rule at the top right becomes "
-            f"dy/dx = dy/du · du/dx = {sy.slope.text} · {su.slope.text} = {total.text}, boxed in orange.",
+            described="A copy of the x nudge sweeps straight down to y, as long as Delta y; the rule at the top "
+            "right becomes this product, boxed.",
         ):
             equation = self.math(total.equation(), size=style.LABEL, color=t.grad)
             equation.move_to([0, GRID_TOP_ROW_Y, 0]).to_edge(RIGHT, buff=style.EDGE)
@@ -315,9 +305,8 @@ class ChainRuleScene(LessonScene):
             f"With {n} nested functions you get {n} slopes multiplied; the network's loss is {len(boxes)} "
             "functions deep in w 1, so its gradient is a product of five. That is the whole idea behind "
             "backpropagation. Next, we compute one example by hand.",
-            described=f"The lines fade. At the top, y = f₄(f₃(f₂(f₁(x)))), under it dy/dx = dy/du₃ · du₃/du₂ · "
-            f"du₂/du₁ · du₁/dx, its {n} orange factors braced: {n} functions, {n} slopes. Below, ∂L/∂w₁ = ∂L/∂a₂ "
-            f"· ∂a₂/∂z₂ · ∂z₂/∂a₁ · ∂a₁/∂z₁ · ∂z₁/∂w₁, braced: the network, {len(boxes)} slopes.",
+            described=f"The lines give way to y = f₄(f₃(f₂(f₁(x)))) with its {n} slopes braced, then ∂L/∂w₁ = "
+            "∂L/∂a₂ · ∂a₂/∂z₂ · ∂z₂/∂a₁ · ∂a₁/∂z₁ · ∂z₁/∂w₁, braced too.",
         ):
             self.play(*(FadeOut(m) for m in self.mobjects if m is not self.heading), run_time=1.0)
             nested = self.math(nested_tex, size=style.BODY)

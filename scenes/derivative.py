@@ -26,7 +26,7 @@ from manim import (
 )
 
 from backprop_core import refresher as core
-from backprop_core.numbers import fmt, fmt_fixed
+from backprop_core.numbers import fmt_fixed, formula_caption
 from scenes import style
 from scenes.components.readout import Readout, Readouts
 from scenes.components.tangent import tangent_at
@@ -55,8 +55,7 @@ class DerivativeScene(LessonScene):
             "the-curve",
             "A derivative is the slope of a function: how much its output changes "
             "when you nudge its input. Here is f of x equals one half x squared, minus x, plus 1.5.",
-            described=f"On axes at the left, x from {fmt(lo)} to {fmt(hi)}, the curve is drawn in purple: a "
-            f"bowl, lowest at x = {fmt(core.parabola_minimum())}, with its formula above it.",
+            described="The curve is drawn on axes, a bowl, its formula above it.",
         ):
             top = max(core.parabola(lo), core.parabola(hi))
             self.axes = Axes(
@@ -82,9 +81,8 @@ class DerivativeScene(LessonScene):
             "the-tangent",
             "The tangent is the line that just kisses the curve. Its slope is f prime of x, "
             "which for this curve is x minus 1.",
-            described=f"An orange tangent line touches the curve at a dot near its right end. To the right, live "
-            f"readouts: x = {fmt_fixed(start)}, f(x) = {fmt_fixed(core.parabola(start))}, "
-            f"f'(x) = {fmt_fixed(core.parabola_slope(start))}, and under them, in orange, f'(x) = x − 1.",
+            described=f"A tangent touches the curve at a dot; readouts: x = {fmt_fixed(start)}, "
+            f"f(x) = {fmt_fixed(core.parabola(start))}, f'(x) = {fmt_fixed(core.parabola_slope(start))}.",
         ):
             self.x = ValueTracker(start)
             self.tangent, self.dot = tangent_at(
@@ -121,7 +119,7 @@ class DerivativeScene(LessonScene):
                 "slope > 0: uphill",
                 f"Where the curve goes up, the slope is positive: at x = {fmt_fixed(self.x.get_value())} "
                 f"it is {fmt_fixed(core.parabola_slope(self.x.get_value()))}.",
-                "Under the rule, in orange, the words: slope greater than zero, uphill.",
+                "A label: slope greater than zero, uphill.",
             ),
             (
                 "slope-zero",
@@ -129,9 +127,8 @@ class DerivativeScene(LessonScene):
                 "slope = 0: bottom of the bowl",
                 f"At the bottom of the bowl, x = {fmt_fixed(bottom)}, the slope is zero. "
                 "That is what training a network is after: weights where the loss has zero slope.",
-                f"The dot slides down to the bottom of the bowl and the tangent lies flat; the readouts show "
-                f"f(x) = {fmt_fixed(core.parabola(bottom))} and f'(x) = {fmt_fixed(core.parabola_slope(bottom))}, "
-                "and the words now say: slope = zero, bottom of the bowl.",
+                f"The dot slides down, the tangent flat, f(x) = {fmt_fixed(core.parabola(bottom))}; the label: "
+                "bottom of the bowl.",
             ),
             (
                 "slope-negative",
@@ -139,8 +136,8 @@ class DerivativeScene(LessonScene):
                 "slope < 0: downhill",
                 f"Where the curve goes down, the slope is negative: at x = {fmt_fixed(lo + 0.3)} "
                 f"it is {fmt_fixed(core.parabola_slope(lo + 0.3))}.",
-                f"The dot climbs the left side, the tangent tilting down to the right; f(x) reads "
-                f"{fmt_fixed(core.parabola(lo + 0.3))}, and the words say: slope less than zero, downhill.",
+                f"The dot climbs the left side, f(x) = {fmt_fixed(core.parabola(lo + 0.3))}; the label: slope less "
+                "than zero, downhill.",
             ),
         ]
         sign = None
@@ -161,8 +158,7 @@ class DerivativeScene(LessonScene):
         with self.beat(
             "stop-at-x",
             f"Let's stop at x = {p.x.text}. There f of x is {p.fx.text} and the slope is {p.slope.text}.",
-            described="The dot and its tangent slide along the curve to that x, the readouts following, and "
-            "the words about the slope's sign fade away.",
+            described="The dot slides there and the slope's label fades.",
         ):
             self.play(self.x.animate.set_value(p.x.value), FadeOut(self.sign), run_time=3, rate_func=smooth)
 
@@ -170,9 +166,7 @@ class DerivativeScene(LessonScene):
             "predict",
             f"The slope predicts the next value. A step of {p.dx.text} should change f by about "
             f"{p.slope.text} times {p.dx.text}: f of {fmt_fixed(p.x.value + p.dx.value)} is about {p.predicted.text}.",
-            described=f"Under the readouts, the rule f(x + Δx) ≈ f(x) + f'(x) Δx, then "
-            f"{p.predicted.symbol} ≈ {p.fx.text} + {p.slope.text} · {p.dx.text} = {p.predicted.text}, "
-            "the result in orange.",
+            described=f"Written: f(x + Δx) ≈ f(x) + f'(x) Δx, here {formula_caption(p.predicted.substituted)}.",
         ):
             rule = self.math(r"f(x + \Delta x) \approx f(x) + f'(x)\,\Delta x", size=style.LABEL)
             guess = self.math(p.predicted.symbol, r"\approx", p.predicted.substituted, size=style.LABEL)
@@ -193,8 +187,7 @@ class DerivativeScene(LessonScene):
             "compare",
             f"The true value is f of {fmt_fixed(p.x.value + p.dx.value)} = {p.actual.text}. "
             f"The tangent was off by only {p.error.text}: for a small step, the slope is all you need.",
-            described="Below the prediction, in purple, the true value, and under it: off by, and the error. "
-            "The predicted value is boxed in orange and the true one in purple, one under the other.",
+            described="Both values are boxed, one under the other.",
         ):
             truth = self.math(p.actual.symbol, "=", p.actual.text, size=style.LABEL, color=t.curve)
             error = self.math(r"\text{off by }", p.error.text, size=style.LABEL)

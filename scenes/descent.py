@@ -84,9 +84,7 @@ class DescentScene(LessonScene):
             "loss-curve",
             "Back to section 01: a derivative is a slope, and the slope tells you which way is downhill. "
             "Here is the network's loss L as a function of w1 alone, every other parameter held still.",
-            described=f"On axes at the lower left, w₁ runs along the bottom, marked {ticks[0]}, and L up the side, "
-            f"marked {ticks[1]}. The curve of L is drawn in {style.colour_word('curve', t)}, labelled L against w₁, "
-            "the others held.",
+            described=f"The w₁ axis is marked {ticks[0]}; the L axis {ticks[1]}.",
         ):
             axes = self.axes
             self.curve = axes.plot(
@@ -137,7 +135,6 @@ class DescentScene(LessonScene):
 
     def show_overview(self) -> None:
         v = self.view
-        side = "right" if self._inset_right() else "left"
         with self.beat(
             "zoomed-in",
             f"This plot is zoomed in around the steps: with eta = {v.lr.text} "
@@ -145,9 +142,7 @@ class DescentScene(LessonScene):
             f"The small picture shows the whole curve from w1 = {fmt(exact(v.overview_w.low))} "
             f"to {fmt(exact(v.overview_w.high))}, "
             "with a box where we are.",
-            described=f"The small picture sits in the plot's upper {side}, labelled whole curve, its "
-            f"{style.colour_word('curve', self.theme)} curve with a small {style.colour_word('text', self.theme)} "
-            "box around the part the big plot shows.",
+            described="",  # the narration says where the small picture is from and what its box marks
         ):
             inset, curve, box, note = self._overview()
             self.play(Create(inset), Create(curve), FadeIn(note), run_time=1.5)
@@ -173,13 +168,15 @@ class DescentScene(LessonScene):
         rows.update()  # the readouts from their widest stop to where w1 is now
         return rows
 
-    def readings(self, w1: float) -> str:
-        """What the readouts show with the point at w1, as a description says it."""
+    def readings(self, w1: float, named: bool = True) -> str:
+        """What the readouts show with the point at w1, as a description says it (once named, values only)."""
         v = self.view
         shown = [
             (fmt_fixed(value, exponent=r.exponent) + " " + tex_scale(r.exponent)).strip()
             for r, value in zip(self.readout_rows, (w1, v.loss(w1), v.slope(w1)))
         ]
+        if not named:
+            return listed(shown)
         return f"w₁ = {shown[0]}, L = {shown[1]} and ∂L/∂w₁ = {shown[2]}"
 
     def show_tangent(self) -> None:
@@ -187,13 +184,11 @@ class DescentScene(LessonScene):
         first = v.points[0]
         self.tangent, self.dot = tangent_at(self.axes, self.w, v.loss, v.slope, TANGENT_LENGTH, t, DOT_RADIUS)
         self.readouts = self._readouts()
-        grad = style.colour_word("grad", t)
         with self.beat(
             "the-tangent",
             f"We are at w1 = {v.steps[0].w1_before.text}, where the loss is {fmt(first.loss)}. "
             f"The tangent there has slope dL/dw1 = {fmt(first.slope)}: the number backprop just computed.",
-            described=f"A {style.colour_word('text', t)} dot sits on the curve there, the tangent through it in "
-            f"{grad}. At the right, readouts, rounded: {self.readings(first.w1)}, the slope in {grad}.",
+            described=f"A dot on the curve, its tangent through it; readouts, rounded: {self.readings(first.w1)}.",
         ):
             self.play(FadeIn(self.dot), Create(self.tangent), FadeIn(self.readouts), run_time=1.5)
 
@@ -205,8 +200,7 @@ class DescentScene(LessonScene):
             "the-update-rule",
             f"The update steps against the slope: w1 becomes w1 minus eta times dL/dw1, with eta = {v.lr.text}. "
             f"The slope is {sign}, so w1 {moves}.",
-            described=f"Under the readouts the rule is written, w₁ in {style.colour_word('w', t)}, with η = "
-            f"{v.lr.text} beside it.",
+            described="",  # the narration reads the rule and eta as they are written
         ):
             rule = self.math(r"w_1 \leftarrow w_1 - \eta\,\frac{\partial L}{\partial w_1}", size=style.LABEL)
             rule[0][0:2].set_color(t.w)
@@ -223,19 +217,16 @@ class DescentScene(LessonScene):
         t, v = self.theme, self.view
         before, after = step.before, step.after
         change = fmt(step.loss_change, sign=step.loss_went == "up")
-        overshot = ", marked up: overshot" if step.loss_went == "up" else ""
-        grey = style.colour_word("muted", t)
         moved = (  # the first step says what moves; the later ones that it moves again
-            f"Under the rule, step {step.number} of {len(v.steps)}: the dot slides along the curve to the new w₁, "
-            f"the tangent riding with it, and a {grey} dot stays where it was"
+            f"Step {step.number} of {len(v.steps)}: the dot slides along the curve with its tangent, "
+            "leaving a faint dot where it was"
             if step.number == 1
-            else f"Step {step.number} of {len(v.steps)}: the dot moves on, leaving another {grey} dot"
+            else f"Step {step.number} of {len(v.steps)}: the dot moves on"
         )
         with self.beat(
             f"step-{step.number}",
             self.step_said(step),
-            described=f"{moved}; the readouts now show {self.readings(after.w1)}. Under the update, in "
-            f"{style.colour_word('L', t)}, the loss line and ΔL = {change}{overshot}.",
+            described=f"{moved}; readouts {self.readings(after.w1, named=False)}; ΔL = {change}.",
         ):
             counter = self.words(f"step {step.number} of {len(v.steps)}", size=style.SMALL, color=t.muted)
             equation = self.math(step.w1.symbol, r"\leftarrow", step.w1.substituted, size=style.LABEL)
@@ -302,10 +293,8 @@ class DescentScene(LessonScene):
             f"After {len(v.steps)} steps, w1 went from {v.steps[0].w1_before.text} to {v.steps[-1].w1.text} "
             f"and the loss {change} from {fmt(first.loss)} to {fmt(last.loss)}{by_only}.{moved}{overshot} "
             "Forward, backward, update, repeated: that is training.",
-            described=f"The step's lines give way to a summary in {style.colour_word('L', t)}, L: {fmt(first.loss)} → "
-            f"{fmt(last.loss)} over {len(v.steps)} steps{f', then ΔL = {fmt(v.loss_change)}' if hidden else ''}, "
-            f"and under it forward, backward, update, and again. Along the curve {len(v.steps)} "
-            f"{style.colour_word('muted', t)} dots mark where the steps began.",
+            described=f"The step gives way to that summary{f', ΔL = {fmt(v.loss_change)}' if hidden else ''}; "
+            f"{len(v.steps)} faint dots along the curve mark where the steps began.",
         ):
             summary = self.math(
                 r"L:\ " + fmt(first.loss) + r" \to " + fmt(last.loss),

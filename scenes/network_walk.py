@@ -53,9 +53,9 @@ def caption_name(key: str) -> str:
     return key.translate(SUBSCRIPT_DIGITS)
 
 
-def panel_line(q: core.Quantity) -> str:
-    """The state panel's formula line, with its numbers: "z₁ = 0.5 · 1 + 0 = 0.5"."""
-    return f"{formula_caption(q.symbol)} = {formula_caption(q.substituted or q.formula)} = {formula_caption(q.text)}"
+def panel_working(q: core.Quantity) -> str:
+    """The state panel's formula line up to its result, which the narration says: "z₁ = 0.5 · 1 + 0"."""
+    return f"{formula_caption(q.symbol)} = {formula_caption(q.substituted or q.formula)}"
 
 
 def beat_name(step: core.Step) -> str:
@@ -108,40 +108,41 @@ class NetworkWalkScene(LessonScene):
 
     def setup_described(self) -> str:
         return (
-            "Left to right: the input x, the hidden unit z₁ a₁, the output unit z₂ a₂ and the loss L with the "
-            "target y, weights on the wires and biases below; under it, ∂L/∂w₁ as a chain of five empty boxes, "
-            f"and the panel below that shows the inputs and L = {formula_caption(self.walk.forward.L.formula)}."
+            "The network, left to right: x, hidden unit z₁ a₁, output unit z₂ a₂, loss L with target y, weights "
+            "on the wires; below, ∂L/∂w₁ as five empty boxes, and a panel showing "
+            f"L = {formula_caption(self.walk.forward.L.formula)}."
         )
 
     def described(self, step: core.Step) -> str:
-        """The step counter, the panel's formula with its numbers, and where the result goes."""
-        said = f"Step {step.number} of {self.walk.total}, {step.phase.lower()}: "
-        said += f"the panel reads {panel_line(step.quantity)}"
-        if step.phase == "FORWARD":
-            return f"{said}, and {step.quantity.text} flies into the {caption_name(step.key)} slot of the network."
+        """The step counter (and its phase, where one begins), the panel's working, where the result goes."""
+        steps = self.walk.steps
+        k = steps.index(step)
+        said = f"Step {step.number} of {self.walk.total}"
+        begins = k == 0 or steps[k - 1].phase != step.phase
+        if begins:
+            said += f", {step.phase.lower()}"
+        said += f": {panel_working(step.quantity)}"
+        if step.phase == "FORWARD":  # each value flies into its node: said at the first
+            return f"{said}, its value flying into its node." if begins else f"{said}."
         if step.chain_box is not None:
-            said += (
-                f"; the chain's box {step.chain_box + 1} of 5, {caption_name(step.key)}, lights up in "
-                f"{style.colour_word('highlight', self.theme)} and takes {step.quantity.text} "
-                "while a pulse runs back through the network."
-            )
-            if self.has_product(step):
-                said += f" Under it, and under the box: the running product {panel_line(step.running)}."
-            return said
+            box = step.chain_box + 1
+            if not self.has_product(step):  # the first box: the pulse is new, said once
+                return (
+                    f"{said}; box {box} of the chain lights up and takes it, as a pulse runs back through the network."
+                )
+            return f"{said}, into box {box}; then the running product {panel_working(step.running)}."
         if step.phase == "BACKWARD":
             weight = DERIVATIVE.fullmatch(step.key).group(2)
-            return f"{said}; it is written under the {caption_name(weight)} wire, in orange."
-        return f"{said}, and the {caption_name(step.key.removesuffix('_new'))} label on its wire changes to it."
+            return f"{said}, written under the {caption_name(weight)} wire."
+        return f"{said}, which replaces the {caption_name(step.key.removesuffix('_new'))} label on its wire."
 
     def again_described(self) -> str:
         u, after = self.walk.update, vars(self.walk.update.forward_after)
         forward = (s.key for s in self.walk.steps if s.phase == "FORWARD")
         nodes = ", ".join(f"{caption_name(k)} = {after[k].text}" for k in forward)
         return (
-            "The step counter reads AGAIN; the gradients under the wires fade, and the nodes light up and refill "
-            f"left to right, "
-            f"{nodes}. The panel reads {panel_line(u.forward_after.L)}, then L before {u.loss_before.text} → "
-            f"L after {u.loss_after.text}, boxed in red, and ΔL = {formula_caption(u.loss_change.text)}."
+            f"The gradients fade and the nodes refill left to right, {nodes}; the panel shows "
+            f"{panel_working(u.forward_after.L)}, then the loss before and after, the new one boxed."
         )
 
     def again_said(self) -> str:

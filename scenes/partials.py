@@ -120,17 +120,16 @@ class PartialsScene(LessonScene):
     def show_surface(self) -> None:
         t = self.theme
         self.map = HeatMap(core.bowl, *core.PARTIALS_RANGE, t, MAP_CENTER, MAP_SIZE)
-        lo, hi, (f_lo, f_hi) = *core.PARTIALS_RANGE, self.map.f_range
-        said = {v: formula_caption(tick_text(v)) for v in (lo, hi, f_lo, f_hi)}
+        lo, hi = core.PARTIALS_RANGE
+        said = {v: formula_caption(tick_text(v)) for v in (lo, hi)}
         with self.beat(
             "two-inputs",
             "The functions in a network have many inputs. Here is one with two: "
             "f(x, y) = x² + 2y². It draws a surface; the heatmap shows it from above, "
             "warmer colour means higher.",
             # The map's own scale (heat_colors), the same in both themes.
-            described=f"At the left, a square heatmap over x and y from {said[lo]} to {said[hi]}, dark blue in the "
-            f"middle, where f is lowest, turning pale gold towards the corners; beside it a colour bar for f, from "
-            f"{said[f_lo]} to {said[f_hi]}, and above it, in {style.colour_word('curve', t)}, the formula.",
+            described=f"Over x and y from {said[lo]} to {said[hi]}, the map is dark blue in the middle, where f is "
+            "lowest, and pale gold at the corners, beside a colour bar for f.",
         ):
             self.formula = self.math(r"f(x, y) = " + core.BOWL_TEX, size=style.BODY, color=t.curve)
             self.formula.next_to(self.map.border, UP, buff=style.NEAR)
@@ -147,9 +146,8 @@ class PartialsScene(LessonScene):
         with self.beat(
             "a-point",
             "Pick a point on the map and read off where it is, x and y, and how high the surface is there, f.",
-            described=f"A {style.colour_word('text', t)}"
-            f" dot sits on the map at its lower left, and readouts appear beside the map: "
-            f"x = {at}, y = {at}, f = {fmt_fixed(core.bowl(start, start))}.",
+            described=f"A dot appears on the map, with readouts x = {at}, y = {at}, "
+            f"f = {fmt_fixed(core.bowl(start, start))}.",
         ):
             self.px, self.py = ValueTracker(start), ValueTracker(start)
 
@@ -182,10 +180,9 @@ class PartialsScene(LessonScene):
             "A slope on a surface needs a direction. Freeze y and walk east to west: the surface "
             "becomes a curve, and its slope is ∂f/∂x. "
             "Freeze x and walk north to south: that slope is ∂f/∂y.",
-            described="Dashed cross-hairs run through the dot, and at the right two panels appear: vary x, y held "
-            f"at {fmt_fixed(self.py.get_value())}, and vary y, x held at {fmt_fixed(self.px.get_value())}, each a "
-            f"purple curve with the dot and an orange tangent on it. The readouts add ∂f/∂x = {fmt_fixed(dx)} "
-            f"and ∂f/∂y = {fmt_fixed(dy)}, in orange.",
+            described=f"Cross-hairs meet at the dot; two panels show the slices, y held at "
+            f"{fmt_fixed(self.py.get_value())} and x held at {fmt_fixed(self.px.get_value())}, and the readouts "
+            f"add ∂f/∂x = {fmt_fixed(dx)}, ∂f/∂y = {fmt_fixed(dy)}.",
         ):
             point, f_range = (self.px, self.py), self.map.f_range
             panels = (SlicePanel(var, cut, point, *core.PARTIALS_RANGE, f_range, self.theme) for var, cut in CUTS)
@@ -201,11 +198,9 @@ class PartialsScene(LessonScene):
         end = hi - 0.25 * (hi - lo)
         x, y = (end, self.py.get_value()) if var == "x" else (self.px.get_value(), end)
         slope = core.bowl_partials(x, y)[0 if var == "x" else 1]
-        other = "y" if var == "x" else "x"
         described = (
-            f"The dot slides across the map to {var} = {fmt_fixed(end)}, the vary-{var} tangent tilting; f now reads "
-            f"{fmt_fixed(core.bowl(x, y))} and ∂f/∂{var} {fmt_fixed(slope)}, and the vary-{other} panel's heading "
-            f"says {var} held at {fmt_fixed(end)}."
+            f"The dot slides to {var} = {fmt_fixed(end)}, the other panel's heading following; f = "
+            f"{fmt_fixed(core.bowl(x, y))}, ∂f/∂{var} = {fmt_fixed(slope)}."
         )
         with self.beat("walk-east-west" if var == "x" else "walk-north-south", narration, described):
             self.play(tracker.animate.set_value(hi - 0.25 * (hi - lo)), run_time=4, rate_func=smooth)
@@ -217,8 +212,7 @@ class PartialsScene(LessonScene):
             "stop-at-the-point",
             f"Stop at x = {p.x.text}, y = {p.y.text}. There f = {p.f.text}, ∂f/∂x = "
             f"{p.df_dx.text} and ∂f/∂y = {p.df_dy.text}. Two different curves, two independent slopes.",
-            described="The dot glides to that point, the panels' headings and tangents following, and the two "
-            "slope readouts are boxed in orange.",
+            described="The dot glides there and the two slopes are boxed.",
         ):
             self.play(
                 self.px.animate.set_value(p.x.value), self.py.animate.set_value(p.y.value), run_time=3, rate_func=smooth
@@ -233,8 +227,7 @@ class PartialsScene(LessonScene):
             "landscape",
             "Tilt the map and it becomes the landscape it stands for: over every point the surface "
             "stands as high as f, in the heatmap's own colours.",
-            described="The map, its colour bar and the readouts fade; the heatmap rises and tilts into a bowl-shaped "
-            "surface over a grey floor with x and y named, while the formula and the two panels stay.",
+            described="The readouts fade as the map rises into a bowl-shaped surface over a floor; the panels stay.",
         ):
             self.surface = landscape(p)
             # What belongs to the flat view leaves; the title, formula and panels stay.
@@ -258,9 +251,7 @@ class PartialsScene(LessonScene):
             "on-the-surface",
             f"The point we stopped at is on the surface, {p.f.text} above the floor. "
             "The dashed line drops to its shadow on the map.",
-            described=f"A {style.colour_word('text', t)}"
-            f" dot sits on the surface above its grey shadow on the floor, and the caption under "
-            f"the landscape reads ({p.x.text}, {p.y.text}, {p.f.text}).",
+            described=f"A dot marks it, captioned ({p.x.text}, {p.y.text}, {p.f.text}).",
         ):
             self.drop = VGroup(s.drop_line(p.x.value, p.y.value, t.text), s.shadow(p.x.value, p.y.value, t.muted))
             self.point = s.point(p.x.value, p.y.value, t.text, DOT_RADIUS)
@@ -281,9 +272,7 @@ class PartialsScene(LessonScene):
             f"plane-{held}",
             f"The plane {held} = {value.text} slices the landscape. Its cut is a curve, and the "
             f"tangent at the point has slope {slope.text}: that is ∂f/∂{var}.",
-            described=f"A translucent upright plane stands through the point; where it meets the surface the cut "
-            f"is drawn in purple, with an orange tangent at the point, and the caption now reads {held} = "
-            f"{value.text}, ∂f/∂{var} = {slope.text}.",
+            described="An upright plane stands through the point, its cut and tangent drawn, the slope captioned.",
         ):
             cut = s.cut(held, value.value, t.curve)
             tangent = s.tangent(p.x.value, p.y.value, var, slope.value, TANGENT_HALF, t.grad)
@@ -297,9 +286,8 @@ class PartialsScene(LessonScene):
         with self.beat(
             f"flatten-{var}",
             f"Lay the cut flat and it is the vary-{var} curve in the panel, point for point, with the same tangent.",
-            described=f"The purple cut flies over into the {'top' if var == 'x' else 'bottom'} panel and lands on its "
-            f"curve, the panel's tangent flashes {style.colour_word('highlight', t)}"
-            f", and the plane, the cut and its tangent leave the landscape.",
+            described=f"The cut flies onto the {'top' if var == 'x' else 'bottom'} panel's curve, whose tangent "
+            "flashes; the plane leaves.",
         ):
             flat = cut.copy().clear_updaters()
             self.remove(cut)
@@ -314,9 +302,8 @@ class PartialsScene(LessonScene):
             "from-above-again",
             "Look straight down again and the landscape is the heatmap. Every slope read on the map "
             "is the slope of one cut through this surface.",
-            described=f"The surface turns back to straight down and slides to the left, and the map, its colour bar "
-            f"and the readouts return: x = {self.at.x.text}, y = {self.at.y.text}, f = {self.at.f.text}, "
-            f"∂f/∂x = {self.at.df_dx.text}, ∂f/∂y = {self.at.df_dy.text}.",
+            described=f"The map returns with its readouts: x = {self.at.x.text}, y = {self.at.y.text}, "
+            f"f = {self.at.f.text}, slopes {self.at.df_dx.text} and {self.at.df_dy.text}.",
         ):
             self.play(FadeOut(self.point, self.drop, self.caption, self.floor_names), run_time=0.8)
             self.play(*self.surface.look(0, 0), run_time=2.5)
@@ -331,8 +318,7 @@ class PartialsScene(LessonScene):
             "The recipe is what the symbol promises: treat the other variable as a constant and "
             "differentiate as usual. With respect to x, 2y² is a constant, so it drops out: "
             "∂f/∂x = 2x. With respect to y, x² drops out: ∂f/∂y = 4y.",
-            described=f"The panels and cross-hairs fade; at the right, under the heading The recipe, in orange, "
-            f"∂f/∂x = {core.BOWL_DX_TEX}, treat y as a constant, and ∂f/∂y = {core.BOWL_DY_TEX}, treat x as a "
+            described="The panels fade; The recipe lists both rules, each noted: treat the other variable as a "
             "constant.",
         ):
             self.play(FadeOut(self.panels), FadeOut(self.row_line), FadeOut(self.col_line), run_time=1)
@@ -367,8 +353,7 @@ class PartialsScene(LessonScene):
             "sanity-check",
             f"Sanity check at ({p.x.text}, {p.y.text}): 2 · {p.x.text} = {p.df_dx.text} and "
             f"4 · {p.y.text} = {p.df_dy.text}. They match the readouts.",
-            described="Under the recipe, a heading, Check at the point, then the two equations written out, "
-            "each result boxed in orange.",
+            described="Both are written under the heading Check at the point, their results boxed.",
         ):
             heading = self.words("Check at the point", size=style.HEADING)
             # Two parts, the value last (to box it); together they read as equation() prints.

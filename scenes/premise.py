@@ -73,7 +73,7 @@ class PremiseScene(LessonScene):
             "bookkeeping",
             "Backpropagation is not a special trick. It is the chain rule, applied with bookkeeping: "
             "each derivative borrows the work of the one in front of it.",
-            described="Under the title, the formula L = f₅(f₄(f₃(f₂(f₁(w))))) is written large across the middle.",
+            described="On screen: L = f₅(f₄(f₃(f₂(f₁(w))))).",
         ):
             nested = "w"
             for k in range(1, DEPTH + 1):
@@ -92,8 +92,7 @@ class PremiseScene(LessonScene):
             "russian-dolls",
             "Wrap functions like Russian dolls. The loss L is the outer doll; open it and find f₅, "
             "open that and find f₄, and so on, down to the weight w at the very centre.",
-            described="The formula moves up under the title, and six nested rounded boxes grow below it: the "
-            "outermost, in red, labelled L, then f₅ down to f₁, with w, in blue, in the innermost box.",
+            described="Six nested boxes grow, one per doll, each labelled.",
         ):
             shells = VGroup()
             labels = VGroup()
@@ -148,10 +147,8 @@ class PremiseScene(LessonScene):
             "nudge-travels",
             "Nudge w a tiny bit. The nudge travels outward, through every shell in turn, and each "
             "shell scales it by its own local slope. One factor per shell.",
-            described=f"A {style.colour_word('highlight', t)}"
-            f" dot runs from w out through the boxes; each crossing adds an orange factor to "
-            "the product along the bottom, right to left, until it reads ∂L/∂w = ∂L/∂f₅ · ∂f₅/∂f₄ · "
-            "∂f₄/∂f₃ · ∂f₃/∂f₂ · ∂f₂/∂f₁ · ∂f₁/∂w.",
+            described="A dot runs out from w; each box it crosses adds a factor below, building ∂L/∂w = ∂L/∂f₅ · "
+            "∂f₅/∂f₄ · ∂f₄/∂f₃ · ∂f₃/∂f₂ · ∂f₂/∂f₁ · ∂f₁/∂w.",
         ):
             product, slots, dots = self._shell_product()
             self.product = product
@@ -179,7 +176,7 @@ class PremiseScene(LessonScene):
             "one-product",
             "So the chain rule gives a single, neat product of local derivatives: how much a nudge in w "
             "changes L is every shell's slope, multiplied together.",
-            described="An orange box is drawn around the whole product.",
+            described="The product is boxed.",
         ):
             self.play(Create(style.highlight_box(self.product, t.grad, buff=style.TIGHT)), run_time=1.2)
 
@@ -191,11 +188,9 @@ class PremiseScene(LessonScene):
             "the-network",
             "A neural network is exactly that: a stack of nested functions. Ours has two weights, "
             "one hidden and one output unit with sigmoid activations, and a squared loss.",
-            described=f"The dolls give way to the network, left to right: the input x = {i.x.text}, the weight "
-            f"w₁ = {i.w1.text} into the hidden unit's z₁ and a₁ with bias b₁ = {i.b1.text}, the weight "
-            f"w₂ = {i.w2.text} into the output unit's z₂ and a₂ with bias b₂ = {i.b2.text}, then the loss L, "
-            f"in red, fed by the target y = {i.y.text}. "
-            f"Below, right, the rule L = {formula_caption(network.LOSS_TEX[p.loss])}.",
+            described=f"Left to right: x = {i.x.text}, w₁ = {i.w1.text} into the hidden unit, w₂ = {i.w2.text} into "
+            f"the output unit, biases b₁ = {i.b1.text} and b₂ = {i.b2.text}, and the loss "
+            f"L = {formula_caption(network.LOSS_TEX[p.loss])} with target y = {i.y.text}.",
         ):
             self.play(*(FadeOut(m) for m in self.mobjects if m is not self.title_mob), run_time=1)
             diagram = NetworkDiagram(t, self.inputs)
@@ -214,8 +209,8 @@ class PremiseScene(LessonScene):
             "forward",
             f"Forward, left to right: the weighted sum, the sigmoid, again for the output unit, "
             f"and the loss, {fwd.L.text}.",
-            described=f"Each slot lights up as its value appears: z₁ = {fwd.z1.text}, a₁ = {fwd.a1.text}, "
-            f"z₂ = {fwd.z2.text}, a₂ = {fwd.a2.text}, and L = {fwd.L.text} in the loss node.",
+            described=f"The slots fill in turn: z₁ = {fwd.z1.text}, a₁ = {fwd.a1.text}, z₂ = {fwd.z2.text}, "
+            f"a₂ = {fwd.a2.text}.",
         ):
             for name, q in (("z1", fwd.z1), ("a1", fwd.a1), ("z2", fwd.z2), ("a2", fwd.a2), ("L", fwd.L)):
                 value = self.diagram.set_value(name, q.text)
@@ -234,10 +229,9 @@ class PremiseScene(LessonScene):
             f"Then backward, right to left, one local slope per step, landing on the gradient of the "
             f"deepest weight, ∂L/∂w₁ = {b.dL_dw1.text}. The rest of the "
             f"lesson gets you there.",
-            described="Under the network, the chain ∂L/∂w₁ = ∂L/∂a₂ · ∂a₂/∂z₂ · ∂z₂/∂a₁ · ∂a₁/∂z₁ · ∂z₁/∂w₁ "
-            "fills right to left as each wire lights orange, with the values "
-            f"{' · '.join(q.text for q in b.boxes)} = {b.dL_dw1.text} below it. The result is boxed in orange "
-            "and the w₁ wire stays lit.",
+            described="As each wire lights, the chain ∂L/∂w₁ = ∂L/∂a₂ · ∂a₂/∂z₂ · ∂z₂/∂a₁ · ∂a₁/∂z₁ · ∂z₁/∂w₁ "
+            f"fills right to left, with the values {' · '.join(formula_caption(q.factor) for q in b.boxes)} "
+            "under it; the result is boxed.",
         ):
             chain = self.math(
                 b.dL_dw1.symbol, "=", *sum(([q.symbol, r"\cdot"] for q in b.boxes), [])[:-1], size=style.LABEL

@@ -143,11 +143,8 @@ class RulesScene(LessonScene):
     def show_rule(self, index: int, rule: core.Rule) -> None:
         t = self.theme
         name, narration = self.NARRATION[index]
-        where = "At the top left" if index == 0 else "Below it"
-        described = (
-            f"{where}, in {style.colour_word('grad', t)}: {spoken(rule.rule_tex)}, named {rule.name}; to its right "
-            f"the example {spoken(rule.example_tex)}, and under it, faint, the use just said."
-        )
+        # The narration says the rule and its use in words; the example is the picture's own.
+        described = f"Written with its use and an example: {spoken(rule.example_tex)}."
         with self.beat(name, narration, described):
             formula = self.math(rule.rule_tex, size=MATH, color=t.grad)
             title = self.words(rule.name, size=style.SMALL)
@@ -177,10 +174,8 @@ class RulesScene(LessonScene):
             "sigmoid",
             "And the sigmoid, sigma of z equals 1 over 1 plus e to the minus z: it squashes any number "
             "into the range between 0 and 1.",
-            described=f"The rules fade; axes fill the lower left, z from {self.z_range[0]} to {self.z_range[1]} "
-            f"along the bottom{self._ticks_said(', ticked at ')}, faint guides across at quarter heights, and the "
-            f"S-curve, in {style.colour_word('curve', t)}, climbs through {middle.sigma.text} at z = "
-            f"{middle.z.text}, its formula at the right.",
+            described=f"The rules give way to the S-curve on z from {self.z_range[0]} to {self.z_range[1]}"
+            f"{self._ticks_said(', ticked at ')}, rising through {middle.sigma.text} at z = {middle.z.text}.",
         ):
             self.play(FadeOut(self.rule_rows), run_time=0.8)
             label = self.math(r"\sigma(z) = " + core.SIGMOID_TEX, size=MATH, color=t.curve)
@@ -205,8 +200,7 @@ class RulesScene(LessonScene):
             "sigmoid-slope",
             f"Its slope, sigma prime, is a hump: largest at z = {peak.z.text}, where it is {peak.sigma_prime.text}, "
             "and nearly flat far out on either side.",
-            described=f"The slope's hump is drawn in {style.colour_word('grad', t)}, low under the S, with a dot on "
-            "its top; at the right, under sigma's formula, its name and the peak's value.",
+            described="The hump is drawn low under the S, a dot on its peak, labelled.",
         ):
             label = self.math(r"\sigma'(z)", size=MATH, color=t.grad)
             label.next_to(self.curve_labels[0], DOWN, buff=style.APART).align_to(self.curve_labels[0], LEFT)
@@ -254,12 +248,14 @@ class RulesScene(LessonScene):
         self.derivation = Derivation(GRID_DERIVE_X, GRID_TOP_Y, GRID_BOTTOM_Y, font_size=MATH, color=self.theme.text)
         done = 0
         for index, (name, narration, upto) in enumerate(self.DERIVE_BEATS):
-            shown = " = ".join(spoken(latex).removeprefix("= ") for latex, _ in steps[done:upto])
-            described = {
-                0: f"The curves fade, and at the top left the derivation begins: {shown}.",
-                len(self.DERIVE_BEATS) - 1: f"The last two lines: = {shown}. A faint note at the bottom right says: "
-                "each step checked equal by sympy.",
-            }.get(index, f"Two lines more, each under the one before: = {shown}.")
+            # The narration reads all of a beat's lines but one (the second beat's first, the others'
+            # last): that one is said.
+            unread = spoken(steps[done if index == 1 else upto - 1][0]).removeprefix("= ")
+            described = (
+                f"The curves give way to the derivation, its first line as said, then = {unread}.",
+                f"Tidied: = {unread}, then the split as said.",
+                f"Two lines more, as said, ending = {unread}.",
+            )[index]
             with self.beat(name, narration, described):
                 if index == 0:
                     self.play(*(FadeOut(m) for m in self._curves()), run_time=0.8)
@@ -281,9 +277,8 @@ class RulesScene(LessonScene):
             "punchline",
             "So sigma prime is sigma times 1 minus sigma. The forward pass already computed a = sigma of z, "
             "so the slope costs almost nothing: a times 1 minus a, no new exponentials.",
-            described=f"The derivation gives way to the identity, large and boxed in {style.colour_word('grad', t)}; "
-            "under it the words: the slope comes from the value already computed, and then the same in a, its a in "
-            f"{style.colour_word('a', t)}, an activation's colour.",
+            described="The identity alone, large and boxed, over the words: the slope comes from the value already "
+            "computed; then the same in a.",
         ):
             lines = self.derivation
             self.play(*(FadeOut(m) for m in lines.between), FadeOut(self.steps_note), run_time=0.8)
@@ -338,13 +333,11 @@ class RulesScene(LessonScene):
         # while the slope is tiny but not zero. Then the working is left out, said and shown.
         saturated = point.sigma.text == fmt(1)
         working = "" if saturated else f"{point.sigma.text} times 1 minus {point.sigma.text}, which is "
-        name, other = z.symbol.replace("_", " "), a_symbol.replace("_", " ")
-        z_word, a_word, slope_word = (style.colour_word(role, self.theme) for role in ("z", "a", "grad"))
+        name = z.symbol.replace("_", " ")
         if first:
             described = (
-                f"The curves return{self._ticks_said(', the z axis ticked at ')}. A dashed {z_word} line rises "
-                f"from {name} on the axis to the S, a dot in {a_word} where it meets sigma and one in {slope_word} "
-                f"on the hump; the values said stand at the top right, {name} in {z_word}, {other} in {a_word}."
+                f"The curves return{self._ticks_said(', the z axis ticked at ')}; a dashed line rises from {name} "
+                "to a dot on the S and one on the hump, the values said at the top right."
             )
         else:
             before = self.marked
@@ -355,8 +348,8 @@ class RulesScene(LessonScene):
                 else ("right" if z.value > before.value else "left") + " of"
             )
             described = (
-                f"A second dashed line and its two dots, at {name}, {where} {before.symbol.replace('_', ' ')}'s; "
-                "its readouts appear under the first ones."
+                f"A second dashed line and its dots, at {name}, {where} {before.symbol.replace('_', ' ')}'s; "
+                "its readouts under the first."
             )
         with self.beat(
             "mark-" + z.symbol.replace("_", ""),

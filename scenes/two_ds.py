@@ -26,7 +26,7 @@ from manim import (
 )
 
 from backprop_core import network, refresher
-from backprop_core.numbers import fmt_beside_readout, formula_text
+from backprop_core.numbers import fmt_beside_readout, formula_caption
 from scenes import style
 from scenes.components.readout import Readout
 from scenes.lesson import LessonScene
@@ -82,9 +82,8 @@ class TwoDsScene(LessonScene):
             "ordinary-d",
             "You will meet two kinds of d. The ordinary d is for a function of one variable: "
             "how does f change as x changes? Section 1's curve had one input.",
-            described="A card on the left shows a big df/dx, headed Ordinary derivative: f has one input, how does "
-            "f change as x changes? Under it, in purple, section 1's f(x) = one half x squared, minus x, plus 1.5, "
-            f"and in orange, df/dx = {formula_text(refresher.PARABOLA_SLOPE_TEX)}.",
+            described=f"A card, Ordinary derivative, shows df/dx and section 1's f(x) = "
+            f"{formula_caption(refresher.PARABOLA_TEX)}, df/dx = {formula_caption(refresher.PARABOLA_SLOPE_TEX)}.",
         ):
             self.add(self.title())
             left = self.card(
@@ -108,8 +107,8 @@ class TwoDsScene(LessonScene):
             "partial-d",
             "The curly d, the partial d, is for a function of several variables. It asks the same "
             "question about x, with one extra instruction.",
-            described="A second card, on the right, shows a big curly ∂f/∂x, headed Partial derivative: f has "
-            "several inputs, hold all the others still, then vary x alone.",
+            described="A second card, Partial derivative, shows ∂f/∂x and its instruction: hold all the others "
+            "still, then vary x alone.",
         ):
             right = self.card(
                 r"\frac{\partial f}{\partial x}",
@@ -128,8 +127,7 @@ class TwoDsScene(LessonScene):
             "Treat every other variable as a constant while you differentiate with respect to x. "
             "For x² + 2y², y is frozen, so 2y² is just a number: "
             "∂f/∂x = 2x. That is the only difference.",
-            described="In the right card, in purple, f(x, y) = x squared plus two y squared; both y's turn grey, "
-            "tagged y held still, and below, in orange, ∂f/∂x = two x.",
+            described="That f and its ∂f/∂x are written on the card, its y's dimmed and tagged: y held still.",
         ):
             f = self.math(r"f(x, ", "y", r") = x^2 + 2", "y", "^2", size=style.BODY, color=t.curve)
             tag = self.words("y held still", size=style.SMALL, color=t.muted)
@@ -154,8 +152,7 @@ class TwoDsScene(LessonScene):
             f"Why this matters: the network's loss depends on many parameters at once, w₁ = {inputs.w1.text}, "
             f"w₂ = {inputs.w2.text}, b₁ = {inputs.b1.text} and b₂ = {inputs.b2.text}. "
             f"With these, the loss is {fmt_beside_readout(fwd.L.exact)}.",
-            described="The cards give way to L(w₁, w₂, b₁, b₂) in large letters, each parameter in its own colour; "
-            "below it, one card per parameter with its value, and under the cards, in red, the loss readout.",
+            described="L(w₁, w₂, b₁, b₂) is written large over a card per parameter and the loss readout.",
         ):
             self.play(FadeOut(self.left), FadeOut(self.right), FadeOut(self.right_example), run_time=1)
             colors = style.symbol_colors(t)
@@ -217,10 +214,8 @@ class TwoDsScene(LessonScene):
         with self.beat(
             "freeze-the-rest",
             "∂L/∂w₁ nudges w₁ and freezes w₂, b₁ and b₂. Watch: only w₁ moves, and the loss follows it.",
-            described=f"The w₁ card lights {style.colour_word('highlight', t)}"
-            f", tagged nudged; the other three dim, tagged held. "
-            f"w₁ swings up to {ends[0][0]}, the loss reading {ends[0][1]}, then down to {ends[1][0]}, the loss "
-            f"reading {ends[1][1]}, and both settle back.",
+            described=f"w₁'s card lights, tagged nudged, the others held; w₁ swings to {ends[0][0]}, loss "
+            f"{ends[0][1]}, then to {ends[1][0]}, loss {ends[1][1]}, and back.",
         ):
             held = VGroup()
             for card in self.cards[1:]:
@@ -249,8 +244,7 @@ class TwoDsScene(LessonScene):
             "the-slope",
             f"How fast L changes as w₁ alone moves is the partial derivative ∂L/∂w₁: "
             f"here {b.dL_dw1.text}. It is exactly the slope the chain rule will compute, factor by factor.",
-            described="Under the loss readout, in orange, ∂L/∂w₁ equals that value, which flashes; below it, "
-            "in grey, w₂, b₁, b₂ held still.",
+            described="∂L/∂w₁ is written under the loss readout, noted: w₂, b₁, b₂ held still.",
         ):
             eq = self.math(b.dL_dw1.symbol, "=", b.dL_dw1.text, size=style.HEADING)
             eq[0].set_color(t.grad)

@@ -38,11 +38,17 @@ GRID_GIVENS = [0, 1.4, 0]  # their left edge's middle
 GRID_BOTTOM = (0.05, -3.65)  # the equations live between these y
 UNIT_PLACE = ("top", "bottom")  # a layer's units, by index, as the network draws them
 PATH_COLOURS = ("highlight", "grad")  # the theme's roles for path 1's and path 2's glow
+PATH_OWN = slice(2, 5)  # the factors that depend on the path's layer-2 unit j (core.wide.Path.factors)
 
 
 def said_entries(v) -> str:
     """A vector's entries as a description reads them: "0.5, -0.6"."""
     return ", ".join(core.show(x) for x in np.ravel(v))
+
+
+def said_column(v) -> str:
+    """A column vector read top to bottom: "0.5 over -0.6"."""
+    return " over ".join(core.show(x) for x in np.ravel(v))
 
 
 def said_rows(M) -> str:
@@ -112,16 +118,15 @@ class WhatsNotShownScene(LessonScene):
         return right.move_to(GRID_GIVENS, aligned_edge=LEFT)
 
     def show_network(self) -> None:
-        e, blue = self.e, style.colour_word("w", self.theme)
+        e = self.e
         with self.beat(
             "many-neurons",
             "Real networks have many neurons per layer. Take the smallest step up: "
             "the lesson's input x feeds two layers of two sigmoid units, then one output unit and the loss.",
-            described=f"At the left the network, labelled two, two, one: x, two columns of two units, one output "
-            f"unit and L; the edge from x into layer 1's top unit is drawn in {blue}, labelled w = {core.show(e.w)}. "
-            f"At the right, in {blue}: W₁, the column {said_entries(e.net.W1)}; W₂, rows {said_rows(e.net.W2)}; "
-            f"W₃, the row {said_entries(e.net.W3)}. Under them x = {core.show(e.net.x)}, "
-            f"y = {core.show(e.net.y)} and L = {formula_caption(e.loss_tex)} = {core.show(e.forward.L)}.",
+            described=f"The edge from x into layer 1's top unit is marked w = {core.show(e.w)}. "
+            f"W₁ is {said_column(e.net.W1)}, W₂ rows {said_rows(e.net.W2)}, W₃ the row {said_entries(e.net.W3)}; "
+            f"x = {core.show(e.net.x)}, y = {core.show(e.net.y)}, "
+            f"L = {formula_caption(e.loss_tex)} = {core.show(e.forward.L)}.",
         ):
             self.add(self.title())
             self._build_network()
@@ -147,11 +152,8 @@ class WhatsNotShownScene(LessonScene):
             "With two units per layer, each local derivative becomes a Jacobian matrix: "
             "the sigmoid's is diagonal, holding sigma prime of each unit, "
             "and the weighted sum's is the weight matrix itself.",
-            described="Under the network, for a layer l: ∂a/∂z is the diagonal matrix of σ′(z), and ∂z of the next "
-            "layer over ∂a is the next layer's W. Below them, in "
-            f"{style.colour_word('grad', self.theme)}, the delta rule: δ of layer l is the next layer's W transposed "
-            "times its δ, elementwise times σ′(z); beside it, ∂L/∂W of layer l is δ times the previous layer's a, "
-            "transposed.",
+            described="Below, the delta rule: δ l is W l+1 transposed times δ l+1, elementwise times σ′(z l); "
+            "and ∂L/∂W l is δ l times a l−1 transposed.",
         ):
             rows = VGroup(
                 self.math(core.JACOBIAN_ACTIVATION_TEX, r"\qquad", core.JACOBIAN_WEIGHTS_TEX, size=style.BODY),
@@ -163,18 +165,16 @@ class WhatsNotShownScene(LessonScene):
     def show_matrix_backward(self) -> None:
         t, e = self.theme, self.e
         lines = core.delta_lines(e)
-        b, orange, grey = e.backward, style.colour_word("grad", t), style.colour_word("muted", t)
-        (s1, s2, s3), (d1, d2, d3), (W2, W3) = b.sigma_prime, b.delta, (e.net.W2, e.net.W3)
+        b = e.backward
+        (s1, s2, s3), (d1, d2, _), (W2, W3) = b.sigma_prime, b.delta, (e.net.W2, e.net.W3)
         with self.beat(
             "matrix-backward",
             f"The backward pass is now matrix multiplication. delta 3 is {core.show(e.backward.delta[2][0])}; "
             "each earlier delta is the next one multiplied by the transposed weights, times sigma prime elementwise.",
-            described=f"Three lines, each δ and its result in {orange}, the formulas in {grey}: δ₃ = ∂L/∂a₃ "
-            f"elementwise times σ′(z₃) = {core.show(b.dL_da3[0])} times {core.show(s3[0])} = {core.show(d3[0])}. "
-            f"δ₂ is W₃ transposed, the column {said_entries(W3)}, times {core.show(d3[0])}, elementwise times "
-            f"σ′(z₂) = {said_entries(s2)}, giving {said_entries(d2)}; δ₁ is W₂ transposed, rows "
-            f"{said_rows(np.transpose(W2))}, times δ₂, elementwise times σ′(z₁) = {said_entries(s1)}, giving "
-            f"{said_entries(d1)}.",
+            described=f"δ₃ = {core.show(b.dL_da3[0])} times {core.show(s3[0])}. "
+            f"δ₂ = W₃ transposed, {said_column(np.transpose(W3))}, times δ₃, elementwise times {said_column(s2)}: "
+            f"{said_column(d2)}; δ₁ = W₂ transposed, rows {said_rows(np.transpose(W2))}, times δ₂, elementwise times "
+            f"{said_column(s1)}: {said_column(d1)}.",
         ):
             grid = VGroup()
             for line in lines:
@@ -189,14 +189,12 @@ class WhatsNotShownScene(LessonScene):
     def show_weight_gradient(self) -> None:
         t, e = self.theme, self.e
         line = core.gradient_line(e)
-        orange = style.colour_word("grad", t)
         with self.beat(
             "weight-gradient",
             f"The weights' gradients are outer products: dL/dW1 is delta 1 times x. "
             f"Its top entry is our weight w's gradient, {core.show(e.gradient)}.",
-            described=f"In {orange}, ∂L/∂W₁ = δ₁ times x transposed: the column {said_entries(e.backward.delta[0])} "
-            f"times {core.show(e.net.x)} gives the column {said_entries(e.backward.dW[0])}. Under it, ∂L/∂w, that "
-            f"matrix's top entry, = {core.show(e.gradient)}, in {orange}.",
+            described=f"δ₁, {said_column(e.backward.delta[0])}, times x = {core.show(e.net.x)} "
+            f"gives ∂L/∂W₁ = {said_column(e.backward.dW[0])}.",
         ):
             row = self.math(*line.parts(), size=style.BODY)
             row[0].set_color(t.grad)
@@ -212,18 +210,15 @@ class WhatsNotShownScene(LessonScene):
     def show_paths(self) -> None:
         t, e = self.theme, self.e
         p1, p2 = e.paths
-        words = [style.colour_word(role, t) for role in PATH_COLOURS]
         with self.beat(
             "sum-over-paths",
             f"Without matrices: w reaches the loss along two paths, one through each unit of layer 2. "
             f"Multiply the local derivatives along each path, {core.show(p1.product)} and {core.show(p2.product)}, "
             f"and add them: {core.show(e.path_total)}, the matrix result. A finite difference of the loss agrees.",
-            described=f"On the network the two paths light up, path 1 in {words[0]} through layer 2's "
-            f"{UNIT_PLACE[p1.via]} unit and path 2 in {words[1]} through its {UNIT_PLACE[p2.via]} one, their shared "
-            f"first and last edges in {words[1]}. Under the general sum over j, path 1's factors are "
-            f"{said_entries(p1.factors)} and path 2's "
-            f"{said_entries(p2.factors)}; the sum's result is in {words[1]}, and beside it the finite difference, "
-            f"{core.show(e.finite_difference)}.",
+            described=f"The two paths light up on the network, path 1 through layer 2's {UNIT_PLACE[p1.via]} unit, "
+            f"path 2 its {UNIT_PLACE[p2.via]} one. Path 1's factors: {said_entries(p1.factors)}; "
+            f"path 2 swaps the middle three for {said_entries(p2.factors[PATH_OWN])}; "
+            f"the finite difference: {core.show(e.finite_difference)}.",
         ):
             e1, e2, e3, e4 = self.edges
             colors = tuple(getattr(t, role) for role in PATH_COLOURS)
@@ -262,10 +257,8 @@ class WhatsNotShownScene(LessonScene):
             "update",
             f"And the choreography is the same as before: forward, backward, then one update step, "
             f"w minus eta times its gradient, with eta = {core.show(e.net.lr)}: w becomes {line.value}.",
-            described=f"The paths' highlights fade. Under the rule and η = {core.show(e.net.lr)}, the step: w becomes "
-            f"{core.show(e.w)} minus {core.show(e.net.lr)} times {core.show(e.gradient)}, which is {line.value}, "
-            f"boxed in {style.colour_word('w', t)}; below it, in {style.colour_word('muted', t)}, forward, backward, "
-            "update.",
+            described=f"On screen: w becomes {core.show(e.w)} minus {core.show(e.net.lr)} times "
+            f"{core.show(e.gradient)}.",
         ):
             rule = self.math(core.UPDATE_TEX, size=style.BODY)
             rule[0][0].set_color(t.w)

@@ -146,19 +146,17 @@ class WhyItScalesScene(LessonScene):
         return VGroup(rule, weights, biases).arrange(DOWN, buff=style.TIGHT).to_edge(DOWN, buff=style.EDGE)
 
     def show_deeper_chain(self) -> None:
-        t, c = self.theme, self.chain
+        c = self.chain
         n = c.depth
-        activations = ", ".join(f"a{layer.k} = {layer.a.text}" for layer in c.layers)
         with self.beat(
             "deeper-chain",
             f"Make the chain deeper: {n} layers of one sigmoid unit each. The first is the lesson's hidden unit, "
             f"the last its output unit, with {n - 2} more in between. The forward pass stores every activation.",
             described=(
-                f"One row, left to right: x, the activations a1 to a{n} in {style.colour_word('a', t)}, and the loss L "
-                f"in {style.colour_word('L', t)}, joined by lines, each value above its node: x = {c.x.text}, "
-                f"{activations}, and L = {c.L.text}. At the bottom, the layer's rule {read(core.LAYER_TEX)}, "
-                f"the weights w1 to w{n}: {listed(layer.w.text for layer in c.layers)}, "
-                f"and the biases b1 to b{n}: {listed(layer.b.text for layer in c.layers)}."
+                f"A row of nodes: x = {c.x.text}, a1 to a{n} = {listed(layer.a.text for layer in c.layers)}, "
+                f"L = {c.L.text}. The rule {read(core.LAYER_TEX)}; "
+                f"weights {listed(layer.w.text for layer in c.layers)}; "
+                f"biases {listed(layer.b.text for layer in c.layers)}."
             ),
         ):
             self.add(self.title())
@@ -175,10 +173,8 @@ class WhyItScalesScene(LessonScene):
             "Each layer has one local derivative: how its output moves with its input, "
             "w k times a k times one minus a k, from the stored activation.",
             described=(
-                f"The rule at the bottom gives way to that formula, and under each line between two nodes, "
-                f"in {style.colour_word('grad', t)}, the local derivative of the layer it feeds: "
-                + ", ".join(f"{layer.local.text} into a{layer.k}" for layer in c.layers)
-                + "."
+                f"Each link shows its local derivative, into a1 to a{c.depth}: "
+                f"{listed(layer.local.text for layer in c.layers)}."
             ),
         ):
             locals_ = VGroup()
@@ -208,16 +204,14 @@ class WhyItScalesScene(LessonScene):
         self.caption_line = line
 
     def start_the_sweep(self) -> None:
-        t, c = self.theme, self.chain
+        c = self.chain
         top = c.layers[-1]
         with self.beat(
             "sweep-start",
             f"The backward sweep starts at the loss: dL/da{c.depth} = {top.grad_a.text}.",
             described=(
-                f"The caption reads dL/da{c.depth} = {formula_caption(top.grad_a.formula)} = "
-                f"{formula_caption(top.grad_a.substituted)}, "
-                f"with a{c.depth} = {top.a.text} and the target y = {c.y.text}. A {style.colour_word('highlight', t)} "
-                f"box marks a{c.depth}, and {top.grad_a.text} appears below it, on a row of gradients."
+                f"That is {formula_caption(top.grad_a.formula)} = {formula_caption(top.grad_a.substituted)}; "
+                f"a box marks a{c.depth}, its gradient written under it."
             ),
         ):
             self.grads = {}
@@ -243,11 +237,11 @@ class WhyItScalesScene(LessonScene):
             f"sweep-a{layer.k}",
             f"dL/da{layer.k} reuses dL/da{upper.k}: {upper.grad_a.text} times one local derivative, "
             f"{upper.local.text}, gives {layer.grad_a.text}.",
+            # The first hand-off says what flashes; the later ones only where the box goes.
             described=(
-                f"The caption writes it out: dL/da{layer.k} = dL/da{upper.k} times da{upper.k}/da{layer.k}. "
-                f"The local derivative {upper.local.text} on the line into a{upper.k} and the gradient "
-                f"{upper.grad_a.text} under a{upper.k} flash in {style.colour_word('highlight', t)}, "
-                f"then the box moves left to a{layer.k} and {layer.grad_a.text} appears under it."
+                f"The two factors flash, then the box moves left to a{layer.k}, its gradient under it."
+                if upper is c.layers[-1]
+                else f"The box moves to a{layer.k}."
             ),
         ):
             self._say(layer.grad_a.equation())
@@ -264,10 +258,8 @@ class WhyItScalesScene(LessonScene):
             "Every weight's gradient is then one more multiplication: dL/dw k equals dL/da k "
             f"times a k times one minus a k times the layer's input. For w1 that is {c.layers[0].grad_w.text}.",
             described=(
-                "The box goes, and a second row appears under the gradients dL/da k, labelled dL/dw k at the left: "
-                + ", ".join(f"w{layer.k} {layer.grad_w.text}" for layer in c.layers)
-                + f". The caption gives that formula, then dL/dw1 = {formula_caption(first.grad_w.substituted)} = "
-                f"{first.grad_w.text}, where {first.weight_slope.text} is a1 times one minus a1 times x."
+                f"A second row, dL/dw k, w2 to w{c.depth}: {listed(layer.grad_w.text for layer in c.layers[1:])}. "
+                f"w1's is {formula_caption(first.grad_w.substituted)}, where {first.weight_slope.text} is a1(1 − a1) x."
             ),
         ):
             values = VGroup(*(self._under(self.nodes[layer.k], layer.grad_w.text, GRID_GRAD_W_Y) for layer in c.layers))
@@ -286,12 +278,7 @@ class WhyItScalesScene(LessonScene):
             f"Count the multiplications. The sweep: {count.backprop_terms[0]} hand-offs plus "
             f"{count.backprop_terms[1]} weight products, "
             f"{count.backprop} in all. Recomputing each weight's chain from scratch: {count.naive}.",
-            described=(
-                f"The caption reads, in {style.colour_word('grad', t)}, sweep: "
-                f"{' plus '.join(map(str, count.backprop_terms))} = {count.backprop}; and beside it, "
-                f"each chain from scratch: {' plus '.join(map(str, count.naive_terms))} = {count.naive}, "
-                f"one term per weight, w1's chain the longest."
-            ),
+            described=f"From scratch, a term per weight: {' plus '.join(map(str, count.naive_terms))}.",
         ):
             sweep = " + ".join(map(str, count.backprop_terms)) + f" = {count.backprop}"
             naive = " + ".join(map(str, count.naive_terms)) + f" = {count.naive}"
@@ -363,7 +350,6 @@ class WhyItScalesScene(LessonScene):
         return VGroup(VGroup(*rows), formulas).arrange(DOWN, aligned_edge=LEFT, buff=style.APART)
 
     def count_growing_depth(self) -> None:
-        t = self.theme
         counts = core.counts(self.params, core.COUNT_DEPTHS)
         table_counts = core.counts(self.params, core.TABLE_DEPTHS)
         deepest = table_counts[-1]
@@ -373,13 +359,10 @@ class WhyItScalesScene(LessonScene):
             "recomputing from scratch grows with the square of the depth. "
             f"At depth {deepest.depth}: {deepest.backprop} against {deepest.naive}.",
             described=(
-                f"The chain fades; left, a plot of multiplications against layers, {counts[0].depth} to "
-                f"{counts[-1].depth}: the backprop sweep, in {style.colour_word('grad', t)}, a straight line up to "
-                f"{counts[-1].backprop}, and from scratch, in {style.colour_word('text', t)}, a curve bending up to "
-                f"{counts[-1].naive}, named in a legend at its top left. "
-                "Right, a table of layers, sweep and from scratch: "
-                + "; ".join(f"{cn.depth} layers, {cn.backprop} and {cn.naive}" for cn in table_counts)
-                + f"; under it the formulas, sweep {read(core.BACKPROP_COUNT_TEX)}, "
+                f"A plot of multiplications against layers, {counts[0].depth} to {counts[-1].depth}: the sweep a "
+                "straight line, from scratch a curve bending up. A table of layers, sweep and from scratch: "
+                + "; ".join(f"{cn.depth}: {cn.backprop}, {cn.naive}" for cn in table_counts[:-1])
+                + f"; {deepest.depth} as said; the formulas: sweep {read(core.BACKPROP_COUNT_TEX)}, "
                 f"from scratch {read(core.NAIVE_COUNT_TEX)}."
             ),
         ):

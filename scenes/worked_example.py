@@ -104,8 +104,7 @@ class WorkedExampleScene(LessonScene):
             "the-problem",
             f"Let's compute dy by dx for y = (3x + 1) squared at x = {c.x.text}. We could expand the square, "
             "but let's use the chain rule: the same scaffolding we will use on the network.",
-            described=f"The problem is written at the top left, its y in {style.colour_word('curve', t)}, the colour "
-            "of a function's value.",
+            described="",
         ):
             self.add(self.title())
             problem = self.math("y", "=", "(", c.inner_tex, ")^2", r"\quad\text{at}\quad", c.x.equation(), size=MATH)
@@ -120,9 +119,7 @@ class WorkedExampleScene(LessonScene):
         with self.beat(
             "name-inner",
             f"Name the inner piece: let u = {c.inner_tex}. Then y is simply u squared.",
-            described=f"A {style.colour_word('z', t)} brace under {formula_text(c.inner_tex)} labels it u, in the "
-            f"colour the network's weighted sums will wear; the line below writes u = {formula_text(c.u.formula)} "
-            f"and y = {formula_text(c.outer_tex)}.",
+            described=f"A brace under {formula_text(c.inner_tex)} labels it u; a new line writes both names.",
         ):
             problem = self.problem[0]
             brace = Brace(problem[3], DOWN, buff=style.HAIR, color=t.z)
@@ -142,8 +139,7 @@ class WorkedExampleScene(LessonScene):
             "outer-slope",
             f"The outer slope: dy by du = {formula_text(c.dy_du.formula)}, by the power rule: "
             f"the derivative of {formula_text(c.outer_tex)} is {formula_text(c.dy_du.formula)}.",
-            described=f"The new line's dy by du is in {style.colour_word('grad', t)}, the colour of every slope; "
-            "the power rule's step stands faint at the right.",
+            described="A new line, the power rule's step beside it.",
         ):
             line = self.math(c.dy_du.symbol, "=", c.dy_du.formula, size=MATH)
             line[0].set_color(t.grad)
@@ -162,8 +158,7 @@ class WorkedExampleScene(LessonScene):
             "inner-slope",
             f"The inner slope: du by dx = {c.du_dx.text}. The x term of {formula_text(c.inner_tex)} gives "
             f"{c.du_dx.text}, and the constant gives zero.",
-            described=f"Under it, du by dx = {formula_text(c.du_dx.formula)}, also in {style.colour_word('grad', t)}, "
-            "with a note at the right: linear rule; a constant drops out.",
+            described="Another line, noted: linear rule; a constant drops out.",
         ):
             line = self.math(c.du_dx.symbol, "=", c.du_dx.formula, size=MATH)
             line[0].set_color(t.grad)
@@ -177,8 +172,7 @@ class WorkedExampleScene(LessonScene):
             "apply-chain",
             f"Apply the chain: dy by dx is dy by du times du by dx, that is {formula_text(alg.product_tex)}, "
             f"which is {formula_text(alg.in_u_tex)}, or {formula_text(alg.in_x_tex)}.",
-            described=f"A fifth line writes that chain out piece by piece as it is said, its "
-            f"{formula_text(alg.in_u_tex)} in {style.colour_word('grad', t)}.",
+            described="A fifth line writes the chain out as it is said.",
         ):
             line = self.math(
                 c.dy_dx.symbol,
@@ -205,10 +199,9 @@ class WorkedExampleScene(LessonScene):
             f"Plug in x = {c.x.text}: u = {c.u.text}, so dy by du = {c.dy_du.text}, and dy by dx = "
             f"{c.dy_du.text} times {c.du_dx.text} = {c.dy_dx.text}. {formula_text(alg.in_u_tex)} gives the same: "
             f"{formula_text(alg.at_x.substituted)}.",
-            described=f"The other lines fade and the chain's line moves to the top. Under it: u = "
-            f"{formula_text(c.u.formula)} = {formula_text(c.u.substituted)} = {c.u.text}, then the lines for dy by du "
-            f"and dy by dx, the {c.dy_dx.text} boxed in {style.colour_word('grad', t)}, and the check by "
-            f"{formula_text(alg.at_x.formula)} at the right.",
+            described=f"The chain's line alone moves up; under it u = {formula_text(c.u.formula)} = "
+            f"{formula_text(c.u.substituted)}, the two slopes, {c.dy_dx.text} boxed, the "
+            f"{formula_text(alg.at_x.formula)} check beside it.",
         ):
             self._clear_to(self.chain_row)
             u_line = self._eq(c.u, t.z)
@@ -235,10 +228,8 @@ class WorkedExampleScene(LessonScene):
             "predict",
             f"Sanity check. y of {c.x.text} is {c.y.text}. The chain rule says a tiny step Delta x = {c.dx.text} "
             f"should change y by about {c.dy_dx.text} times {c.dx.text}, that is {p.text}.",
-            described=f"The boxed result and its check move to the top, the rest fading. Below: y of {c.x.text} = "
-            f"{formula_text(c.y.formula)} = {formula_text(c.y.substituted)} = {c.y.text}, then the prediction, its "
-            f"Delta y and {p.text} in {style.colour_word('grad', t)}, the slope's colour, noted at the right: "
-            "predicted by the slope.",
+            described=f"The result moves up; below come y of {c.x.text} = {formula_text(c.y.formula)} = "
+            f"{formula_text(c.y.substituted)}, and the prediction, noted: predicted by the slope.",
         ):
             self._clear_to(self.result_row)
             y_line = self._eq(c.y, t.curve)
@@ -258,9 +249,8 @@ class WorkedExampleScene(LessonScene):
             "measure",
             f"Now the real thing: y of {fmt(c.x.exact + c.dx.exact)} = {formula_text(c.y_after.substituted)} "
             f"= {c.y_after.text}, a change of {c.actual_change.text}.",
-            described=f"Two lines more, led in {style.colour_word('curve', t)}: y of {fmt(c.x.exact + c.dx.exact)} = "
-            f"{formula_text(c.y_after.formula)} = {formula_text(c.y_after.substituted)} = {c.y_after.text}, and "
-            f"Delta y = {c.y_after.text} minus {c.y.text} = {c.actual_change.text}, noted: measured.",
+            described=f"Two lines: y from {formula_text(c.y_after.formula)}, and Delta y = {c.y_after.text} minus "
+            f"{c.y.text}, noted: measured.",
         ):
             after = self._eq(c.y_after, t.curve)
             self._place(after)
@@ -277,9 +267,7 @@ class WorkedExampleScene(LessonScene):
             "verdict",
             f"Predicted {c.predicted_change.text}, measured {c.actual_change.text}. "
             "The chain rule was right: for a small step, the product of slopes is all you need.",
-            described=f"The predicted {c.predicted_change.text} is boxed in {style.colour_word('grad', t)} and the "
-            f"measured {c.actual_change.text} in {style.colour_word('curve', t)}; both flash, and the words "
-            "appear below: The chain rule was right.",
+            described="Both are boxed and flash; below, the words: The chain rule was right.",
         ):
             self.play(
                 Create(style.highlight_box(self.predicted[-1], t.grad)),
