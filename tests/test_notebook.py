@@ -159,12 +159,14 @@ def test_the_derivative_checkpoint_marks_16_right_and_17_wrong(tab):
     c = _checkpoint(tab, "derivative-predict")
     assert tab.evaluate(f"{VIDEO}.paused")
     assert "2.100" in tab.inner_text("#nb-question") and "within 2%" in tab.inner_text("#nb-checkpoint")
+    assert tab.inner_text("#nb-status").startswith("A prediction first")  # not an earlier stop's "Paused at"
     tab.fill("#nb-answer", "1.7")
     tab.keyboard.press("Enter")
     assert tab.inner_text("#nb-reply").startswith("Not quite. The answer: 1.600.")
     assert "1.500 + 1.000 · 0.100 = 1.600" in tab.inner_text("#nb-reply")
     tab.click("#nb-continue")
     tab.wait_for_function(f"() => !{VIDEO}.paused", timeout=5_000)  # plays on
+    assert tab.inner_text("#nb-status") == ""  # playing: nothing stale under the player
     tab.evaluate("delete window.lessonNotebook.results['derivative-predict']")  # ask again
     _checkpoint(tab, "derivative-predict")
     tab.fill("#nb-answer", "1.6")

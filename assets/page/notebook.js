@@ -127,6 +127,7 @@
   function ask(c) {
     open = c;
     bar.replaceChildren();
+    say("A prediction first: answer it, or Skip.");
     const h = el("h2", "Predict"), q = el("p", c.question);
     q.id = "nb-question";
     const form = document.createElement("form");
@@ -235,7 +236,7 @@
   stepBtn.addEventListener("click", () => setStepping(!stepping));
   qBtn.addEventListener("click", () => setAsking(!asking));
   for (const kind of ["play", "seeked"]) video.addEventListener(kind, plan);
-  video.addEventListener("play", () => { if (open) closeBox(); bar.replaceChildren(); });
+  video.addEventListener("play", () => { if (open) closeBox(); bar.replaceChildren(); say(""); });  // no stale "Paused at"
   video.addEventListener("ended", () => { if (checks.length) say(`The end: ${tally()}.`); });
   // Before the page's own keys: in step mode Space and → play the next beat, ← replays.
   window.addEventListener("keydown", (e) => {
