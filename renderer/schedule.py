@@ -15,7 +15,7 @@ import threading
 import time
 
 from common import atomic
-from renderer import cache, parts, prepass
+from renderer import cache, explorers, parts, prepass
 from renderer.job import (
     SOURCES_CHANGED,
     Part,
@@ -109,6 +109,8 @@ def render(plan: Plan, reporter: Reporter) -> tuple[list[Result], bool]:
 
     # A first render's formulas and narration, made ahead of the drawing, beside it (renderer/prepass.py).
     ahead = prepass.start(plan, order)
+    # The page's explorers need no section: drawn in the same queue, not after the join.
+    drawing_explorers = None if prepass.stock() else explorers.beside(plan, slots, procs)
 
     threads = [threading.Thread(target=work, args=(e,), name=f"section-{e.name}", daemon=True) for e in order]
     for t in threads:
@@ -126,6 +128,13 @@ def render(plan: Plan, reporter: Reporter) -> tuple[list[Result], bool]:
             t.join()
     finally:
         prepass.stop(ahead)
+    if drawing_explorers is not None:
+        try:
+            drawing_explorers.join()
+        except KeyboardInterrupt:
+            interrupted = True
+            procs.cancel()
+            drawing_explorers.join()
     reporter.close()
     return [results[e.name] for e in plan.selected if e.name in results], interrupted
 

@@ -13,9 +13,14 @@ edit to the section changes its explorer too.
 * partials: (x, y) on a grid over the heatmap (step EXPLORER_STEP, plus the section's
   point); the point, its cross-hairs, the readouts and the slices follow the trackers.
 
-Run as ``python -m scenes.explorers SECTION OUT_DIR WIDTH HEIGHT`` (renderer/explorers.py
-does, with the render's parameters and theme in the environment): writes
-``frames.mp4`` (one frame per stop), ``start.png`` and ``stops.json``.
+Run as ``python -m scenes.explorers SECTION OUT_DIR WIDTH HEIGHT [TEX_DIR] [--part K/N]``
+(renderer/explorers.py does, with the render's parameters and theme in the environment):
+writes ``frames.mp4`` (one frame per stop), ``start.png`` and ``stops.json``. Derivative's
+predictions are typeset ahead in batches (``typeset_ahead``; ``--each-formula``: each where
+its stop asks, the way before, for benchmarks/explorers.py). With
+``--part K/N`` only the K-th of N contiguous runs of stops is drawn (the renderer draws the
+parts side by side and joins their frames): every stop moves the scene's trackers to
+absolute values, so a part that starts mid-way draws the same pixels as one pass.
 """
 
 from __future__ import annotations
@@ -221,15 +226,52 @@ def drawing(width: int, height: int, tex_dir: str | None = None):
             yield
 
 
-def write(section: str, out: Path, width: int, height: int, tex_dir: str | None = None) -> dict:
-    """Draw every stop into ``out``: frames.mp4, start.png, stops.json. Returns stops.json's content."""
+def typeset_ahead(scene, stops: list, tex_dir: str | Path) -> int:
+    """Visit ``stops`` once without LaTeX, then typeset the formulas they ask for in batches
+    (video/texbatch.py: one latex and one dvisvgm run, not a pair per prediction) into
+    ``tex_dir``; the drawing then finds them there. Every stop sets the scene afresh, so the
+    visit leaves nothing behind. Returns how many formulas were compiled."""
+    from video import texbatch
+
+    with tempfile.TemporaryDirectory(prefix="explorer-dry-") as tmp, texbatch.recording(tex_dir, tmp) as found:
+        for _, move in stops:
+            move()
+    return texbatch.compile_all(found, Path(tex_dir))[0] if found else 0
+
+
+# Explorers whose every stop typesets a formula of its own (derivative's prediction line).
+TYPESET_PER_STOP = {"derivative"}
+
+
+def part_range(count: int, part: tuple[int, int]) -> range:
+    """The stops of part ``k`` of ``n``: contiguous, sizes differing by at most one."""
+    k, n = part
+    return range(count * k // n, count * (k + 1) // n)
+
+
+def write(
+    section: str,
+    out: Path,
+    width: int,
+    height: int,
+    tex_dir: str | None = None,
+    part: tuple[int, int] = (0, 1),
+    batch: bool = True,
+) -> dict:
+    """Draw the stops of ``part`` (all by default) into ``out``: frames.mp4, start.png, stops.json
+    (the part's stops, each with its frame in the whole explorer). Returns stops.json's content."""
     from PIL import Image
 
     out.mkdir(parents=True, exist_ok=True)
     with drawing(width, height, tex_dir):
         scene, info, stops = run(section)
+        total = len(stops)
+        wanted = part_range(total, part)
+        stops = [(k, stops[k]) for k in wanted]
         start = scene.frame()  # the section's own frame, where the explorer opens
         Image.fromarray(start[:, :, :3]).save(out / "start.png")
+        if batch and section in TYPESET_PER_STOP and tex_dir:
+            typeset_ahead(scene, [s for _, s in stops], tex_dir)
         encoder = subprocess.Popen(
             [
                 "ffmpeg", "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgba",
@@ -240,14 +282,14 @@ def write(section: str, out: Path, width: int, height: int, tex_dir: str | None 
             stdin=subprocess.PIPE,
         )  # fmt: skip
         values = []
-        for k, (stop, move) in enumerate(stops):
+        for k, (stop, move) in stops:
             move()
             encoder.stdin.write(scene.frame().tobytes())
             values.append({**stop, "frame": k})
         encoder.stdin.close()
         if encoder.wait() != 0:
             raise RuntimeError(f"ffmpeg failed to encode the {section} explorer")
-    data = {**info, "fps": FPS, "width": width, "height": height, "stops": values}
+    data = {**info, "fps": FPS, "width": width, "height": height, "count": total, "part": list(part), "stops": values}
     (out / "stops.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     return data
 
@@ -258,9 +300,18 @@ KEYINT = 1
 
 
 def main(argv: list[str]) -> int:
+    part = (0, 1)
+    batch = "--each-formula" not in argv  # the way before the batches (benchmarks/explorers.py)
+    argv = [a for a in argv if a != "--each-formula"]
+    if "--part" in argv:
+        at = argv.index("--part")
+        k, n = (int(v) for v in argv[at + 1].split("/"))
+        if not 0 <= k < n:
+            raise SystemExit(f"--part {argv[at + 1]}: K/N with 0 <= K < N")
+        part, argv = (k, n), argv[:at] + argv[at + 2 :]
     section, out, width, height = argv[0], Path(argv[1]), int(argv[2]), int(argv[3])
     tex_dir = argv[4] if len(argv) > 4 else None
-    write(section, out, width, height, tex_dir)
+    write(section, out, width, height, tex_dir, part, batch)
     return 0
 
 

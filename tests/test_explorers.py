@@ -59,3 +59,44 @@ def test_a_partials_stop_is_the_sections_frame_at_that_point(monkeypatch, point)
     frames = explorer_frames("partials", lambda s: "here" if (s["x"], s["y"]) == wanted else None)
     section = section_frame("partials", Params(partials_x=point[0], partials_y=point[1]))
     assert same(frames["here"], section) <= MISMATCH_RATIO
+
+
+@pytest.mark.parametrize("section", ["derivative", "partials"])
+def test_a_part_that_starts_mid_way_draws_the_stops_as_one_pass_does(monkeypatch, section):
+    """The renderer draws an explorer in parts side by side (renderer/explorers.py): part 2 of 2
+    reaches its first stop straight from the section's own stop, one pass from the stop before."""
+    monkeypatch.setenv("BACKPROP_VOICE", "none")
+    with lesson_env(None), explorers.drawing(*SIZE, str(TEX_CACHE)):
+        scene, _, stops = explorers.run(section)
+        first = explorers.part_range(len(stops), (1, 2)).start
+        stops[first - 1][1]()
+        stops[first][1]()
+        one_pass = scene.frame()
+    with lesson_env(None), explorers.drawing(*SIZE, str(TEX_CACHE)):
+        scene, _, stops = explorers.run(section)
+        stops[first][1]()
+        assert np.array_equal(scene.frame(), one_pass)
+
+
+def test_typesetting_the_stops_ahead_leaves_the_scene_as_it_was(monkeypatch, tmp_path):
+    """Derivative's explorer visits its stops once without LaTeX (placeholders), typesets what
+    they asked for in batches, then draws: the drawing must not see that visit."""
+    monkeypatch.setenv("BACKPROP_VOICE", "none")
+    with lesson_env(None), explorers.drawing(*SIZE, str(TEX_CACHE)):
+        scene, _, stops = explorers.run("derivative")
+        stops[3][1]()
+        direct = scene.frame()
+    with lesson_env(None), explorers.drawing(*SIZE, str(TEX_CACHE)):
+        scene, _, stops = explorers.run("derivative")
+        # An empty cache: every prediction on the visit is a placeholder, then compiled.
+        assert explorers.typeset_ahead(scene, stops[:5], tmp_path) >= 5
+        assert len(list(tmp_path.glob("*.svg"))) >= 5
+        stops[3][1]()
+        assert np.array_equal(scene.frame(), direct)
+
+
+def test_the_parts_cover_every_stop_once_in_order():
+    for count in (1, 2, 41, 441):
+        for n in (1, 2, 3, 4):
+            drawn = [k for part in range(n) for k in explorers.part_range(count, (part, n))]
+            assert drawn == list(range(count))

@@ -136,15 +136,44 @@ class Collected:
     error: str = ""  # the dry pass stopped here (what it found before is kept)
 
 
+@contextlib.contextmanager
+def recording(tex_dir: Path, placeholders: Path):
+    """While open, a formula a mobject asks for is not compiled: one missing from ``tex_dir`` is
+    recorded in the list this yields and answered with a placeholder SVG (in ``placeholders``)."""
+    from manim.mobject.text import tex_mobject
+
+    found: dict[str, Formula] = {}
+
+    def record(expression, environment=None, tex_template=None):
+        f = formula(expression, environment, tex_template)
+        if f is not None:
+            real = Path(tex_dir) / f"{f.name}.svg"
+            if real.exists():
+                return real
+            found.setdefault(f.name, f)
+        key = hashlib.sha256(f"{environment}\0{expression}".encode()).hexdigest()[:16]
+        path = Path(placeholders) / f"placeholder-{key}.svg"
+        if not path.exists():
+            path.write_text(placeholder_svg(expression), encoding="utf-8")
+        return path
+
+    formulas: list[Formula] = []
+    saved = tex_mobject.tex_to_svg_file
+    tex_mobject.tex_to_svg_file = record
+    try:
+        yield formulas
+    finally:
+        tex_mobject.tex_to_svg_file = saved
+        formulas += found.values()
+
+
 def collect(scene_class, tex_dir: Path, frame_rate: int = 15) -> Collected:
     """Build a scene with animations skipped, without drawing and without LaTeX: its formulas
     (those not in ``tex_dir`` yet) and its beats' narration lines."""
     from manim import tempconfig
-    from manim.mobject.text import tex_mobject
 
     from scenes import lesson
 
-    found: dict[str, Formula] = {}
     lines: list[str] = []
     error = ""
     with tempfile.TemporaryDirectory(prefix="texbatch-dry-") as tmp:
@@ -162,33 +191,20 @@ def collect(scene_class, tex_dir: Path, frame_rate: int = 15) -> Collected:
         }
         with tempconfig(cfg):
             scene = scene_class(skip_animations=True)
-            saved = tex_mobject.tex_to_svg_file, lesson.LessonScene._speak
-
-            def record(expression, environment=None, tex_template=None):
-                f = formula(expression, environment, tex_template)
-                if f is not None:
-                    real = Path(tex_dir) / f"{f.name}.svg"
-                    if real.exists():
-                        return real
-                    found.setdefault(f.name, f)
-                key = hashlib.sha256(f"{environment}\0{expression}".encode()).hexdigest()[:16]
-                path = Path(tmp) / f"placeholder-{key}.svg"
-                if not path.exists():
-                    path.write_text(placeholder_svg(expression), encoding="utf-8")
-                return path
+            saved = lesson.LessonScene._speak
 
             def speak(self, beat) -> None:
                 lines.append(beat.narration)
 
-            tex_mobject.tex_to_svg_file = record
             lesson.LessonScene._speak = speak
             try:
-                scene.render()
+                with recording(tex_dir, Path(tmp)) as formulas:
+                    scene.render()
             except Exception as exc:  # placeholder shapes may not suit every layout: keep what was found
                 error = f"{type(exc).__name__}: {exc}"
             finally:
-                tex_mobject.tex_to_svg_file, lesson.LessonScene._speak = saved
-    return Collected(list(found.values()), lines, error)
+                lesson.LessonScene._speak = saved
+    return Collected(formulas, lines, error)
 
 
 # -- the batches ----------------------------------------------------------------------------
