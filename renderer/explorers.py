@@ -66,10 +66,10 @@ def fingerprint(plan: Plan, name: str) -> str:
     return h.hexdigest()
 
 
-# What an explorer costs to draw, in seconds of one core at 1080p (README, "The notebook":
-# derivative 17.3 CPU-s, partials 93.2), for the run's queue (renderer/schedule.py), and
+# What an explorer costs to draw from a fresh clone, in seconds of one core at 1080p
+# (benchmarks/results-explorers-render.json), for the run's queue (renderer/schedule.py), and
 # whether it is drawn in parts side by side: partials' 441 stops are, one part per job.
-COSTS = {"derivative": 17.3, "partials": 93.2}
+COSTS = {"derivative": 22.0, "partials": 93.0}
 SPLIT = {"partials"}
 
 # The explorers this run drew, or failed to, beside its sections (folder, fingerprint -> note):
