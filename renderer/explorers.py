@@ -217,15 +217,7 @@ def _draw_part(plan: Plan, entry, out: Path, part: tuple[int, int], procs: Proce
     with open(log, "a", encoding="utf-8") as handle:
         handle.write(f"# part {part[0] + 1} of {part[1]}: {shlex.join(cmd)}\n")
         handle.flush()
-        proc = subprocess.Popen(
-            cmd, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=handle, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-        procs.add(proc)
-        try:
-            code = proc.wait()
-        finally:
-            procs.remove(proc)
+        code = procs.run(cmd, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=handle, stderr=subprocess.STDOUT)
     if code == 0:
         return ""
     return "interrupted" if procs.cancelled.is_set() else f"part {part[0] + 1} of {part[1]} exited with {code}"

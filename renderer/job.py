@@ -101,6 +101,15 @@ class Processes:
         for proc in procs:
             self._stop(proc)
 
+    def run(self, cmd: list[str], **popen) -> int:
+        """Run ``cmd`` in a session of its own (an interrupt stops its whole tree); its exit code."""
+        proc = subprocess.Popen(cmd, start_new_session=True, **popen)
+        self.add(proc)
+        try:
+            return proc.wait()
+        finally:
+            self.remove(proc)
+
     @staticmethod
     def _stop(proc: subprocess.Popen) -> None:
         with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -240,20 +249,8 @@ def _run_part(plan: Plan, entry: Entry, fp: str, part: Part, procs: Processes, l
             f" at {dt.datetime.now().isoformat(timespec='seconds')}\n# command: {shlex.join(cmd)}\n\n"
         )
         log.flush()
-        proc = subprocess.Popen(
-            cmd,
-            cwd=ROOT,
-            env=part_env(plan, entry, fp, part),
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        procs.add(proc)
-        try:
-            code = proc.wait()
-        finally:
-            procs.remove(proc)
+        env = part_env(plan, entry, fp, part)
+        code = procs.run(cmd, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
     if code == 0:
         return ""
     if procs.cancelled.is_set():
