@@ -156,7 +156,7 @@ def _build_one(plan: Plan, entry, slots, procs: Processes) -> str:
 
 
 def _draw(plan: Plan, entry, fp: str, dest: Path, slots, procs: Processes) -> str:
-    started = time.monotonic()
+    began: list[float] = []  # when the first part got a slot: its time counts from there, not the queue
     tmp = dest.parent / f".{entry.stem}.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     log = plan.out_dir / "logs" / f"{entry.stem}.explorer.log"
@@ -171,6 +171,7 @@ def _draw(plan: Plan, entry, fp: str, dest: Path, slots, procs: Processes) -> st
         if not slots.acquire(tokens[k]):
             errors[k] = "interrupted"
             return
+        began.append(time.monotonic())
         try:
             errors[k] = _draw_part(plan, entry, tmp / f"part-{k}", (k, count), procs, log)
         finally:
@@ -196,7 +197,7 @@ def _draw(plan: Plan, entry, fp: str, dest: Path, slots, procs: Processes) -> st
             start_still=f"{base}/start.png",
             start_text=_start(data)["text"],
             bytes=(tmp / "frames.mp4").stat().st_size,
-            seconds=round(time.monotonic() - started, 1),
+            seconds=round(time.monotonic() - min(began), 1),
             parts=count,
         )
         atomic.write_text(tmp / "explorer.json", json.dumps(data, ensure_ascii=False))
@@ -247,6 +248,7 @@ def _join_parts(tmp: Path, count: int) -> dict:
              "-bsf:v", f"setts=ts=N/({data['fps']}*TB)", "-movflags", "+faststart", str(tmp / "frames.mp4")],
             check=True,
         )  # fmt: skip
+        listing.unlink()
     for k in range(count):
         shutil.rmtree(tmp / f"part-{k}", ignore_errors=True)
     return data
