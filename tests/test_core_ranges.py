@@ -31,7 +31,8 @@ from narration.speech import spoken
 def read_back(text: str) -> float:
     """The number a fmt text means (its LaTeX scientific form included)."""
     m = SCI_TEX.fullmatch(text)
-    return float(m.group(1)) * 10.0 ** int(m.group(2)) if m else float(text)
+    # Read as one literal: 4.94 * 10.0 ** -324 would underflow to 0 where 4.94e-324 does not.
+    return float(f"{m.group(1)}e{m.group(2)}") if m else float(text)
 
 
 # -- the number rule ----------------------------------------------------------
