@@ -252,3 +252,24 @@ def test_the_derivative_explorer_starts_at_the_sections_point_and_follows_its_sl
     tab.keyboard.press("ArrowLeft")
     frame, text = _shown(tab, "00-derivative")
     assert int(frame) == e["start"] - 1 and "x = 1.900" in text
+
+
+def test_each_explorer_is_whole_one_frame_per_stop_at_its_time(site):
+    """Partials' explorer is drawn in parts side by side and joined (renderer/explorers.py): the
+    published folder holds just its three files, a frame per stop, stop k at exactly k / fps."""
+    import os
+
+    folders = sorted((site.variant / "explorers").iterdir())
+    assert [f.name.split("-", 1)[1] for f in folders] == ["derivative", "partials"]
+    for folder in folders:
+        assert sorted(p.name for p in folder.iterdir()) == ["explorer.json", "frames.mp4", "start.png"]
+        data = json.loads((folder / "explorer.json").read_text())
+        times = subprocess.run(
+            ["ffprobe", "-v", "error", "-select_streams", "v", "-show_entries", "packet=pts_time", "-of", "csv=p=0",
+             str(folder / "frames.mp4")],
+            capture_output=True, text=True, check=True,
+        ).stdout.split()  # fmt: skip
+        assert len(times) == len(data["stops"]) == data["count"]
+        assert [s["frame"] for s in data["stops"]] == list(range(data["count"]))
+        assert all(abs(float(t) - k / data["fps"]) < 1e-4 for k, t in enumerate(sorted(times, key=float)))
+        assert data["parts"] == (max(1, os.cpu_count() or 1) if "partials" in folder.name else 1)
