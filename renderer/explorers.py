@@ -59,10 +59,17 @@ def published(plan: Plan) -> dict[str, dict]:
 
 
 def fingerprint(plan: Plan, name: str) -> str:
+    """What section ``name``'s explorer is drawn from. The other sections' own scene files are
+    left out: an explorer runs its own section's scene (no section imports another's), so an
+    edit to the network walk redraws no explorer."""
+    from scenes.manifest import LESSON
+
+    others = {f"scenes/{s.module}.py" for s in LESSON if s.name != name}
     h = hashlib.sha256()
     h.update(f"{RECIPE} {name} {plan.params_json} {plan.theme} {plan.quality.width}x{plan.quality.height}\n".encode())
     for path in sorted(p for pattern in INPUTS for p in ROOT.glob(pattern)):
-        h.update(f"{path.relative_to(ROOT)}={cache.file_hash(path)}\n".encode())
+        if (rel := path.relative_to(ROOT).as_posix()) not in others:
+            h.update(f"{rel}={cache.file_hash(path)}\n".encode())
     return h.hexdigest()
 
 
@@ -148,7 +155,9 @@ def _build_one(plan: Plan, entry, slots, procs: Processes) -> str:
     if (dest, fp) in _drawn:  # drawn (or failed) beside the sections of this run
         return _drawn[dest, fp]
     current = published(plan).get(entry.stem)
-    if current and current.get("fingerprint") == fp and not plan.force:
+    # --force draws again what the run renders: an explorer, when its own section is selected.
+    forced = plan.force and entry.name in {e.name for e in plan.selected}
+    if current and current.get("fingerprint") == fp and not forced:
         return f"explorer {entry.name}: {dest} (reused)"
     note = _draw(plan, entry, fp, dest, slots, procs)
     _drawn[dest, fp] = note

@@ -7,6 +7,8 @@ draws when its parameters put it there (tests/harness.py's size, animations skip
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -100,3 +102,49 @@ def test_the_parts_cover_every_stop_once_in_order():
         for n in (1, 2, 3, 4):
             drawn = [k for part in range(n) for k in explorers.part_range(count, (part, n))]
             assert drawn == list(range(count))
+
+
+def test_an_explorer_is_drawn_again_for_its_own_section_and_shared_code_not_another_sections(monkeypatch, tmp_path):
+    from renderer import cache, cli
+    from renderer import explorers as drawn
+
+    plan = cli.make_plan(cli.build_parser().parse_args(["-q", "low", "--voice", "none", "--out", str(tmp_path)]))
+    before = {name: drawn.fingerprint(plan, name) for name in drawn.EXPLORERS}
+    real = cache.file_hash
+
+    def edited(target):
+        monkeypatch.setattr(cache, "file_hash", lambda p: "edited" if p.as_posix().endswith(target) else real(p))
+        after = {name: drawn.fingerprint(plan, name) for name in drawn.EXPLORERS}
+        monkeypatch.setattr(cache, "file_hash", real)
+        return {name for name in after if after[name] != before[name]}
+
+    assert edited("scenes/network_walk.py") == set()
+    assert edited("scenes/partials.py") == {"partials"}
+    assert edited("scenes/derivative.py") == {"derivative"}
+    assert edited("scenes/components/readout.py") == {"derivative", "partials"}
+    assert edited("scenes/lesson.py") == {"derivative", "partials"}
+    assert edited("backprop_core/refresher.py") == {"derivative", "partials"}
+
+
+def test_force_on_another_section_keeps_the_explorers_and_on_its_own_draws_it(monkeypatch, tmp_path):
+    from renderer import cli
+    from renderer import explorers as drawn
+
+    def plan_of(*args):
+        argv = ["-q", "low", "--voice", "none", "--out", str(tmp_path), *args]
+        return cli.make_plan(cli.build_parser().parse_args(argv))
+
+    plan = plan_of()
+    for entry in drawn.wanted(plan):  # explorers as a render left them, up to date
+        folder = drawn.folder(plan, entry.stem)
+        folder.mkdir(parents=True)
+        (folder / "frames.mp4").write_bytes(b"")
+        (folder / "start.png").write_bytes(b"")
+        data = {"frames": "frames.mp4", "fingerprint": drawn.fingerprint(plan, entry.name)}
+        (folder / "explorer.json").write_text(json.dumps(data))
+    drawing = []
+    monkeypatch.setattr(drawn, "_draw", lambda plan, entry, *rest: drawing.append(entry.name) or "drawn")
+    drawn.build(plan_of("--force", "worked-example"))
+    assert drawing == []
+    drawn.build(plan_of("--force", "partials"))
+    assert drawing == ["partials"]
