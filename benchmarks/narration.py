@@ -18,6 +18,11 @@ import tempfile
 import time
 from pathlib import Path
 
+# This file's folder is sys.path[0] when it runs as a script, and its name would shadow the
+# project's narration package: the project's root goes first instead.
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[0:1] = [str(ROOT)]
+
 
 def collect() -> dict[str, list[str]]:
     os.environ.pop("BACKPROP_VOICE", None)  # collect with the silent voice
