@@ -97,23 +97,6 @@ def beside(plan: Plan, slots, procs: Processes) -> threading.Thread | None:
     return thread
 
 
-class _Semaphore:
-    """``--jobs`` processes at once when no run's queue hands out the slots (the products)."""
-
-    def __init__(self, count: int) -> None:
-        self._sem = threading.BoundedSemaphore(max(1, count))
-
-    def queue(self, priority: tuple) -> tuple:
-        return priority
-
-    def acquire(self, token: tuple) -> bool:
-        self._sem.acquire()
-        return True
-
-    def release(self) -> None:
-        self._sem.release()
-
-
 def wanted(plan: Plan) -> list:
     """The lesson's sections that have an explorer, in lesson order."""
     return [e for e in plan.manifest.entries if e.name in EXPLORERS]
@@ -130,8 +113,10 @@ def build(plan: Plan, slots=None, procs: Processes | None = None) -> list[str]:
     slots (``slots``, renderer/schedule.py, when drawn beside the sections; else ``--jobs``
     at once). The parts are drawn into a hidden folder and joined there; the explorer is
     moved in only when complete, so a failed one keeps the previous."""
-    slots = slots or _Semaphore(plan.jobs)
+    from renderer.schedule import Slots  # (schedule imports this module)
+
     procs = procs or Processes()
+    slots = slots or Slots(plan.jobs, procs.cancelled)  # no run's queue (the products): --jobs at once
     entries = wanted(plan)
     notes: dict[str, str] = {}
 
