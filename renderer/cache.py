@@ -26,6 +26,7 @@ whose content changed are drawn again (video/render.py).
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -98,6 +99,20 @@ def _module_file(dotted: str, root: Path = ROOT) -> Path | None:
     return None
 
 
+@functools.lru_cache(maxsize=256)
+def _imported_names(source: str) -> tuple[str, ...]:
+    """The modules a source imports by absolute name. Keyed by the text itself, so an edit
+    is parsed again; every section's fingerprint reads the same components, parsed once."""
+    names: list[str] = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.append(node.module)
+            names += [f"{node.module}.{a.name}" for a in node.names]  # a submodule imported by name
+    return tuple(names)
+
+
 def scene_imports(path: Path) -> set[Path]:
     """The modules under scenes/, or beside the scene file (manim puts its folder on the
     path), that a scene file imports, transitively (packages included)."""
@@ -106,16 +121,9 @@ def scene_imports(path: Path) -> set[Path]:
     while todo:
         current = todo.pop()
         try:
-            tree = ast.parse(current.read_text(encoding="utf-8"))
+            names = _imported_names(current.read_text(encoding="utf-8"))
         except (OSError, SyntaxError, ValueError):
             continue  # the file's own hash still counts; the render reports the error
-        names: list[str] = []
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                names += [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                names.append(node.module)
-                names += [f"{node.module}.{a.name}" for a in node.names]  # a submodule imported by name
         for name in names:
             if name == "scenes" or name.startswith("scenes."):
                 found = _module_file(name)
