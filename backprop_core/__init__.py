@@ -3,6 +3,7 @@
 Modules (each imports only those above it):
   numbers       how every number is printed
   quantity      a named value: exact (sympy), float, LaTeX formula
+  points        where the refresher looks (x, the partials' point, their ranges); no sympy
   refresher     sections 01-06: derivative, partials, chain rule, sigmoid
   params        the validated parameters of a render (and their overrides)
   network       the tiny network: forward, backward, update, the 13-step walk, the descent

@@ -13,7 +13,7 @@ import math
 import os
 from dataclasses import dataclass, fields
 
-from .refresher import DERIVATIVE_DX, DERIVATIVE_X, DERIVATIVE_X_RANGE, PARTIALS_POINT, PARTIALS_RANGE
+from .points import DERIVATIVE_DX, DERIVATIVE_X, DERIVATIVE_X_RANGE, PARTIALS_POINT, PARTIALS_RANGE
 
 ENV_VAR = "BACKPROP_PARAMS"
 

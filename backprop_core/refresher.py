@@ -12,6 +12,7 @@ import numpy as np
 import sympy as sp
 
 from .numbers import fmt, fmt_fixed, tex_factor, tex_fixed_factor
+from .points import DERIVATIVE_DX, DERIVATIVE_X, DERIVATIVE_X_RANGE, PARTIALS_POINT, PARTIALS_RANGE  # noqa: F401
 from .quantity import Quantity, exact
 
 X, Y, Z, U = sp.symbols("x y z u", real=True)
@@ -23,11 +24,6 @@ PARABOLA = sp.Rational(1, 2) * X**2 - X + sp.Rational(3, 2)
 PARABOLA_TEX = r"\tfrac{1}{2}x^2 - x + 1.5"
 PARABOLA_SLOPE = sp.diff(PARABOLA, X)
 PARABOLA_SLOPE_TEX = sp.latex(PARABOLA_SLOPE)  # "x - 1"
-# Where the lesson's sweep stops and predicts: x = 2, step 0.1.
-DERIVATIVE_X = 2.0
-DERIVATIVE_DX = 0.1
-# The x-range the lesson plots: wide enough to show both sides of the bowl.
-DERIVATIVE_X_RANGE = (-1.0, 3.0)
 
 
 def parabola(x: float) -> float:
@@ -105,8 +101,6 @@ BOWL_DX = sp.diff(BOWL, X)  # 2x
 BOWL_DY = sp.diff(BOWL, Y)  # 4y
 BOWL_DX_TEX = sp.latex(BOWL_DX)
 BOWL_DY_TEX = sp.latex(BOWL_DY)
-PARTIALS_POINT = (0.5, 0.3)
-PARTIALS_RANGE = (-1.0, 1.0)  # the square the heatmap shows, in x and in y
 
 
 def bowl(x, y):
