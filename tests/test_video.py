@@ -483,3 +483,23 @@ def test_sympy_values_count_by_their_structure():
 
     assert key_of(sp.Symbol("x"))[0] != key_of(sp.Symbol("y"))[0]
     assert key_of(sp.Rational(1, 3))[0] != key_of(sp.Rational(1, 4))[0]
+
+
+def test_a_compiled_regex_counts_by_its_pattern_and_flags_and_keeps_the_play_reusable():
+    # re.Pattern pickles through copyreg, not __reduce_ex__: it once made every play whose code
+    # reached fmt's module-level pattern unkeyable (drawn on every render, never reused).
+    import re
+
+    d = digest.Digest()
+    d.add({"pattern": re.compile(r"(\d+) \\times 10")})
+    assert not d.unkeyable
+    assert key_of(re.compile("a+"))[0] == key_of(re.compile("a+"))[0]
+    assert key_of(re.compile("a+"))[0] != key_of(re.compile("a*"))[0]
+    assert key_of(re.compile("a+"))[0] != key_of(re.compile("a+", re.IGNORECASE))[0]
+    from backprop_core import numbers
+
+    d = digest.Digest()
+    d.add({k: v for k, v in vars(numbers).items() if not k.startswith("__")})  # what reaching fmt takes in
+    d.add([Ellipsis, NotImplemented])  # singletons pickle by name
+    assert not d.unkeyable, d.unkeyable
+    assert key_of(Ellipsis)[0] != key_of(NotImplemented)[0]

@@ -42,6 +42,7 @@ change a key, and a comment-only edit never re-renders anything.
 from __future__ import annotations
 
 import ast
+import copyreg
 import dis
 import functools
 import hashlib
@@ -309,13 +310,19 @@ class _Pickler(pickle.Pickler):
             state = {s: getattr(obj, s, None) for s in slots if s not in SKIPPED_KEYS}
             return _Tag, ("slots", t.__module__, t.__qualname__), state
         # No __dict__ or slots (a C object: numpy's Generator, random.Random, complex, range):
-        # what pickling would keep of it is its state. (A repr may hold an address.)
+        # what pickling would keep of it is its state. (A repr may hold an address.) Some
+        # types pickle through copyreg instead of __reduce_ex__: a compiled regex (re.Pattern,
+        # which fmt's module holds) is its pattern and flags. Left unkeyable, every play whose
+        # code reached one was drawn again on every render (40 of network-walk's 114).
         try:
-            reduced = obj.__reduce_ex__(5)
+            by_copyreg = copyreg.dispatch_table.get(t)
+            reduced = by_copyreg(obj) if by_copyreg is not None else obj.__reduce_ex__(5)
         except Exception:  # noqa: BLE001 - cannot be pickled: its state is unknown
             reduced = None
         if isinstance(reduced, tuple) and len(reduced) >= 2:
             return _Tag, ("reduced", t.__module__, t.__qualname__), {"state": reduced[1:]}
+        if isinstance(reduced, str):  # a singleton pickled by its name (Ellipsis, NotImplemented)
+            return _Tag, ("global", t.__module__, reduced)
         self.digest.unkeyable.add(f"{t.__module__}.{t.__qualname__}")
         return _Tag, ("opaque", t.__module__, t.__qualname__)
 
