@@ -47,7 +47,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from render import compare_pictures, copy_project  # noqa: E402
+from render import compare_pictures, copy_project, machine_speed  # noqa: E402
 
 WAYS = {
     "first-run": {"BACKPROP_FIRST_RUN": "stock"},
@@ -284,6 +284,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     fig = {
         "machine": f"{platform.node()}, {os.cpu_count()} cores",
+        "machine_speed": machine_speed(),
         "load_average_at_end": os.getloadavg(),
         "quality": args.quality,
         "voice": args.voice,

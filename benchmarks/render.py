@@ -57,6 +57,27 @@ SKIP = {".git", ".venv", "renders", "media", ".pytest_cache", ".hypothesis", "__
 QUALITY = {"high": ("h", "1080p60"), "low": ("l", "480p15")}
 
 
+def machine_speed() -> dict:
+    """Seconds of a fixed pure-Python loop and of a fixed C loop (zlib), best of three: two
+    machines of the same kind differed by about 1.5x in Python-bound work and not in x264
+    (README, "The first render on a fresh clone"), so each result file says which it ran on."""
+    import zlib
+
+    def best(fn) -> float:
+        times = []
+        for _ in range(3):
+            t = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - t)
+        return round(min(times), 3)
+
+    data = bytes(range(256)) * 40_000
+    return {
+        "python_loop_s": best(lambda: sum(i * i for i in range(3_000_000))),
+        "zlib_10MB_s": best(lambda: zlib.compress(data, 6)),
+    }
+
+
 def copy_project(dest: Path, narration: bool = True) -> Path:
     """The project's files (not .git, .venv, outputs) in ``dest``, with .venv linked, and the
     narration cache too unless ``narration`` is False (a fresh clone's first render)."""
@@ -242,6 +263,7 @@ def main() -> int:
     )
     fig: dict = {
         "machine": f"{platform.node()}, {os.cpu_count()} cores",
+        "machine_speed": machine_speed(),
         "quality": QUALITY[quality][1],
         "voice": args.voice,
         "sections": [s.name for s in sections],
